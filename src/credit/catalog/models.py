@@ -117,6 +117,9 @@ class Field(models.Model):
     public = models.BooleanField("可公开", default=True)
     role = models.CharField("映射核心字段", max_length=30, blank=True)
     help = models.TextField("填写说明", blank=True)
+    # Rules without a column of their own: separator, id_type_field, value_labels,
+    # min_exclusive, not_future, not_before_field, aliases.
+    rules = models.JSONField("其他规则", default=dict, blank=True)
 
     class Meta:
         verbose_name = "字段"
