@@ -1,0 +1,66 @@
+"""Catalog pages for staff: the list of items, a version's data dictionary, its template."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.template.loader import select_template
+
+from credit.catalog import queries
+from credit.catalog.dictionary import COLUMNS, dictionary_rows
+from credit.catalog.xlsx_template import build_template, template_filename
+from credit.core.errors import NotFound
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _base():
+    # The site-wide base.html is built elsewhere; until it exists the pages stand alone.
+    return select_template(["base.html", "catalog/standalone_base.html"])
+
+
+def _version(code: str, number: str | None):
+    try:
+        if number is None:
+            return queries.current_version(code)
+        if not number.isdigit():
+            raise Http404("版本号无效")
+        return queries.version_of(code, int(number))
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def dataset_list(request):
+    return render(
+        request,
+        "catalog/dataset_list.html",
+        {"base": _base(), "datasets": queries.list_datasets()},
+    )
+
+
+@login_required
+def dataset_dictionary(request, code: str):
+    version = _version(code, request.GET.get("version"))
+    context = {
+        "base": _base(),
+        "version": version,
+        "dataset": version.dataset,
+        "versions": queries.versions_of(code),
+        "columns": COLUMNS,
+        "rows": dictionary_rows(version),
+        "is_current": version.dataset.current_version_id == version.pk,
+    }
+    return render(request, "catalog/dataset_dictionary.html", context)
+
+
+@login_required
+def dataset_template(request, code: str):
+    version = _version(code, request.GET.get("version"))
+    response = HttpResponse(build_template(version), content_type=XLSX)
+    filename = quote(template_filename(version))
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
