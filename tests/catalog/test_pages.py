@@ -96,3 +96,21 @@ def test_licence_template_status_dropdown(staff_client):
     formulas = {v.formula1 for v in sheet.data_validations.dataValidation}
     assert '"1,2"' in formulas
     assert '"普通,特许,认可,核准,登记"' in formulas
+
+
+def test_admin_is_read_only(client, django_user_model, loaded):
+    admin = django_user_model.objects.create_superuser(
+        username="root", password="x-long-password-1", email="root@example.cn"
+    )
+    client.force_login(admin)
+    from credit.catalog.queries import current_version
+
+    version = current_version("penalty")
+    listing = client.get("/admin/catalog/dataset/")
+    assert listing.status_code == 200 and "行政处罚" in listing.content.decode()
+    detail = client.get(f"/admin/catalog/datasetversion/{version.pk}/change/")
+    assert detail.status_code == 200
+    page = detail.content.decode()
+    assert "CF_XDR_SHXYM" in page
+    assert 'name="_save"' not in page
+    assert client.get("/admin/catalog/dataset/add/").status_code == 403
