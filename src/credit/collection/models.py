@@ -82,6 +82,7 @@ class Batch(models.Model):
     started_at = models.DateTimeField("开始处理", null=True, blank=True)
     finished_at = models.DateTimeField("处理完成", null=True, blank=True)
     job_id = models.CharField("任务标识", max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
     # Set while a batch is active so the database refuses a second one for the same
     # (department, dataset); cleared when the batch ends.
     active_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
@@ -111,3 +112,70 @@ class BatchError(models.Model):
         verbose_name_plural = "批次错误"
         ordering = ["batch", "row", "id"]
         indexes = [models.Index(fields=["batch", "row"], name="batcherror_batch_row")]
+
+
+class StagedRow(models.Model):
+    """A validated row waiting to be linked and upserted (the staging table).
+
+    Filled by COPY (PostgreSQL) or executemany (SQLite) while the file streams, then
+    processed set-based in one transaction and deleted. Rows left by a crashed job are
+    deleted when the batch is re-run.
+    """
+
+    batch_id = models.BigIntegerField(db_index=True)
+    row_no = models.PositiveIntegerField()
+    subject_kind = models.CharField(max_length=20)
+    subject_name = models.CharField(max_length=200)
+    name_norm = models.CharField(max_length=200)
+    uscc = models.CharField(max_length=18, null=True)
+    org_code = models.CharField(max_length=10)
+    id_digest = models.CharField(max_length=64, null=True)
+    id_cipher = models.TextField()
+    legal_rep = models.CharField(max_length=100)
+    region_code = models.CharField(max_length=6)
+    new_public_id = models.CharField(max_length=22)
+    authority_uscc = models.CharField(max_length=18)
+    authority_name = models.CharField(max_length=200)
+    doc_number = models.CharField(max_length=128)
+    doc_key = models.CharField(max_length=128)
+    decision_date = models.DateField()
+    severity = models.CharField(max_length=4)
+    data = models.TextField()
+    content_hash = models.CharField(max_length=32)
+    workdays = models.IntegerField(null=True)
+    is_late = models.BooleanField()
+    subject_id = models.BigIntegerField(null=True)
+    record_id = models.BigIntegerField(null=True)
+    old_hash = models.CharField(max_length=32, null=True)
+    old_subject_id = models.BigIntegerField(null=True)
+    old_department_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = "暂存行"
+        verbose_name_plural = "暂存行"
+
+
+STAGED_COLUMNS = (
+    "batch_id",
+    "row_no",
+    "subject_kind",
+    "subject_name",
+    "name_norm",
+    "uscc",
+    "org_code",
+    "id_digest",
+    "id_cipher",
+    "legal_rep",
+    "region_code",
+    "new_public_id",
+    "authority_uscc",
+    "authority_name",
+    "doc_number",
+    "doc_key",
+    "decision_date",
+    "severity",
+    "data",
+    "content_hash",
+    "workdays",
+    "is_late",
+)

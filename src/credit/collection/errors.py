@@ -1,0 +1,62 @@
+"""Stable error codes of the collection pipeline and the shape of one problem.
+
+Codes are part of the API: departments' systems match on them, so never rename one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# File-level (structural) problems: the batch is refused before any row is stored.
+FILE_UNREADABLE = "file_unreadable"
+FILE_ENCODING = "file_encoding"
+FILE_EMPTY = "file_empty"
+FILE_FORMAT = "file_format"
+HEADER_MISSING = "header_missing"
+HEADER_UNKNOWN = "header_unknown"
+HEADER_DUPLICATE = "header_duplicate"
+DUPLICATE_KEY = "duplicate_key"
+ROW_WIDTH = "row_width"
+
+# Row-level problems.
+REQUIRED = "required"
+REQUIRED_WHEN = "required_when"
+MAX_LENGTH = "max_length"
+ENUM_VALUE = "enum_value"
+DATE_FORMAT = "date_format"
+DATE_FUTURE = "date_future"
+DATE_ORDER = "date_order"
+DECIMAL_FORMAT = "decimal_format"
+DECIMAL_RANGE = "decimal_range"
+IDENTIFIER = "identifier_invalid"
+SOURCE_MISMATCH = "source_mismatch"
+CALENDAR_UNKNOWN = "calendar_unknown"
+KEY_CONFLICT = "key_conflict"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem: where it is (sheet, row as in the source file, column) and what."""
+
+    code: str
+    message: str
+    row: int | None = None
+    column: str = ""
+    sheet: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+class FileProblem(Exception):
+    """A structural problem that makes the whole file unusable."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems

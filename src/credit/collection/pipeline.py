@@ -1,0 +1,290 @@
+"""Running one batch: read → validate → stage → link → upsert, with progress.
+
+Validation streams the file and commits staging rows in chunks (so progress is visible);
+linking and upserting run in one transaction, so a batch is stored whole or not at all.
+A job killed half-way leaves at most staging rows, which a re-run deletes first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from credit.audit import services as audit
+from credit.catalog import queries as catalog
+from credit.collection import errors, readers, staging
+from credit.collection.errors import FileProblem, Problem
+from credit.collection.models import Batch, BatchError, BatchState, Policy
+from credit.collection.validation import RowValidator, map_header
+from credit.core.actors import Actor
+from credit.records import upsert
+from credit.subjects import linking
+
+log = logging.getLogger(__name__)
+
+MAX_ERRORS = 100_000
+PROGRESS_EVERY = 5_000
+
+
+class _Rollback(Exception):
+    """Raised inside the load transaction to undo a validate-only run."""
+
+
+def batch_actor(batch: Batch) -> Actor:
+    if batch.created_by_id:
+        return Actor.for_user(batch.created_by, request_id=f"batch:{batch.public_id}")
+    if batch.created_by_client_id:
+        return Actor.for_client(batch.created_by_client, request_id=f"batch:{batch.public_id}")
+    return Actor.system(request_id=f"batch:{batch.public_id}")
+
+
+def run(
+    batch: Batch,
+    table: readers.Table | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> Batch:
+    """Process a received batch to its final state. Never raises for bad data."""
+    staging.clear(batch.id)
+    BatchError.objects.filter(batch=batch).delete()
+    _set(
+        batch,
+        state=BatchState.VALIDATING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        total_rows=0,
+        processed_rows=0,
+        error_rows=0,
+        new_rows=0,
+        updated_rows=0,
+        unchanged_rows=0,
+        late_rows=0,
+        message="",
+    )
+    try:
+        if table is None:
+            table = readers.open_table(Path(batch.file), batch.filename)
+        try:
+            _set(batch, file_format=table.format, encoding=table.encoding)
+            problems = _validate_and_stage(batch, table, on_progress)
+        finally:
+            table.close()
+    except FileProblem as exc:
+        _store_problems(batch, exc.problems)
+        return _finish(
+            batch,
+            BatchState.REJECTED,
+            "文件无法处理：" + "；".join(p.message for p in exc.problems[:5]),
+        )
+    except Exception:
+        log.exception("batch %s failed during validation", batch.public_id)
+        staging.clear(batch.id)
+        return _finish(batch, BatchState.FAILED, "平台处理出错，批次未入库，可重新处理")
+
+    if problems is None:  # too many errors
+        staging.clear(batch.id)
+        return _finish(
+            batch, BatchState.REJECTED, f"错误行超过 {MAX_ERRORS} 行，已停止校验，整批未入库"
+        )
+    try:
+        return _load(batch, problems)
+    except Exception:
+        log.exception("batch %s failed during loading", batch.public_id)
+        staging.clear(batch.id)
+        return _finish(batch, BatchState.FAILED, "平台入库出错，批次未入库，可重新处理")
+
+
+def _validate_and_stage(batch, table, on_progress) -> list[Problem] | None:
+    version = batch.dataset_version
+    fields = catalog.fields_of(version)
+    columns = map_header(table.header, fields, table.sheet)
+    today = timezone.localdate()
+    validator = RowValidator(fields, batch.department.uscc, today)
+    stager = staging.RowStager(
+        batch.id,
+        fields,
+        timezone.localtime(batch.received_at).date(),
+        version.update_deadline_workdays,
+    )
+    writer = staging.StagingWriter()
+    problems: list[Problem] = []
+    error_rows = total = 0
+    for row_no, source in table.rows:
+        total += 1
+        result = validator.validate(row_no, source, columns, table.sheet)
+        if not result.problems:
+            staged = stager.build(result)
+            if isinstance(staged, Problem):
+                result.problems.append(staged)
+            else:
+                writer.add(staged)
+        if result.problems:
+            error_rows += 1
+            problems.extend(result.problems)
+            if error_rows > MAX_ERRORS:
+                _set(batch, total_rows=total, processed_rows=total, error_rows=error_rows)
+                _store_problems(batch, problems)
+                return None
+        if total % PROGRESS_EVERY == 0:
+            writer.flush()
+            _set(
+                batch,
+                total_rows=total,
+                processed_rows=total,
+                error_rows=error_rows,
+                heartbeat_at=timezone.now(),
+            )
+            if on_progress:
+                on_progress(total)
+    writer.flush()
+    if total == 0:
+        raise FileProblem([Problem(errors.FILE_EMPTY, "文件中没有数据行", row=2)])
+    _set(batch, total_rows=total, processed_rows=total, error_rows=error_rows)
+    if on_progress:
+        on_progress(total)
+    problems.extend(_duplicate_keys(batch))
+    return problems
+
+
+def _duplicate_keys(batch) -> list[Problem]:
+    """The same decision twice in one file is ambiguous: every repeat is an error."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT s.row_no, s.doc_number, first.first_row FROM collection_stagedrow s
+            JOIN (SELECT authority_uscc, doc_key, MIN(row_no) AS first_row, COUNT(*) AS n
+                  FROM collection_stagedrow WHERE batch_id = %s
+                  GROUP BY authority_uscc, doc_key HAVING COUNT(*) > 1) first
+              ON first.authority_uscc = s.authority_uscc AND first.doc_key = s.doc_key
+            WHERE s.batch_id = %s AND s.row_no <> first.first_row ORDER BY s.row_no
+            """,
+            [batch.id, batch.id],
+        )
+        rows = cursor.fetchall()
+    label = _role_label(batch, "document_number")
+    return [
+        Problem(
+            errors.DUPLICATE_KEY,
+            f"「{label}」{doc} 与第 {first} 行重复：同一决定在文件中出现多次",
+            row,
+            label,
+        )
+        for row, doc, first in rows
+    ]
+
+
+def _role_label(batch, role: str) -> str:
+    return next((f.label for f in catalog.fields_of(batch.dataset_version) if f.role == role), role)
+
+
+def _load(batch: Batch, problems: list[Problem]) -> Batch:
+    now = timezone.now()
+    _set(batch, state=BatchState.LOADING, heartbeat_at=now)
+    upsert.classify(batch.id, batch.dataset_id)
+    label = _role_label(batch, "document_number")
+    problems.extend(
+        Problem(
+            errors.KEY_CONFLICT,
+            f"「{label}」{doc} 已由其他单位报送，不能覆盖其他单位的记录",
+            row,
+            label,
+        )
+        for row, doc in upsert.conflicts(batch.id, batch.department_id)
+    )
+    bad_rows = sorted({p.row for p in problems if p.row is not None})
+    _store_problems(batch, problems)
+    _set(batch, error_rows=len(bad_rows))
+    if problems and batch.policy == Policy.REJECT_ALL:
+        staging.clear(batch.id)
+        return _finish(
+            batch,
+            BatchState.REJECTED,
+            f"{len(bad_rows)} 行有错误，按“有错误行则整批退回”策略整批未入库",
+        )
+    if bad_rows:
+        _drop_rows(batch.id, bad_rows)
+    counts: dict[str, int] = {}
+    try:
+        with transaction.atomic():
+            link = linking.link_batch(batch.id, now, source=f"批次 {batch.public_id}")
+            counts = upsert.apply(batch, now)
+            counts.update(
+                subjects_created=link["created"],
+                subjects_unverified=link["unverified"],
+                subjects_renamed=link["renamed"],
+            )
+            if batch.dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    staging.clear(batch.id)
+    _set(
+        batch,
+        new_rows=counts["new"],
+        updated_rows=counts["updated"],
+        unchanged_rows=counts["unchanged"],
+        late_rows=counts["late"],
+    )
+    if batch.dry_run:
+        message = "仅校验：未写入任何数据"
+    elif bad_rows:
+        message = f"{len(bad_rows)} 行有错误未入库，其余行已入库"
+    else:
+        message = "全部入库"
+    final = _finish(batch, BatchState.DONE, message, extra=counts)
+    return final
+
+
+def _drop_rows(batch_id: int, rows: list[int]) -> None:
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            cursor.execute(
+                f"DELETE FROM collection_stagedrow WHERE batch_id = %s AND row_no IN "
+                f"({', '.join(['%s'] * len(chunk))})",
+                [batch_id, *chunk],
+            )
+
+
+def _store_problems(batch: Batch, problems: list[Problem]) -> None:
+    BatchError.objects.bulk_create(
+        (
+            BatchError(
+                batch=batch, row=p.row, column=p.column[:100], code=p.code, message=p.message
+            )
+            for p in problems
+        ),
+        batch_size=2000,
+    )
+
+
+def _set(batch: Batch, **values) -> None:
+    for key, value in values.items():
+        setattr(batch, key, value)
+    Batch.objects.filter(pk=batch.pk).update(**values)
+
+
+def _finish(batch: Batch, state: str, message: str, extra: dict | None = None) -> Batch:
+    _set(batch, state=state, message=message, finished_at=timezone.now(), active_key=None)
+    after = {
+        "state": state,
+        "total": batch.total_rows,
+        "errors": batch.error_rows,
+        "new": batch.new_rows,
+        "updated": batch.updated_rows,
+        "unchanged": batch.unchanged_rows,
+        "late": batch.late_rows,
+        "dry_run": batch.dry_run,
+    }
+    if extra:
+        after.update({k: v for k, v in extra.items() if k.startswith("subjects_")})
+    audit.log_change(batch_actor(batch), "batch_finished", "batch", batch.public_id, after=after)
+    return batch
+
+
+def received_date(batch: Batch) -> dt.date:
+    return timezone.localtime(batch.received_at).date()

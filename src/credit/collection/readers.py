@@ -1,0 +1,181 @@
+"""Reading department files: CSV in any of the encodings departments use, and XLSX.
+
+A reader yields the header row once, then `(row_number, values)` with row numbers as a
+person sees them in the source (the header is row 1), without ever holding the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from credit.collection import errors
+from credit.collection.errors import FileProblem, Problem
+
+SNIFF_BYTES = 1 << 20
+CSV_FIELD_LIMIT = 1 << 20
+csv.field_size_limit(CSV_FIELD_LIMIT)
+
+
+@dataclass
+class Table:
+    """An opened source: its format, encoding, header and a row iterator."""
+
+    format: str
+    encoding: str
+    sheet: str
+    header: list[str]
+    rows: Iterator[tuple[int, list[str]]]
+    _closers: list = field(default_factory=list)
+
+    def close(self) -> None:
+        for closer in self._closers:
+            closer()
+
+
+def detect_encoding(head: bytes) -> str:
+    """UTF-8 (with or without BOM) or GB18030, decided from the first bytes.
+
+    GB18030 is a superset of GBK and GB2312, so it reads files saved as either.
+    """
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head, final=False)  # a multibyte char cut at the end is fine
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
+        return "gb18030"
+    except UnicodeDecodeError as exc:
+        raise FileProblem(
+            [
+                Problem(
+                    errors.FILE_ENCODING, "无法识别文件编码：请使用 UTF-8 或 GB18030/GBK 编码的 CSV"
+                )
+            ]
+        ) from exc
+
+
+def open_table(path: Path, filename: str = "") -> Table:
+    name = (filename or path.name).lower()
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if name.endswith((".xlsx", ".xlsm", ".xls", ".ods")) or head.startswith(b"PK\x03\x04"):
+        return _open_workbook(path)
+    if name.endswith((".csv", ".txt")) or not name:
+        return _open_csv(path)
+    raise FileProblem(
+        [Problem(errors.FILE_FORMAT, f"不支持的文件格式：{filename}（请上传 CSV 或 XLSX 文件）")]
+    )
+
+
+def _open_csv(path: Path) -> Table:
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if not head.strip():
+        raise FileProblem([Problem(errors.FILE_EMPTY, "文件为空")])
+    encoding = detect_encoding(head)
+    fh = open(path, encoding=encoding, newline="", errors="strict")  # noqa: SIM115
+    reader = csv.reader(fh)
+    try:
+        header = next(reader)
+    except (StopIteration, UnicodeDecodeError, csv.Error) as exc:
+        fh.close()
+        raise FileProblem([Problem(errors.FILE_UNREADABLE, "无法读取表头行")]) from exc
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for values in reader:
+                # csv counts physical lines; quoted newlines make it differ from the row.
+                if values and any(v.strip() for v in values):
+                    yield reader.line_num, values
+        except UnicodeDecodeError as exc:
+            raise FileProblem(
+                [
+                    Problem(
+                        errors.FILE_ENCODING,
+                        f"第 {reader.line_num + 1} 行附近出现无法按 {encoding} 解码的字符，"
+                        "文件编码不一致",
+                        row=reader.line_num + 1,
+                    )
+                ]
+            ) from exc
+        except csv.Error as exc:
+            raise FileProblem(
+                [
+                    Problem(
+                        errors.FILE_UNREADABLE,
+                        f"第 {reader.line_num} 行 CSV 格式错误：{exc}",
+                        row=reader.line_num,
+                    )
+                ]
+            ) from exc
+
+    return Table("csv", encoding, "", header, rows(), [fh.close])
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y/%m/%d")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y/%m/%d")
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _open_workbook(path: Path) -> Table:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet_name = workbook.sheet_names[0]
+        sheet = workbook.get_sheet_by_index(0)
+        iterator = iter(sheet.iter_rows())
+        header = [_cell_text(v).strip() for v in next(iterator)]
+    except StopIteration as exc:
+        raise FileProblem([Problem(errors.FILE_EMPTY, "工作表为空")]) from exc
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise FileProblem(
+            [Problem(errors.FILE_UNREADABLE, f"无法读取 Excel 文件：{type(exc).__name__}")]
+        ) from exc
+    while header and not header[-1]:
+        header.pop()
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for number, values in enumerate(iterator, start=2):
+            texts = [_cell_text(v) for v in values]
+            if any(t.strip() for t in texts):
+                yield number, texts
+
+    return Table("xlsx", "", sheet_name, header, rows())
+
+
+def open_json_rows(items: list[dict]) -> Table:
+    """JSON pushes: the union of keys in order of first appearance is the header."""
+    header: list[str] = []
+    seen: set[str] = set()
+    for item in items:
+        for key in item:
+            if key not in seen:
+                seen.add(key)
+                header.append(key)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for number, item in enumerate(items, start=1):
+            yield number, [_cell_text(item.get(key)) for key in header]
+
+    return Table("json", "utf-8", "", header, rows())

@@ -1,0 +1,141 @@
+"""The batch report: every source row again, with 结果, 说明, 报送工作日 and 是否超期."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import orjson
+
+from credit.catalog import queries as catalog
+from credit.collection import readers
+from credit.collection.errors import FileProblem
+from credit.collection.models import Batch, BatchError, BatchState
+from credit.collection.validation import map_header, parse_date
+from credit.core import workdays
+from credit.records.models import Record
+
+NEW, UPDATED, UNCHANGED, ERROR, NOT_PROCESSED, VALID = (
+    "新增",
+    "更新",
+    "未变",
+    "错误",
+    "未处理",
+    "校验通过",
+)
+EXTRA_COLUMNS = ["结果", "说明", "报送工作日", "是否超期"]
+
+
+def open_source(batch: Batch) -> readers.Table:
+    path = Path(batch.file)
+    if batch.file_format == "json" or path.suffix == ".json":
+        return readers.open_json_rows(orjson.loads(path.read_bytes()))
+    return readers.open_table(path, batch.filename)
+
+
+def row_outcomes(
+    batch: Batch,
+) -> tuple[dict[int, str], dict[int, list[str]], dict[int | None, list[str]]]:
+    """(written rows → 新增/更新, row → messages, file-level messages keyed None)."""
+    written = {
+        row: (NEW if created == batch.id else UPDATED)
+        for row, created in Record.objects.filter(batch=batch).values_list(
+            "batch_row", "created_batch_id"
+        )
+    }
+    messages: dict[int | None, list[str]] = defaultdict(list)
+    for row, message in BatchError.objects.filter(batch=batch).values_list("row", "message"):
+        messages[row].append(message)
+    return written, messages, messages
+
+
+def outcome_for(batch: Batch, row: int, written: dict[int, str], messages) -> str:
+    if row in messages:
+        return ERROR
+    if batch.state != BatchState.DONE:
+        return NOT_PROCESSED
+    if batch.dry_run:
+        return VALID
+    return written.get(row, UNCHANGED)
+
+
+def iter_report_rows(batch: Batch):
+    """Yields the header, then each source row with the four added columns."""
+    written, messages, _ = row_outcomes(batch)
+    deadline = batch.dataset_version.update_deadline_workdays
+    received = batch.received_at.astimezone().date()
+    try:
+        table = open_source(batch)
+    except FileProblem as exc:
+        yield ["文件"] + EXTRA_COLUMNS
+        yield ["", ERROR, "；".join(p.message for p in exc.problems), "", ""]
+        return
+    try:
+        fields = catalog.fields_of(batch.dataset_version)
+        try:
+            columns = map_header(table.header, fields)
+            date_pos = next(
+                (
+                    pos
+                    for f, pos in zip(fields, columns.positions, strict=True)
+                    if f.role == "decision_date"
+                ),
+                None,
+            )
+        except FileProblem:
+            date_pos = None
+        yield list(table.header) + EXTRA_COLUMNS
+        width = len(table.header)
+        file_messages = messages.get(None, [])
+        for row_no, values in table.rows:
+            values = (values + [""] * width)[:width] if len(values) < width else values
+            result = outcome_for(batch, row_no, written, messages)
+            explanation = "；".join(messages.get(row_no, [])) or (
+                "；".join(file_messages) if result == NOT_PROCESSED else ""
+            )
+            days, late = "", ""
+            decided = (
+                parse_date(values[date_pos])
+                if date_pos is not None and date_pos < len(values)
+                else None
+            )
+            if decided:
+                try:
+                    n = workdays.workdays_between(decided, received)
+                    days, late = n, ("是" if n > deadline else "否")
+                except workdays.WorkdayCalendarError:
+                    pass
+            yield list(values) + [result, explanation, days, late]
+    finally:
+        table.close()
+
+
+def write_report(batch: Batch, fmt: str, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = iter_report_rows(batch)
+    if fmt == "csv":
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            for row in rows:
+                writer.writerow(row)
+        return path
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("处理结果")
+    sheet.freeze_panes = "A2"
+    header = next(rows)
+    bold = Font(bold=True)
+    cells = []
+    for title in header:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path

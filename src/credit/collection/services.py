@@ -1,0 +1,256 @@
+"""Every write of the collection app: receiving batches, running them, reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import orjson
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from credit.audit import services as audit
+from credit.catalog import queries as catalog
+from credit.collection import pipeline, readers, reports
+from credit.collection.models import Batch, BatchState, Policy, Source
+from credit.core.actors import Actor
+from credit.core.errors import PermissionDenied, ServiceError
+
+MAX_JSON_ITEMS = 5_000
+STALE_AFTER = dt.timedelta(minutes=10)
+_SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+
+
+def _check_department(actor: Actor, department) -> None:
+    if not actor.is_credit_admin and actor.department_id != department.id:
+        raise PermissionDenied("只能为本单位上报数据")
+
+
+def _batch_dir(batch: Batch) -> Path:
+    return Path(settings.MEDIA_ROOT) / "batches" / str(batch.public_id)
+
+
+def release_stale(department_id: int, dataset_id: int) -> None:
+    """A batch whose job died (no heartbeat for a while) no longer blocks new uploads."""
+    limit = timezone.now() - STALE_AFTER
+    for batch in Batch.objects.filter(
+        department_id=department_id, dataset_id=dataset_id, active_key__isnull=False
+    ):
+        beat = batch.heartbeat_at or batch.received_at
+        if beat < limit:
+            pipeline._finish(batch, BatchState.FAILED, "处理进程中断，批次未入库，可重新处理")
+
+
+def _create(actor: Actor, *, dataset_code, department, filename, policy, dry_run, source) -> Batch:
+    _check_department(actor, department)
+    if policy not in Policy.values:
+        raise ServiceError("bad_policy", f"未知的处理策略：{policy}")
+    version = catalog.current_version(dataset_code)
+    release_stale(department.id, version.dataset_id)
+    try:
+        with transaction.atomic():
+            return Batch.objects.create(
+                dataset_id=version.dataset_id,
+                dataset_version=version,
+                department=department,
+                created_by=actor.user,
+                created_by_client=actor.client,
+                source=source,
+                filename=filename[:255],
+                policy=policy,
+                dry_run=dry_run,
+                active_key=f"{department.id}:{version.dataset_id}",
+            )
+    except IntegrityError as exc:
+        raise ServiceError(
+            "batch_active",
+            "本单位该信息事项已有批次正在处理，请等待其完成后再上传",
+            status=409,
+        ) from exc
+
+
+def submit_file(
+    actor: Actor,
+    *,
+    dataset_code: str,
+    department,
+    fileobj,
+    filename: str,
+    policy: str = Policy.REJECT_ALL,
+    dry_run: bool = False,
+    source: str = Source.UPLOAD,
+    run_now: bool = False,
+    on_progress=None,
+) -> Batch:
+    """Store an uploaded file as a new batch and queue it (or run it now)."""
+    batch = _create(
+        actor,
+        dataset_code=dataset_code,
+        department=department,
+        filename=filename,
+        policy=policy,
+        dry_run=dry_run,
+        source=source,
+    )
+    target = _batch_dir(batch) / (_SAFE_NAME.sub("_", Path(filename).name) or "upload")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(fileobj, (str, Path)):
+        shutil.copyfile(fileobj, target)
+    else:
+        with open(target, "wb") as out:
+            if hasattr(fileobj, "chunks"):
+                for chunk in fileobj.chunks():
+                    out.write(chunk)
+            else:
+                shutil.copyfileobj(fileobj, out)
+    batch.file = str(target)
+    Batch.objects.filter(pk=batch.pk).update(file=batch.file)
+    audit.log_change(
+        actor,
+        "batch_received",
+        "batch",
+        batch.public_id,
+        after={
+            "dataset": dataset_code,
+            "file": batch.filename,
+            "policy": policy,
+            "dry_run": dry_run,
+            "department": department.name,
+        },
+    )
+    if run_now:
+        return process_now(batch, on_progress=on_progress)
+    _enqueue(batch)
+    return batch
+
+
+def submit_rows(
+    actor: Actor,
+    *,
+    dataset_code: str,
+    department,
+    items: list[dict],
+    policy: str = Policy.REJECT_ALL,
+    dry_run: bool = False,
+) -> Batch:
+    """A JSON push: stored like a file (for the report), processed synchronously."""
+    if not isinstance(items, list) or not items:
+        raise ServiceError("empty", "请求中没有记录")
+    if len(items) > MAX_JSON_ITEMS:
+        raise ServiceError("too_many", f"单次推送最多 {MAX_JSON_ITEMS} 条记录，请分批推送")
+    if not all(isinstance(item, dict) for item in items):
+        raise ServiceError("bad_item", "每条记录必须是以字段名为键的 JSON 对象")
+    batch = _create(
+        actor,
+        dataset_code=dataset_code,
+        department=department,
+        filename="records.json",
+        policy=policy,
+        dry_run=dry_run,
+        source=Source.API_JSON,
+    )
+    target = _batch_dir(batch) / "records.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(orjson.dumps(items))
+    Batch.objects.filter(pk=batch.pk).update(file=str(target), file_format="json")
+    batch.file, batch.file_format = str(target), "json"
+    audit.log_change(
+        actor,
+        "batch_received",
+        "batch",
+        batch.public_id,
+        after={
+            "dataset": dataset_code,
+            "items": len(items),
+            "policy": policy,
+            "dry_run": dry_run,
+            "department": department.name,
+        },
+    )
+    return pipeline.run(batch, readers.open_json_rows(items))
+
+
+def _enqueue(batch: Batch) -> None:
+    from credit.collection.tasks import process_batch
+
+    result = process_batch.enqueue(batch.pk)
+    Batch.objects.filter(pk=batch.pk, job_id="").update(job_id=str(result.id))
+
+
+def process(batch_id: int) -> str:
+    """Job body: run a received (or re-run a failed) batch."""
+    batch = Batch.objects.select_related(
+        "dataset_version", "department", "created_by", "created_by_client"
+    ).get(pk=batch_id)
+    if batch.state in (BatchState.DONE, BatchState.REJECTED):
+        return batch.state
+    pipeline.run(batch)
+    _enqueue_reports(batch)
+    return batch.state
+
+
+def process_now(batch: Batch, on_progress=None) -> Batch:
+    batch = Batch.objects.select_related(
+        "dataset_version", "department", "created_by", "created_by_client"
+    ).get(pk=batch.pk)
+    return pipeline.run(batch, on_progress=on_progress)
+
+
+def rerun(actor: Actor, batch: Batch) -> Batch:
+    """Re-run a batch that failed (platform error or a killed job)."""
+    _check_department(actor, batch.department)
+    release_stale(batch.department_id, batch.dataset_id)
+    batch.refresh_from_db()
+    if batch.state != BatchState.FAILED:
+        raise ServiceError("not_failed", "只有处理失败的批次可以重新处理")
+    try:
+        Batch.objects.filter(pk=batch.pk).update(
+            state=BatchState.RECEIVED,
+            active_key=f"{batch.department_id}:{batch.dataset_id}",
+            message="",
+            job_id="",
+        )
+    except IntegrityError as exc:
+        raise ServiceError("batch_active", "本单位该信息事项已有批次正在处理", status=409) from exc
+    audit.log_change(actor, "batch_rerun", "batch", batch.public_id)
+    batch.refresh_from_db()
+    _enqueue(batch)
+    return batch
+
+
+def _enqueue_reports(batch: Batch) -> None:
+    from credit.collection.tasks import prepare_reports
+
+    prepare_reports.enqueue(batch.pk)
+
+
+def report_path(batch: Batch, fmt: str) -> Path:
+    return _batch_dir(batch) / f"report.{fmt}"
+
+
+def prepare_reports(batch_id: int) -> None:
+    batch = Batch.objects.select_related("dataset_version").get(pk=batch_id)
+    for fmt in ("xlsx", "csv"):
+        build_report(Actor.system(), batch, fmt)
+
+
+def build_report(actor: Actor, batch: Batch, fmt: str) -> Path:
+    """The report file of a finished batch, built once and kept."""
+    if fmt not in ("xlsx", "csv"):
+        raise ServiceError("bad_format", "报告格式只能是 xlsx 或 csv")
+    if batch.state in (BatchState.RECEIVED, BatchState.VALIDATING, BatchState.LOADING):
+        raise ServiceError("not_finished", "批次尚未处理完成，暂无处理报告", status=409)
+    path = report_path(batch, fmt)
+    if not path.exists() or path.stat().st_mtime < batch.finished_at.timestamp():
+        tmp = path.with_suffix(f".tmp.{fmt}")
+        reports.write_report(batch, fmt, tmp)
+        tmp.replace(path)
+    return path
+
+
+def report_filename(batch: Batch, fmt: str) -> str:
+    stamp = timezone.localtime(batch.received_at).strftime("%Y%m%d%H%M")
+    return f"{batch.dataset_version.name}_处理报告_{stamp}.{fmt}"
