@@ -1,6 +1,10 @@
 """The HTTP API: one NinjaAPI that mounts each app's router."""
 
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from credit.core.apiauth import UNAUTHORIZED_BODY
+from credit.core.errors import ServiceError
 
 api = NinjaAPI(
     title="信用本溪 信用信息共享平台接口",
@@ -8,6 +12,33 @@ api = NinjaAPI(
     description="数据归集、共享与信用核查接口。认证方式：Authorization: Bearer <令牌>。",
     urls_namespace="api",
 )
+
+
+def install_error_handlers(target: NinjaAPI) -> None:
+    """Every error leaves the API as {"code", "message"} with a Chinese message."""
+
+    @target.exception_handler(ServiceError)
+    def service_error(request, exc: ServiceError):
+        return target.create_response(
+            request, {"code": exc.code, "message": exc.message}, status=exc.status
+        )
+
+    @target.exception_handler(ValidationError)
+    def validation_error(request, exc: ValidationError):
+        return target.create_response(
+            request,
+            {"code": "invalid_request", "message": "请求参数不正确", "details": exc.errors},
+            status=422,
+        )
+
+    @target.exception_handler(AuthenticationError)
+    def authentication_error(request, exc: AuthenticationError):
+        response = target.create_response(request, UNAUTHORIZED_BODY, status=401)
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+
+install_error_handlers(api)
 
 
 def _mount() -> None:

@@ -94,3 +94,24 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = "接口令牌"
         verbose_name_plural = "接口令牌"
+
+
+class LoginAttempt(models.Model):
+    """One login attempt by user name, kept to enforce the 等保 lockout rule.
+
+    Keyed by the name typed rather than a user row so that unknown names lock the same way
+    and the lockout does not reveal which accounts exist.
+    """
+
+    username = models.CharField("用户名", max_length=150, db_index=True)
+    at = models.DateTimeField("时间", db_index=True)
+    succeeded = models.BooleanField("是否成功", default=False)
+    # Attempts made while locked are kept for the record but neither count nor extend the lock.
+    during_lock = models.BooleanField("锁定期间尝试", default=False)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录尝试"
+        verbose_name_plural = "登录尝试"
+        ordering = ["-at", "-id"]

@@ -1,0 +1,78 @@
+"""API bearer tokens: `cbx_<key_id>_<secret>`; only HMAC-SHA256(key, secret) is stored.
+
+`resolve` does the same work whether or not the key id exists, so response time does not
+tell a caller which key ids are real.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from credit.accounts import options
+from credit.accounts.models import ApiToken
+
+# A hash of a secret nobody holds, compared against when the key id is unknown.
+_DUMMY_HASH = "0" * 64
+
+
+def hash_secret(secret: str) -> str:
+    key = settings.CREDIT_TOKEN_HASH_KEY.encode()
+    return hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()
+
+
+def new_key_id() -> str:
+    return secrets.token_hex(6)
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def format_token(key_id: str, secret: str) -> str:
+    return f"{options.TOKEN_PREFIX}_{key_id}_{secret}"
+
+
+def parse_token(token: str) -> tuple[str, str] | None:
+    # The key id is hex, so the first two underscores are separators; the secret may hold more.
+    parts = token.strip().split("_", 2)
+    if len(parts) != 3 or parts[0] != options.TOKEN_PREFIX or not parts[1] or not parts[2]:
+        return None
+    return parts[1], parts[2]
+
+
+def resolve(token: str, now: datetime | None = None) -> ApiToken | None:
+    """The active token (with its active client) that `token` proves, else None."""
+    now = now or timezone.now()
+    parsed = parse_token(token)
+    key_id, secret = parsed if parsed else ("", token)
+    row = (
+        ApiToken.objects.select_related("client", "client__department")
+        .filter(key_id=key_id)
+        .first()
+        if key_id
+        else None
+    )
+    expected = row.secret_hash if row is not None else _DUMMY_HASH
+    matches = hmac.compare_digest(hash_secret(secret), expected)
+    if row is None or not matches:
+        return None
+    if not row.is_active or not row.client.is_active:
+        return None
+    if row.expires_at is not None and row.expires_at <= now:
+        return None
+    return row
+
+
+def touch(row: ApiToken, now: datetime | None = None) -> None:
+    """Record use, at most once per interval, without a read-modify-write race."""
+    now = now or timezone.now()
+    if row.last_used_at is not None and now - row.last_used_at < options.TOKEN_TOUCH_INTERVAL:
+        return
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    row.last_used_at = now

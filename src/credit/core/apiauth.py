@@ -1,0 +1,69 @@
+"""Who is calling the API: a department system with a bearer token, or a staff session.
+
+Both set `request.actor` (a `credit.core.actors.Actor`) and `request.scopes`; handlers
+check scopes with `require_scope`. Every authentication failure looks the same to the
+caller, so it cannot learn which key ids exist or why a token was refused.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from credit.accounts import tokens
+from credit.accounts.models import Role, Scope
+from credit.core.actors import Actor
+from credit.core.errors import PermissionDenied
+
+UNAUTHORIZED_BODY = {"code": "unauthorized", "message": "身份认证失败"}
+
+# Staff using the API from the console act with their role's scopes.
+ROLE_SCOPES: dict[str, frozenset[str]] = {
+    Role.CREDIT_ADMIN: frozenset(Scope.values),
+    Role.OPERATOR: frozenset({Scope.RECORDS_WRITE, Scope.RECORDS_READ, Scope.CHECKS_RUN}),
+    Role.AUDITOR: frozenset(),
+}
+
+
+def _request_id(request: HttpRequest) -> str:
+    return getattr(request, "request_id", "")
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer cbx_<key_id>_<secret>`."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        row = tokens.resolve(token)
+        if row is None:
+            return None
+        tokens.touch(row)
+        client = row.client
+        request.api_client = client
+        request.api_token = row
+        request.actor = Actor.for_client(client, _request_id(request))
+        request.scopes = frozenset(client.scopes)
+        return client
+
+
+class StaffSessionAuth(SessionAuth):
+    """A logged-in staff user (cookie session, CSRF-checked for unsafe methods)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        request.api_client = None
+        request.actor = Actor.for_user(user, _request_id(request))
+        scopes = ROLE_SCOPES.get(user.role, frozenset())
+        request.scopes = frozenset(Scope.values) if user.is_superuser else scopes
+        return user
+
+
+token_auth = TokenAuth()
+django_session_auth = StaffSessionAuth()
+api_auth = [token_auth, django_session_auth]
+
+
+def require_scope(request: HttpRequest, scope: str) -> None:
+    if scope not in getattr(request, "scopes", frozenset()):
+        raise PermissionDenied(f"该接口需要权限：{scope}", code="scope_required")

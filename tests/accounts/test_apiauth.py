@@ -1,0 +1,119 @@
+from datetime import timedelta
+
+import pytest
+from django.test import RequestFactory
+from django.utils import timezone
+
+from credit.accounts import services
+from credit.accounts.models import ApiToken
+from credit.core.apiauth import TokenAuth
+
+pytestmark = pytest.mark.urls("tests.accounts.api_urls")
+
+UNAUTHORIZED = {"code": "unauthorized", "message": "身份认证失败"}
+
+
+def bearer(token: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def test_issued_token_authenticates_as_its_client(client, api_client_scjg, scjg):
+    api_client, token = api_client_scjg
+    response = client.get("/api/whoami", **bearer(token))
+    assert response.status_code == 200
+    assert response.json() == {"actor": f"api:{api_client.name}", "department_id": scjg.pk}
+    assert ApiToken.objects.get(client=api_client).last_used_at is not None
+
+
+def test_only_a_keyed_hash_of_the_secret_is_stored(api_client_scjg):
+    api_client, token = api_client_scjg
+    prefix, key_id, secret = token.split("_", 2)
+    row = ApiToken.objects.get(client=api_client)
+    assert prefix == "cbx" and row.key_id == key_id
+    assert secret not in row.secret_hash and len(row.secret_hash) == 64
+
+
+def test_wrong_secret_and_unknown_key_give_identical_401(client, api_client_scjg):
+    _, token = api_client_scjg
+    prefix, key_id, secret = token.split("_", 2)
+    wrong_secret = client.get("/api/whoami", **bearer(f"{prefix}_{key_id}_{secret[:-1]}x"))
+    unknown_key = client.get("/api/whoami", **bearer(f"{prefix}_000000000000_{secret}"))
+    garbage = client.get("/api/whoami", **bearer("not-a-token"))
+    missing = client.get("/api/whoami")
+    for response in (wrong_secret, unknown_key, garbage, missing):
+        assert response.status_code == 401
+        assert response.json() == UNAUTHORIZED
+    assert wrong_secret.content == unknown_key.content
+
+
+def test_expired_token_is_refused(client, system_actor, api_client_scjg):
+    api_client, _ = api_client_scjg
+    token = services.issue_token(
+        system_actor, api_client, expires_at=timezone.now() + timedelta(hours=1)
+    )
+    assert client.get("/api/whoami", **bearer(token)).status_code == 200
+    ApiToken.objects.filter(key_id=token.split("_")[1]).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get("/api/whoami", **bearer(token))
+    assert response.status_code == 401 and response.json() == UNAUTHORIZED
+
+
+def test_revoked_token_and_disabled_client_are_refused(client, system_actor, api_client_scjg):
+    api_client, token = api_client_scjg
+    second = services.issue_token(system_actor, api_client)
+    row = ApiToken.objects.get(key_id=token.split("_")[1])
+    services.revoke_token(system_actor, row.pk)
+    assert client.get("/api/whoami", **bearer(token)).json() == UNAUTHORIZED
+    assert client.get("/api/whoami", **bearer(second)).status_code == 200
+    services.disable_client(system_actor, api_client)
+    response = client.get("/api/whoami", **bearer(second))
+    assert response.status_code == 401 and response.json() == UNAUTHORIZED
+
+
+def test_missing_scope_is_403_in_chinese(client, system_actor, scjg):
+    read_only = services.create_client(system_actor, "查询系统", scjg, ["records:read"])
+    token = services.issue_token(system_actor, read_only)
+    assert client.get("/api/whoami", **bearer(token)).status_code == 200
+    response = client.post(
+        "/api/echo", {"count": 1}, content_type="application/json", **bearer(token)
+    )
+    assert response.status_code == 403
+    assert response.json() == {"code": "scope_required", "message": "该接口需要权限：records:write"}
+
+
+def test_validation_error_is_422_with_chinese_message(client, api_client_scjg):
+    _, token = api_client_scjg
+    response = client.post(
+        "/api/echo", {"count": "many"}, content_type="application/json", **bearer(token)
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid_request" and body["message"] == "请求参数不正确"
+    assert body["details"][0]["loc"][-1] == "count"
+
+
+def test_last_used_at_is_written_at_most_once_a_minute(api_client_scjg):
+    _, token = api_client_scjg
+    auth = TokenAuth()
+    request = RequestFactory().get("/")
+    assert auth.authenticate(request, token) is not None
+    row = ApiToken.objects.get(key_id=token.split("_")[1])
+    first = row.last_used_at
+    assert first is not None
+    auth.authenticate(RequestFactory().get("/"), token)
+    assert ApiToken.objects.get(pk=row.pk).last_used_at == first
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=first - timedelta(minutes=2))
+    auth.authenticate(RequestFactory().get("/"), token)
+    assert ApiToken.objects.get(pk=row.pk).last_used_at > first - timedelta(minutes=2)
+
+
+def test_staff_session_gets_role_scopes(client, operator_user, auditor_user, user_password):
+    client.force_login(operator_user)
+    response = client.get("/api/whoami")
+    assert response.status_code == 200
+    assert response.json()["actor"] == operator_user.username
+    client.force_login(auditor_user)
+    response = client.get("/api/whoami")
+    assert response.status_code == 403
+    assert response.json()["message"] == "该接口需要权限：records:read"
