@@ -1,3 +1,173 @@
-from ninja import Router
+"""Collection API: file batches, their status and reports, and JSON pushes."""
 
-router = Router(tags=["归集"])
+from __future__ import annotations
+
+from typing import Any, Literal
+from uuid import UUID
+
+from django.http import FileResponse
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from credit.accounts.models import Department
+from credit.collection import queries, reports, services
+from credit.collection.models import Batch, Policy, Source
+from credit.core.apiauth import api_auth, require_scope
+from credit.core.errors import NotFound
+
+router = Router(tags=["数据归集"], auth=api_auth)
+
+
+class ErrorOut(Schema):
+    row: int | None
+    column: str
+    code: str
+    message: str
+
+
+class BatchOut(Schema):
+    id: UUID
+    dataset: str
+    department: str
+    state: str
+    state_label: str
+    message: str
+    policy: str
+    dry_run: bool
+    total_rows: int
+    processed_rows: int
+    error_rows: int
+    new_rows: int
+    updated_rows: int
+    unchanged_rows: int
+    late_rows: int
+    received_at: Any
+    finished_at: Any = None
+    errors: list[ErrorOut] = []
+    report_xlsx: str
+    report_csv: str
+
+
+class ItemResult(Schema):
+    index: int
+    result: str
+    errors: list[ErrorOut]
+
+
+class PushIn(Schema):
+    dataset: str
+    policy: Literal["reject_all", "reject_failed_rows"] = "reject_all"
+    dry_run: bool = False
+    items: list[dict[str, Any]]
+
+
+class PushOut(Schema):
+    batch: BatchOut
+    items: list[ItemResult]
+
+
+def _department(request, uscc: str | None) -> Department:
+    actor = request.actor
+    if uscc and actor.is_credit_admin:
+        department = Department.objects.filter(uscc=uscc.strip().upper()).first()
+        if department is None:
+            raise NotFound(f"未知的报送单位：{uscc}")
+        return department
+    if actor.department_id is None:
+        raise NotFound("当前身份未关联报送单位")
+    return Department.objects.get(pk=actor.department_id)
+
+
+def batch_out(batch: Batch, errors_limit: int = 100) -> dict:
+    base = f"/api/v1/batches/{batch.public_id}/report"
+    return {
+        "id": batch.public_id,
+        "dataset": batch.dataset.code,
+        "department": batch.department.name,
+        "state": batch.state,
+        "state_label": batch.get_state_display(),
+        "message": batch.message,
+        "policy": batch.policy,
+        "dry_run": batch.dry_run,
+        "total_rows": batch.total_rows,
+        "processed_rows": batch.processed_rows,
+        "error_rows": batch.error_rows,
+        "new_rows": batch.new_rows,
+        "updated_rows": batch.updated_rows,
+        "unchanged_rows": batch.unchanged_rows,
+        "late_rows": batch.late_rows,
+        "received_at": batch.received_at,
+        "finished_at": batch.finished_at,
+        "errors": [
+            {"row": e.row, "column": e.column, "code": e.code, "message": e.message}
+            for e in queries.batch_errors(batch, errors_limit)
+        ],
+        "report_xlsx": f"{base}?format=xlsx",
+        "report_csv": f"{base}?format=csv",
+    }
+
+
+@router.post("/batches", response={202: BatchOut}, summary="上传数据文件（异步处理）")
+def upload_batch(
+    request,
+    file: UploadedFile = File(...),
+    dataset: str = Form(..., description="信息事项代码：penalty 或 licence"),
+    policy: Literal["reject_all", "reject_failed_rows"] = Form("reject_all"),
+    dry_run: bool = Form(False),
+    department: str | None = Form(None, description="报送单位代码（仅信用办管理员可指定）"),
+):
+    require_scope(request, "records:write")
+    batch = services.submit_file(
+        request.actor,
+        dataset_code=dataset,
+        department=_department(request, department),
+        fileobj=file,
+        filename=file.name or "upload.csv",
+        policy=policy,
+        dry_run=dry_run,
+        source=Source.API_FILE,
+    )
+    batch.refresh_from_db()
+    return Status(202, batch_out(batch))
+
+
+@router.get("/batches/{batch_id}", response=BatchOut, summary="查询批次状态")
+def get_batch(request, batch_id: str):
+    return batch_out(queries.get_batch(request.actor, batch_id))
+
+
+@router.get("/batches/{batch_id}/report", summary="下载批次处理报告")
+def batch_report(request, batch_id: str, format: Literal["xlsx", "csv"] = "xlsx"):
+    batch = queries.get_batch(request.actor, batch_id)
+    path = services.build_report(request.actor, batch, format)
+    return FileResponse(
+        open(path, "rb"), as_attachment=True, filename=services.report_filename(batch, format)
+    )
+
+
+@router.post("/records", response=PushOut, summary="推送记录（JSON，逐条返回结果）")
+def push_records(request, payload: PushIn):
+    require_scope(request, "records:write")
+    batch = services.submit_rows(
+        request.actor,
+        dataset_code=payload.dataset,
+        department=_department(request, None),
+        items=payload.items,
+        policy=payload.policy or Policy.REJECT_ALL,
+        dry_run=payload.dry_run,
+    )
+    written, messages, _ = reports.row_outcomes(batch)
+    by_row: dict = {}
+    for e in queries.batch_errors(batch, None):
+        by_row.setdefault(e.row, []).append(
+            {"row": e.row, "column": e.column, "code": e.code, "message": e.message}
+        )
+    items = [
+        {
+            "index": index - 1,
+            "result": reports.outcome_for(batch, index, written, messages),
+            "errors": by_row.get(index, []) + by_row.get(None, []),
+        }
+        for index in range(1, len(payload.items) + 1)
+    ]
+    return {"batch": batch_out(batch), "items": items}

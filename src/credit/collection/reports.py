@@ -12,8 +12,10 @@ from credit.catalog import queries as catalog
 from credit.collection import readers
 from credit.collection.errors import FileProblem
 from credit.collection.models import Batch, BatchError, BatchState
-from credit.collection.validation import map_header, parse_date
+from credit.collection.validation import parse_date
 from credit.core import workdays
+from credit.core.masking import mask_id_number
+from credit.core.normalize import header_key
 from credit.records.models import Record
 
 NEW, UPDATED, UNCHANGED, ERROR, NOT_PROCESSED, VALID = (
@@ -72,24 +74,21 @@ def iter_report_rows(batch: Batch):
         yield ["", ERROR, "；".join(p.message for p in exc.problems), "", ""]
         return
     try:
-        fields = catalog.fields_of(batch.dataset_version)
-        try:
-            columns = map_header(table.header, fields)
-            date_pos = next(
-                (
-                    pos
-                    for f, pos in zip(fields, columns.positions, strict=True)
-                    if f.role == "decision_date"
-                ),
-                None,
-            )
-        except FileProblem:
-            date_pos = None
+        # Each column is looked up on its own, so even a file refused for its header gets
+        # its dates read and its ID numbers masked: the report is an export, and ID numbers
+        # leave the platform masked even towards the department that sent them.
+        index = catalog.header_index(batch.dataset_version)
+        mapped = [index.get(header_key(h or "")) for h in table.header]
+        date_pos = next((i for i, f in enumerate(mapped) if f and f.role == "decision_date"), None)
+        secret = [i for i, f in enumerate(mapped) if f and f.masking == "id_number"]
         yield list(table.header) + EXTRA_COLUMNS
         width = len(table.header)
         file_messages = messages.get(None, [])
         for row_no, values in table.rows:
-            values = (values + [""] * width)[:width] if len(values) < width else values
+            values = (values + [""] * width)[:width] if len(values) < width else list(values)
+            for pos in secret:
+                if pos < len(values) and values[pos]:
+                    values[pos] = mask_id_number(values[pos])
             result = outcome_for(batch, row_no, written, messages)
             explanation = "；".join(messages.get(row_no, [])) or (
                 "；".join(file_messages) if result == NOT_PROCESSED else ""

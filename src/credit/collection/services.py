@@ -84,8 +84,16 @@ def submit_file(
     source: str = Source.UPLOAD,
     run_now: bool = False,
     on_progress=None,
+    received_at: dt.datetime | None = None,
 ) -> Batch:
-    """Store an uploaded file as a new batch and queue it (or run it now)."""
+    """Store an uploaded file as a new batch and queue it (or run it now).
+
+    `received_at` backdates the receipt when migrating historical data from the old
+    platform (timeliness counts from when the department really sent it); only the
+    system itself may set it, never a user or an API client.
+    """
+    if received_at is not None and (actor.user is not None or actor.client is not None):
+        raise PermissionDenied("只有系统迁移任务可以指定接收时间")
     batch = _create(
         actor,
         dataset_code=dataset_code,
@@ -95,6 +103,9 @@ def submit_file(
         dry_run=dry_run,
         source=source,
     )
+    if received_at is not None:
+        batch.received_at = received_at
+        Batch.objects.filter(pk=batch.pk).update(received_at=received_at)
     target = _batch_dir(batch) / (_SAFE_NAME.sub("_", Path(filename).name) or "upload")
     target.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(fileobj, (str, Path)):

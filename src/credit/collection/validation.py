@@ -120,6 +120,7 @@ class RowValidator:
         self.department_uscc = department_uscc
         self.today = today
         self._compiled = [(f, self._compile(f)) for f in fields]
+        self._fold = [f.type != FieldType.TEXT for f in fields]
         self._role_code = {f.role: f.code for f in fields if f.role}
 
     # -- compilation ---------------------------------------------------------------
@@ -232,9 +233,12 @@ class RowValidator:
         self, row_no: int, source: list[str], columns: ColumnMap, sheet: str = ""
     ) -> RowResult:
         raw: dict[str, str] = {}
-        for f, pos in zip(self.fields, columns.positions, strict=True):
+        for f, pos, fold in zip(self.fields, columns.positions, self._fold, strict=True):
             value = source[pos] if pos is not None and pos < len(source) else ""
-            value = halfwidth(value).strip() if value else ""
+            if value:
+                # Codes, dates, numbers and enum values arrive typed in full width too
+                # (９１２１…, ２０２４／０５／０１); free text keeps its Chinese punctuation.
+                value = (halfwidth(value) if fold and not value.isascii() else value).strip()
             raw[f.code] = value
         values: dict[str, str] = {}
         typed: dict[str, object] = {}

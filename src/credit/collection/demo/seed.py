@@ -1,0 +1,206 @@
+"""Loading the demo through the real import path: files written, then imported as batches."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from credit.accounts.models import Department
+from credit.collection import services
+from credit.collection.demo import generate, rows
+from credit.collection.models import Batch, BatchState
+from credit.core import workdays
+from credit.core.actors import Actor
+
+SEED = 20261127
+YEARS = 3
+
+
+def _workdays_back(day: dt.date, n: int) -> dt.date:
+    while n > 0:
+        day -= dt.timedelta(days=1)
+        if workdays.is_workday(day):
+            n -= 1
+    return day
+
+
+def _period_ends(today: dt.date) -> list[dt.date]:
+    """The last working day of each half month over the last three years (batch days)."""
+    ends = []
+    first = dt.date(today.year - YEARS, today.month, 1)
+    day = first
+    while day < today:
+        for mid in (15, None):
+            end = (
+                day.replace(day=mid)
+                if mid
+                else (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+                - dt.timedelta(days=1)
+            )
+            while not workdays.is_workday(end):
+                end -= dt.timedelta(days=1)
+            if first <= end < today:
+                ends.append(end)
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return ends
+
+
+def _write_csv(path: Path, data: list[dict[str, str]], encoding: str = "gb18030") -> Path:
+    import csv
+
+    header = list(data[0])
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for row in data:
+            writer.writerow([row.get(h, "") for h in header])
+    return path
+
+
+def _write_xlsx(path: Path, data: list[dict[str, str]]) -> Path:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("数据")
+    header = list(data[0])
+    sheet.append(header)
+    for row in data:
+        sheet.append([row.get(h, "") for h in header])
+    workbook.save(path)
+    return path
+
+
+def seed_demo(
+    subjects: int = 5000,
+    licences: int = 20000,
+    penalties: int = 5000,
+    log: Callable[[str], None] = print,
+) -> dict[str, int]:
+    rng = random.Random(SEED)
+    today = timezone.localdate()
+    folder = Path(settings.MEDIA_ROOT) / "demo-files"
+    folder.mkdir(parents=True, exist_ok=True)
+    people = generate.subjects(subjects, rng)
+    departments = {d.name: d for d in Department.objects.all()}
+    periods = _period_ends(today)
+    plan: dict[tuple[str, str, dt.date], list[dict[str, str]]] = defaultdict(list)
+    counters: dict[str, int] = defaultdict(int)
+    for dataset, total, table, builder in (
+        ("licence", licences, rows.LICENCES, rows.licence_row),
+        ("penalty", penalties, rows.PENALTIES, rows.penalty_row),
+    ):
+        names = [n for n in table if n in departments]
+        for i in range(total):
+            period = periods[i * len(periods) // total]
+            name = names[rng.randrange(len(names))]
+            late = rng.random() < 0.06
+            decided = _workdays_back(period, rng.randint(8, 20) if late else rng.randint(1, 7))
+            subject = people[rng.randrange(len(people))]
+            if dataset == "licence" and subject.kind == "自然人" and rng.random() < 0.7:
+                subject = people[(people.index(subject) + 3) % len(people)]
+            counters[name + dataset] += 1
+            department = (name, departments[name].uscc)
+            plan[(name, dataset, period)].append(
+                builder(counters[name + dataset], subject, department, decided, rng)
+            )
+    system = Actor.system(label="演示数据导入")
+    totals = defaultdict(int)
+    for number, ((name, dataset, period), data) in enumerate(
+        sorted(plan.items(), key=lambda kv: kv[0][2])
+    ):
+        path = _write_csv(folder / f"{dataset}-{departments[name].uscc}-{period:%Y%m%d}.csv", data)
+        received = timezone.make_aware(dt.datetime.combine(period, dt.time(16, 30)))
+        batch = services.submit_file(
+            system,
+            dataset_code=dataset,
+            department=departments[name],
+            fileobj=path,
+            filename=f"{name}{period:%Y%m%d}报送.csv",
+            run_now=True,
+            received_at=received,
+        )
+        totals[batch.state] += 1
+        totals["rows"] += batch.new_rows
+        if number % 100 == 0:
+            log(f"  已导入 {number} 个批次……")
+    totals.update(_error_batches(folder, departments, people, rng, system, log))
+    return dict(totals)
+
+
+def _error_batches(folder, departments, people, rng, system, log) -> dict[str, int]:
+    """Rejected batches with one row per kind of error, so reports have content."""
+    scjg = departments["本溪市市场监督管理局"]
+    sthj = departments["本溪市生态环境局"]
+    zj = departments["本溪市住房和城乡建设局"]
+    today = timezone.localdate()
+    good = [s for s in people if s.kind == "法人及非法人组织"]
+    dept = (scjg.name, scjg.uscc)
+    base = [
+        rows.penalty_row(90000 + i, good[i], dept, today - dt.timedelta(days=2), rng)
+        for i in range(10)
+    ]
+    base[1]["行政相对人名称"] = ""
+    base[2]["行政相对人代码_1（统一社会信用代码）"] = base[2][
+        "行政相对人代码_1（统一社会信用代码）"
+    ][:-1] + ("0" if base[2]["行政相对人代码_1（统一社会信用代码）"][-1] != "0" else "1")
+    base[3]["处罚决定日期"] = f"{today.year}/02/30"
+    base[4]["处罚决定日期"] = (today + dt.timedelta(days=30)).strftime("%Y/%m/%d")
+    base[5]["处罚类别"], base[5]["罚款金额（万元）"] = "罚款", ""
+    base[6]["行政相对人类别"] = "企业"
+    base[7]["罚款金额（万元）"] = "两千元"
+    base[8]["数据来源单位统一社会信用代码"] = sthj.uscc
+    base[9]["行政处罚决定书文号"] = base[0]["行政处罚决定书文号"]
+    person = next(s for s in people if s.kind == "自然人")
+    bad_person = rows.penalty_row(90100, person, dept, today - dt.timedelta(days=2), rng)
+    bad_person["证件号码"] = person.id_number[:-1] + ("0" if person.id_number[-1] != "0" else "1")
+    base.append(bad_person)
+    results = {}
+    batch = services.submit_file(
+        system,
+        dataset_code="penalty",
+        department=scjg,
+        fileobj=_write_csv(folder / "errors-penalty.csv", base),
+        filename="处罚信息_含错误示例.csv",
+        run_now=True,
+    )
+    results["error_batch_rows"] = batch.error_rows
+    # A workbook whose header does not match the catalog at all.
+    broken = [
+        {k: v for k, v in r.items() if k != "处罚决定日期"} | {"备用字段": "x"} for r in base[:3]
+    ]
+    for row in broken:
+        row["数据来源单位统一社会信用代码"] = sthj.uscc
+    services.submit_file(
+        system,
+        dataset_code="penalty",
+        department=sthj,
+        fileobj=_write_xlsx(folder / "errors-header.xlsx", broken),
+        filename="环境处罚_表头错误.xlsx",
+        run_now=True,
+    )
+    # A licence file with a few bad rows under "reject failed rows": the rest is stored.
+    zdept = (zj.name, zj.uscc)
+    lic = [
+        rows.licence_row(95000 + i, good[20 + i], zdept, today - dt.timedelta(days=3), rng)
+        for i in range(8)
+    ]
+    lic[2]["有效期至"] = "2020/01/01"
+    lic[5]["许可类别"] = "其他"
+    services.submit_file(
+        system,
+        dataset_code="licence",
+        department=zj,
+        fileobj=_write_csv(folder / "errors-licence.csv", lic),
+        filename="施工许可_部分错误.csv",
+        policy="reject_failed_rows",
+        run_now=True,
+    )
+    results["rejected"] = Batch.objects.filter(state=BatchState.REJECTED).count()
+    log("  已生成含错误示例的批次（整批退回 2 个，部分入库 1 个）")
+    return results
