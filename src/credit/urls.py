@@ -10,6 +10,7 @@ admin.site.index_title = "平台配置"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("console/audit/", include("credit.audit.urls")),
     path("console/", include("credit.console.urls")),
     path("catalog/", include("credit.catalog.urls")),
     path("", include("credit.portal.urls")),

@@ -1,0 +1,187 @@
+"""Back-office screens for departments, staff accounts and API clients.
+
+Token secrets are shown once, in the message after issuing, and never again: the token
+inline shows only the key id, dates and state.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from credit.accounts import services
+from credit.accounts.forms import AdminLoginForm
+from credit.accounts.models import ApiClient, ApiToken, Department, LoginAttempt, User
+from credit.audit.services import log_change
+from credit.core.actors import Actor
+from credit.core.errors import ServiceError
+
+# The admin login must honour the lockout and say so in Chinese.
+admin.site.login_form = AdminLoginForm
+
+
+def _actor(request) -> Actor:
+    return Actor.for_user(request.user, getattr(request, "request_id", ""))
+
+
+def _fields(obj, names) -> dict:
+    return {name: getattr(obj, name) for name in names}
+
+
+class LoggedAdminMixin:
+    """Admin edits are writes too: they go into the change log."""
+
+    logged_fields: tuple[str, ...] = ()
+
+    def save_model(self, request, obj, form, change):
+        before = None
+        if change:
+            original = type(obj).objects.get(pk=obj.pk)
+            before = _fields(original, self.logged_fields)
+        super().save_model(request, obj, form, change)
+        action = f"{type(obj).__name__.lower()}.{'update' if change else 'create'}"
+        log_change(
+            _actor(request),
+            action,
+            type(obj).__name__,
+            obj.pk,
+            before=before,
+            after=_fields(obj, self.logged_fields),
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # Departments, users and clients are referenced by the logs: disable, never delete.
+        return False
+
+
+@admin.register(Department)
+class DepartmentAdmin(LoggedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "uscc", "region_code", "is_credit_office")
+    list_filter = ("is_credit_office",)
+    search_fields = ("name", "uscc")
+    logged_fields = ("name", "uscc", "region_code", "parent_id", "is_credit_office")
+
+
+@admin.register(User)
+class UserAdmin(LoggedAdminMixin, DjangoUserAdmin):
+    list_display = ("username", "full_name", "role", "department", "is_active", "last_login")
+    list_filter = ("role", "is_active", "department")
+    search_fields = ("username", "full_name")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("身份", {"fields": ("full_name", "role", "department", "email")}),
+        (
+            "状态",
+            {"fields": ("is_active", "is_staff", "is_superuser", "last_login", "date_joined")},
+        ),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "full_name",
+                    "role",
+                    "department",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+    readonly_fields = ("last_login", "date_joined")
+    logged_fields = (
+        "username",
+        "full_name",
+        "role",
+        "department_id",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+    )
+
+
+class ApiTokenInline(admin.TabularInline):
+    model = ApiToken
+    fields = ("key_id", "created_at", "expires_at", "last_used_at", "is_active")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(LoggedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "department", "scopes", "is_active", "created_at")
+    list_filter = ("is_active", "department")
+    search_fields = ("name",)
+    inlines = [ApiTokenInline]
+    actions = ["issue_token", "disable_clients"]
+    logged_fields = ("name", "department_id", "scopes", "is_active")
+
+    @admin.action(description="签发新令牌（令牌只显示一次）")
+    def issue_token(self, request, queryset):
+        for client in queryset:
+            try:
+                token = services.issue_token(_actor(request), client)
+            except ServiceError as exc:
+                self.message_user(request, f"{client}：{exc.message}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                f"{client} 的新令牌（请立即妥善保存，之后无法再次查看）：{token}",
+                messages.WARNING,
+            )
+
+    @admin.action(description="停用所选系统")
+    def disable_clients(self, request, queryset):
+        for client in queryset:
+            services.disable_client(_actor(request), client)
+        self.message_user(request, "已停用所选系统")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("key_id", "client", "created_at", "expires_at", "last_used_at", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("key_id", "client__name")
+    fields = ("client", "key_id", "created_at", "expires_at", "last_used_at", "is_active")
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="吊销所选令牌", permissions=["view"])
+    def revoke(self, request, queryset):
+        for token in queryset:
+            services.revoke_token(_actor(request), token.pk)
+        self.message_user(request, "已吊销所选令牌")
+
+
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(admin.ModelAdmin):
+    list_display = ("at", "username", "succeeded", "during_lock", "locked_until", "ip_address")
+    list_filter = ("succeeded", ("at", admin.DateFieldListFilter))
+    search_fields = ("username", "ip_address")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

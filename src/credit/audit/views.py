@@ -1,0 +1,62 @@
+"""Audit trail pages for auditors and the credit office: filter, page, read."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.template.loader import select_template
+
+from credit.audit import queries
+from credit.audit.forms import LogFilterForm
+
+PAGE_SIZE = 50
+
+
+def _layout() -> str:
+    # Use the console layout when it exists, so these pages sit inside the workbench.
+    return select_template(["base.html", "audit/standalone.html"]).template.name
+
+
+def _forbidden(request):
+    return render(
+        request, "audit/forbidden.html", {"layout": _layout(), "title": "无权访问"}, status=403
+    )
+
+
+def _page(request, queryset, template: str, title: str, choices: list[str]):
+    form = LogFilterForm(request.GET or None)
+    log_filter = form.to_filter() if form.is_bound else queries.LogFilter()
+    page = Paginator(queryset(log_filter), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        template,
+        {
+            "layout": _layout(),
+            "title": title,
+            "form": form,
+            "page": page,
+            "choices": choices,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def change_list(request):
+    if not queries.can_browse(request.user):
+        return _forbidden(request)
+    return _page(
+        request, queries.changes, "audit/changes.html", "变更日志", queries.change_actions()
+    )
+
+
+@login_required
+def access_list(request):
+    if not queries.can_browse(request.user):
+        return _forbidden(request)
+    return _page(
+        request, queries.accesses, "audit/access.html", "查询日志", queries.access_resources()
+    )
