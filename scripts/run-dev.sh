@@ -13,7 +13,9 @@ run credit collectstatic --noinput --verbosity 0
 run credit load_catalog
 run credit setup_demo
 
-run credit db_worker --queue-name default &
+# No worker is alive yet, so any batch still marked as running was interrupted.
+run credit recover_batches --older-than-minutes 0 --rerun
+run credit db_worker --queue-name default --no-reload &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 echo "后台任务进程已启动 (pid $WORKER)"

@@ -78,6 +78,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Enforces the 等保 lockout (5 failures → 15 minutes) on every login path, admin included.
+AUTHENTICATION_BACKENDS = ["credit.accounts.backends.LockoutBackend"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -20,7 +20,7 @@ from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
 
 MAX_JSON_ITEMS = 5_000
-STALE_AFTER = dt.timedelta(minutes=10)
+STALE_AFTER = dt.timedelta(minutes=15)
 _SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
 
@@ -33,15 +33,34 @@ def _batch_dir(batch: Batch) -> Path:
     return Path(settings.MEDIA_ROOT) / "batches" / str(batch.public_id)
 
 
+INTERRUPTED = "处理进程中断，批次未入库，可重新处理"
+
+
 def release_stale(department_id: int, dataset_id: int) -> None:
     """A batch whose job died (no heartbeat for a while) no longer blocks new uploads."""
     limit = timezone.now() - STALE_AFTER
     for batch in Batch.objects.filter(
-        department_id=department_id, dataset_id=dataset_id, active_key__isnull=False
+        department_id=department_id,
+        dataset_id=dataset_id,
+        state__in=(BatchState.VALIDATING, BatchState.LOADING),
     ):
-        beat = batch.heartbeat_at or batch.received_at
-        if beat < limit:
-            pipeline._finish(batch, BatchState.FAILED, "处理进程中断，批次未入库，可重新处理")
+        if (batch.heartbeat_at or batch.received_at) < limit:
+            pipeline._finish(batch, BatchState.FAILED, INTERRUPTED)
+
+
+def recover_interrupted(
+    actor: Actor, older_than: dt.timedelta = STALE_AFTER, rerun_them: bool = False
+) -> list[Batch]:
+    """Batches whose worker died mid-run: mark them failed (nothing was stored) and
+    optionally queue them again. Run at worker start-up with `older_than=0`."""
+    limit = timezone.now() - older_than
+    found = []
+    for batch in Batch.objects.filter(state__in=(BatchState.VALIDATING, BatchState.LOADING)):
+        if (batch.heartbeat_at or batch.received_at) <= limit:
+            pipeline.staging.clear(batch.id)
+            pipeline._finish(batch, BatchState.FAILED, INTERRUPTED)
+            found.append(rerun(actor, batch) if rerun_them else batch)
+    return found
 
 
 def _create(actor: Actor, *, dataset_code, department, filename, policy, dry_run, source) -> Batch:
