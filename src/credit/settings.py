@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "credit.subjects",
     "credit.records",
     "credit.collection",
+    "credit.lists",
+    "credit.measures",
     "credit.console",
     "credit.portal",
 ]

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_save
+
+
+class ListsConfig(AppConfig):
+    name = "credit.lists"
+    verbose_name = "红黑名单"
+
+    def ready(self) -> None:
+        from credit.accounts.models import Department
+        from credit.lists import seed
+
+        # Departments are seeded after migrations run, so shipped list types learn their
+        # recognising department when that department appears.
+        post_save.connect(
+            seed.link_department_receiver, sender=Department, dispatch_uid="lists-link-department"
+        )

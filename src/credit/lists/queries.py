@@ -1,0 +1,100 @@
+"""Reads of list entries shared with the portal, the credit checks and the console.
+
+`in_force` is the one definition of "current": decided or published, period started and
+not ended, not removed. Every view goes through it, so an expired entry leaves all of them
+on the day after its period ends, whether or not the expiry job has run yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from credit.lists.models import IN_FORCE_STATES, EntryState, ListEntry, ListType
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def in_force(today: dt.date | None = None) -> Q:
+    """The condition an entry meets while it is current on `today`."""
+    day = _today(today)
+    return Q(state__in=IN_FORCE_STATES, period_start__lte=day) & (
+        Q(period_end__isnull=True) | Q(period_end__gte=day)
+    )
+
+
+def public_condition(today: dt.date | None = None) -> Q:
+    day = _today(today)
+    return in_force(day) & Q(state=EntryState.PUBLISHED, published_on__lte=day)
+
+
+def current_entries(
+    subject_ids: Iterable[int], today: dt.date | None = None
+) -> dict[int, list[ListEntry]]:
+    """Entries in force per subject id (subjects without any are absent), list type loaded."""
+    ids = list(dict.fromkeys(subject_ids))
+    found: dict[int, list[ListEntry]] = {}
+    if not ids:
+        return found
+    condition = in_force(today)
+    # Chunked so a 10,000-subject check stays under SQLite's parameter limit.
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        entries = (
+            ListEntry.objects.filter(condition, subject_id__in=chunk)
+            .select_related("list_type")
+            .order_by("subject_id", "list_type__position", "-decision_date", "id")
+        )
+        for entry in entries:
+            found.setdefault(entry.subject_id, []).append(entry)
+    return found
+
+
+def public_entries_of(subject, today: dt.date | None = None) -> list[ListEntry]:
+    """Published, current entries of one subject, as the portal profile shows them."""
+    subject_id = getattr(subject, "pk", subject)
+    return list(
+        ListEntry.objects.filter(public_condition(today), subject_id=subject_id)
+        .select_related("list_type", "department")
+        .order_by("list_type__color", "list_type__position", "-decision_date")
+    )
+
+
+def public_entries(list_type: ListType, today: dt.date | None = None) -> QuerySet[ListEntry]:
+    """Published, current entries of one list, newest decision first."""
+    return (
+        ListEntry.objects.filter(public_condition(today), list_type=list_type)
+        .select_related("subject", "department")
+        .order_by("-decision_date", "-id")
+    )
+
+
+def active_list_types() -> list[ListType]:
+    return list(ListType.objects.filter(active=True).select_related("department"))
+
+
+def get_list_type(code: str) -> ListType | None:
+    return ListType.objects.filter(code=code).select_related("department").first()
+
+
+def is_current(entry: ListEntry, today: dt.date | None = None) -> bool:
+    day = _today(today)
+    return (
+        entry.state in IN_FORCE_STATES
+        and entry.period_start is not None
+        and entry.period_start <= day
+        and (entry.period_end is None or entry.period_end >= day)
+    )
+
+
+def entries_of_department(department_id: int | None, all_departments: bool = False):
+    """Entries a department works on in the console (the credit office sees all)."""
+    entries = ListEntry.objects.select_related("list_type", "subject", "department")
+    if not all_departments:
+        entries = entries.filter(department_id=department_id)
+    return entries.order_by("-updated_at", "-id")
