@@ -22,7 +22,7 @@ from credit.collection.errors import FileProblem, Problem
 from credit.collection.models import Batch, BatchError, BatchState, Policy
 from credit.collection.validation import RowValidator, map_header
 from credit.core.actors import Actor
-from credit.records import upsert
+from credit.records import publicity, upsert
 from credit.subjects import linking
 
 log = logging.getLogger(__name__)
@@ -212,6 +212,7 @@ def _load(batch: Batch, problems: list[Problem]) -> Batch:
         with transaction.atomic():
             link = linking.link_batch(batch.id, now, source=f"批次 {batch.public_id}")
             counts = upsert.apply(batch, now)
+            publicity.refresh_for_batch(batch)
             counts.update(
                 subjects_created=link["created"],
                 subjects_unverified=link["unverified"],

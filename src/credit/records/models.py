@@ -9,6 +9,14 @@ class Severity(models.TextChoices):
     SERIOUS = "严重", "严重"
 
 
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "公示中"
+    PENDING = "pending", "未到公示期"
+    ENDED = "ended", "公示期满"
+    WITHDRAWN = "withdrawn", "已撤回"
+    NOT_PUBLISHED = "not_published", "不予公示"
+
+
 class Record(models.Model):
     """The current version of one credit record (a licence, a penalty, …).
 
@@ -54,6 +62,22 @@ class Record(models.Model):
     batch_row = models.PositiveIntegerField("批次行号", null=True)
     created_at = models.DateTimeField("创建时间")
     updated_at = models.DateTimeField("更新时间")
+    # Publicity columns. The import pipeline inserts records with raw SQL that does not
+    # name these columns, so each NOT NULL one needs a database default.
+    publish_minor = models.BooleanField("轻微失信经认定需公示", default=False, db_default=False)
+    public_from = models.DateField("公示起始日", null=True, blank=True)
+    # Inclusive last public day; NULL with a start date means no end (长期, 2099/12/31).
+    public_until = models.DateField("公示截止日", null=True, blank=True)
+    visibility = models.CharField(
+        "公示状态",
+        max_length=16,
+        choices=Visibility.choices,
+        default=Visibility.NOT_PUBLISHED,
+        db_default=Visibility.NOT_PUBLISHED,
+    )
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawn_reason = models.TextField("撤回原因", blank=True, default="", db_default="")
+    withdrawn_by = models.CharField("撤回人", max_length=150, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = "信用记录"
@@ -66,6 +90,10 @@ class Record(models.Model):
         indexes = [
             models.Index(fields=["subject", "dataset"], name="record_subject_dataset"),
             models.Index(fields=["department", "dataset"], name="record_dept_dataset"),
+            models.Index(
+                fields=["dataset", "visibility", "-decision_date"], name="record_public_latest"
+            ),
+            models.Index(fields=["visibility", "public_until"], name="record_window_end"),
         ]
 
     def __str__(self) -> str:
@@ -101,3 +129,77 @@ class RecordHistory(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["record", "version_no"], name="uniq_record_history")
         ]
+
+
+class RecordVisibilityChange(models.Model):
+    """One change of a record's publicity state, kept forever as its publication history.
+
+    A new record's first state is not written here: the record's creating batch already
+    says where it came from, and one row per imported record would double import cost.
+    """
+
+    record = models.ForeignKey(
+        Record, verbose_name="信用记录", related_name="visibility_changes", on_delete=models.PROTECT
+    )
+    from_state = models.CharField("原状态", max_length=16, choices=Visibility.choices)
+    to_state = models.CharField("新状态", max_length=16, choices=Visibility.choices)
+    at = models.DateTimeField("时间", db_index=True)
+    reason = models.TextField("原因", blank=True)
+    actor_label = models.CharField("操作人", max_length=150)
+    job_id = models.CharField("任务标识", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "公示状态变更"
+        verbose_name_plural = "公示状态变更"
+        ordering = ["-at", "-id"]
+
+
+class RulePublish(models.TextChoices):
+    YES = "yes", "公示"
+    NO = "no", "不予公示"
+    IF_MARKED = "if_marked", "经部门认定确有必要的公示"
+    WHILE_VALID = "while_valid", "有效期内公示"
+
+
+class PublicityRule(models.Model):
+    """One row of the publicity rule table (domain.md §4), edited by the credit office.
+
+    Periods are whole calendar months counted from the decision date (12 = one year): the
+    last public day is the same day of the month that many months later, or the month's
+    last day when there is none (民法典 第二百零一、二百零二条). A row is either a severity
+    row (penalty_type empty) or a per-penalty-type row, which applies to every decision
+    that includes that type; the longest maximum of all applicable rows wins.
+    """
+
+    rule_key = models.CharField(
+        "公示规则",
+        max_length=50,
+        help_text="与事项版本的“公示规则”一致，如 penalty_severity、licence_validity",
+    )
+    severity = models.CharField("失信严重程度", max_length=4, choices=Severity.choices, blank=True)
+    penalty_type = models.CharField(
+        "处罚类别",
+        max_length=100,
+        blank=True,
+        help_text="填写时本行按处罚类别适用（多种处罚并处取最长公示期）；留空按严重程度适用",
+    )
+    publish = models.CharField("是否公示", max_length=12, choices=RulePublish.choices)
+    min_months = models.PositiveIntegerField("最短公示期（月）", null=True, blank=True)
+    max_months = models.PositiveIntegerField("最长公示期（月）", null=True, blank=True)
+    law_reference = models.TextField("依据", blank=True)
+    active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "公示期限规则"
+        verbose_name_plural = "公示期限规则"
+        ordering = ["rule_key", "penalty_type", "severity"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_key", "severity", "penalty_type"], name="uniq_publicity_rule"
+            )
+        ]
+
+    def __str__(self) -> str:
+        what = self.penalty_type or self.severity or "全部"
+        return f"{self.rule_key}：{what}"

@@ -1,0 +1,90 @@
+"""Back office: the credit office edits the publicity rule table; history is read-only."""
+
+from django import forms
+from django.contrib import admin, messages
+
+from credit.core.actors import Actor
+from credit.core.errors import ServiceError
+from credit.records import services
+from credit.records.models import PublicityRule, RecordVisibilityChange
+
+
+def _is_credit_admin(request) -> bool:
+    return bool(getattr(request.user, "is_credit_admin", False))
+
+
+class PublicityRuleForm(forms.ModelForm):
+    class Meta:
+        model = PublicityRule
+        fields = [
+            "rule_key",
+            "severity",
+            "penalty_type",
+            "publish",
+            "min_months",
+            "max_months",
+            "law_reference",
+            "active",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_months"), data.get("max_months")
+        if low and high and low > high:
+            raise forms.ValidationError("最短公示期不能长于最长公示期")
+        return data
+
+
+@admin.register(PublicityRule)
+class PublicityRuleAdmin(admin.ModelAdmin):
+    form = PublicityRuleForm
+    list_display = [
+        "rule_key",
+        "severity",
+        "penalty_type",
+        "publish",
+        "min_months",
+        "max_months",
+        "active",
+        "updated_at",
+    ]
+    list_filter = ["rule_key", "publish", "active"]
+    search_fields = ["penalty_type", "law_reference"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request):
+        return _is_credit_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_credit_admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate a rule instead, so its history stays readable
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.save_rule(Actor.for_user(request.user), obj)
+        except ServiceError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(request, "规则已保存，系统将在后台重新计算各记录的公示期")
+
+
+@admin.register(RecordVisibilityChange)
+class RecordVisibilityChangeAdmin(admin.ModelAdmin):
+    list_display = ["record", "from_state", "to_state", "at", "actor_label", "job_id"]
+    list_filter = ["to_state", ("at", admin.DateFieldListFilter)]
+    search_fields = ["record__doc_number", "job_id", "actor_label"]
+    list_select_related = ["record"]
+    raw_id_fields = ["record"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

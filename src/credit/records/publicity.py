@@ -1,0 +1,309 @@
+"""From when to when a record is public (domain.md §4), computed and stored on the record.
+
+`compute_window` is the whole rule and a pure function: it reads the record's decision
+date, severity, publish_minor flag and a few `data` fields, the dataset version's open
+attribute and publicity rule, and the rule table. Periods are whole months counted from
+the decision date; the last public day is the same day of the month that many months
+later, or that month's last day when it has none (民法典 第二百零一、二百零二条), and the
+window includes it. A NULL end means "no end" (a licence valid until 2099/12/31).
+
+The stored columns exist so that pages can filter with an index; `queries.public_records`
+still checks the dates, so a stale state column cannot publish an ended record.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.db import connection
+from django.db.models.fields.json import KT
+from django.utils import timezone
+
+from credit.catalog.models import DatasetVersion, OpenAttr
+from credit.records.models import (
+    PublicityRule,
+    Record,
+    RecordVisibilityChange,
+    RulePublish,
+    Severity,
+    Visibility,
+)
+
+PENALTY = "penalty_severity"
+LICENCE = "licence_validity"
+LONG_TERM = dt.date(2099, 12, 31)
+DEFAULT_SEVERITY = Severity.GENERAL  # domain.md §3.1: the platform column defaults to 一般
+
+# The `data` keys (exchange codes) the rules read.
+PENALTY_TYPES = "CF_CFLB"
+LICENCE_UNTIL = "XK_YXQZI"
+LICENCE_STATE = "XK_ZT"
+LICENCE_VALID = "1"
+
+CHUNK = 2000
+
+Window = tuple[dt.date | None, dt.date | None, str]
+
+
+@dataclass(frozen=True)
+class Rule:
+    publish: str
+    min_months: int | None = None
+    max_months: int | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Active rule rows by rule key, then by (severity, penalty type)."""
+
+    rows: dict[str, dict[tuple[str, str], Rule]] = field(default_factory=dict)
+
+    def get(self, key: str, severity: str = "", penalty_type: str = "") -> Rule | None:
+        return self.rows.get(key, {}).get((severity, penalty_type))
+
+    def type_rules(self, key: str, types: Iterable[str]) -> list[Rule]:
+        table = self.rows.get(key, {})
+        return [r for t in types if (r := table.get(("", t))) and r.publish != RulePublish.NO]
+
+
+def load_rules() -> Rules:
+    rows: dict[str, dict[tuple[str, str], Rule]] = {}
+    for r in PublicityRule.objects.filter(active=True):
+        rows.setdefault(r.rule_key, {})[(r.severity, r.penalty_type)] = Rule(
+            r.publish, r.min_months, r.max_months
+        )
+    return Rules(rows)
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the last day of that month when it has no such day."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def penalty_types(data: dict) -> list[str]:
+    raw = (data or {}).get(PENALTY_TYPES) or ""
+    return [t.strip() for t in str(raw).replace("；", ";").split(";") if t.strip()]
+
+
+def parse_iso(value) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip().replace("/", "-"))
+    except ValueError:
+        return None
+
+
+def _penalty_rules(record, rules: Rules) -> list[Rule] | None:
+    """The rows that apply to a published penalty, or None when it is not published."""
+    severity = record.severity or DEFAULT_SEVERITY
+    base = rules.get(PENALTY, severity)
+    if base is None or base.publish == RulePublish.NO:
+        return None
+    if base.publish == RulePublish.IF_MARKED and not getattr(record, "publish_minor", False):
+        return None
+    # A per-type row lengthens a published decision's window; it never publishes by itself.
+    return [base, *rules.type_rules(PENALTY, penalty_types(record.data))]
+
+
+def _penalty_dates(record, rules: Rules) -> tuple[dt.date, dt.date] | None:
+    applicable = _penalty_rules(record, rules)
+    if applicable is None:
+        return None
+    longest = max((r.max_months for r in applicable if r.max_months), default=None)
+    if longest is None:  # a penalty is never published without an end
+        return None
+    return record.decision_date, add_months(record.decision_date, longest)
+
+
+def _licence_dates(record, rules: Rules) -> tuple[dt.date, dt.date | None] | None:
+    rule = rules.get(LICENCE)
+    if rule is None or rule.publish == RulePublish.NO:
+        return None
+    data = record.data or {}
+    if str(data.get(LICENCE_STATE) or "").strip() != LICENCE_VALID:
+        return None
+    until = parse_iso(data.get(LICENCE_UNTIL))
+    if until is None:
+        return None
+    return record.decision_date, None if until >= LONG_TERM else until
+
+
+def state_on(public_from, public_until, today: dt.date) -> str:
+    if public_from is None:
+        return Visibility.NOT_PUBLISHED
+    if today < public_from:
+        return Visibility.PENDING
+    if public_until is not None and today > public_until:
+        return Visibility.ENDED
+    return Visibility.PUBLIC
+
+
+def compute_window(record_like, version, rules: Rules, today: dt.date) -> Window:
+    """(public_from, public_until, visibility) of a record on `today`.
+
+    `record_like` needs decision_date, severity, data and optionally publish_minor and
+    withdrawn_at; `version` needs open_attr and publicity_rule. A withdrawn record keeps
+    its computed dates (for the archive) but stays withdrawn.
+    """
+    dates = None
+    if version.open_attr == OpenAttr.PUBLIC:
+        if version.publicity_rule == PENALTY:
+            dates = _penalty_dates(record_like, rules)
+        elif version.publicity_rule == LICENCE:
+            dates = _licence_dates(record_like, rules)
+    public_from, public_until = dates or (None, None)
+    if getattr(record_like, "withdrawn_at", None):
+        return public_from, public_until, Visibility.WITHDRAWN
+    return public_from, public_until, state_on(public_from, public_until, today)
+
+
+def minimum_period_end(record_like, version, rules: Rules) -> dt.date | None:
+    """Last day of the minimum publicity period; credit repair may be sought after it.
+
+    None when the record is not a published penalty. A minor penalty has no minimum: its
+    period ends on the decision date.
+    """
+    if version.publicity_rule != PENALTY:
+        return None
+    applicable = _penalty_rules(record_like, rules)
+    if applicable is None:
+        return None
+    longest = max((r.min_months or 0 for r in applicable), default=0)
+    return add_months(record_like.decision_date, longest)
+
+
+def repair_allowed(record_like, version, rules: Rules, today: dt.date) -> bool:
+    end = minimum_period_end(record_like, version, rules)
+    return end is not None and today > end
+
+
+# --- storing windows -------------------------------------------------------------------
+
+
+def refresh_for_batch(batch, today: dt.date | None = None) -> int:
+    """Compute and store the window of every record the batch wrote; returns rows changed.
+
+    Called by the import pipeline inside its load transaction. Records the batch created
+    get their first state without a history row (the batch is their provenance); records
+    it updated get one when their state changed.
+    """
+    return refresh_records(
+        Record.objects.filter(batch=batch),
+        today,
+        job_id=f"batch:{batch.public_id}",
+        reason="数据更新后重新计算公示期",
+        new_batch_id=batch.id,
+    )
+
+
+def refresh_records(
+    queryset,
+    today: dt.date | None = None,
+    *,
+    job_id: str = "",
+    reason: str = "重新计算公示期",
+    actor_label: str = "系统",
+    new_batch_id: int | None = None,
+) -> int:
+    """Recompute and store windows for the records of `queryset`, in chunks.
+
+    Rows are read as a few columns (never whole JSON documents), results are memoised by
+    their inputs (many rows share severity, types and dates), and only changed rows are
+    written, with one UPDATE … FROM (VALUES …) per chunk.
+    """
+    today = today or timezone.localdate()
+    rules = load_rules()
+    versions: dict[int, DatasetVersion] = {}
+    memo: dict[tuple, Window] = {}
+    now = timezone.now()
+    pending: list[tuple] = []
+    history: list[RecordVisibilityChange] = []
+    changed = 0
+    rows = queryset.values_list(
+        "id",
+        "dataset_version_id",
+        "decision_date",
+        "severity",
+        "publish_minor",
+        "withdrawn_at",
+        "visibility",
+        "public_from",
+        "public_until",
+        "created_batch_id",
+        KT(f"data__{PENALTY_TYPES}"),
+        KT(f"data__{LICENCE_STATE}"),
+        KT(f"data__{LICENCE_UNTIL}"),
+    ).order_by()
+    for row in rows.iterator(chunk_size=CHUNK):
+        (rid, version_id, decided, severity, minor, withdrawn, old_vis, old_from, old_until) = row[
+            :9
+        ]
+        created_batch_id, types, state, until = row[9:]
+        key = (version_id, decided, severity, minor, bool(withdrawn), types, state, until)
+        window = memo.get(key)
+        if window is None:
+            version = versions.get(version_id)
+            if version is None:
+                version = versions[version_id] = DatasetVersion.objects.get(pk=version_id)
+            record_like = SimpleNamespace(
+                decision_date=decided,
+                severity=severity,
+                publish_minor=minor,
+                withdrawn_at=withdrawn,
+                data={PENALTY_TYPES: types, LICENCE_STATE: state, LICENCE_UNTIL: until},
+            )
+            window = memo[key] = compute_window(record_like, version, rules, today)
+        if window == (old_from, old_until, old_vis):
+            continue
+        changed += 1
+        pending.append((rid, *window))
+        if window[2] != old_vis and created_batch_id != new_batch_id:
+            history.append(
+                RecordVisibilityChange(
+                    record_id=rid,
+                    from_state=old_vis,
+                    to_state=window[2],
+                    at=now,
+                    reason=reason,
+                    actor_label=actor_label,
+                    job_id=job_id,
+                )
+            )
+        if len(pending) >= CHUNK:
+            _write_windows(pending)
+            pending = []
+        if len(history) >= CHUNK:
+            RecordVisibilityChange.objects.bulk_create(history)
+            history = []
+    _write_windows(pending)
+    RecordVisibilityChange.objects.bulk_create(history)
+    return changed
+
+
+def _write_windows(rows: list[tuple]) -> None:
+    if not rows:
+        return
+    table = Record._meta.db_table
+    day = "%s::date" if connection.vendor == "postgresql" else "%s"
+    values = ", ".join([f"(%s, {day}, {day}, %s)"] * len(rows))
+    params: list = []
+    for rid, public_from, public_until, visibility in rows:
+        params += [rid, _iso(public_from), _iso(public_until), str(visibility)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH w(id, f, u, vis) AS (VALUES {values}) "
+            f"UPDATE {table} SET public_from = w.f, public_until = w.u, visibility = w.vis "
+            f"FROM w WHERE {table}.id = w.id",
+            params,
+        )
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None

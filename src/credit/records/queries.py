@@ -1,0 +1,88 @@
+"""Reads of credit records shared with other apps.
+
+`public_records` is THE definition of "public". Every public page and every public API
+(portal, public read API, counts, lists, detail pages) must start from it, or from a
+helper here built on it, and never filter `Record.objects` by visibility itself. It checks
+the window dates as well as the stored state, so a record whose window ended before the
+daily job ran is already gone from public view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from credit.audit import services as audit
+from credit.catalog.models import OpenAttr, ShareAttr
+from credit.core.actors import Actor
+from credit.records.models import Record, Visibility
+from credit.records.publicity import LICENCE, PENALTY
+
+
+def public_records(today: dt.date | None = None) -> QuerySet[Record]:
+    """Records the public may see today."""
+    today = today or timezone.localdate()
+    return Record.objects.filter(
+        Q(public_until__isnull=True) | Q(public_until__gte=today),
+        visibility=Visibility.PUBLIC,
+        withdrawn_at__isnull=True,
+        public_from__lte=today,
+        dataset_version__open_attr=OpenAttr.PUBLIC,
+    )
+
+
+def public_records_of(
+    subject, dataset_code: str | None = None, today: dt.date | None = None
+) -> QuerySet[Record]:
+    """A subject's public records, newest decision first."""
+    qs = public_records(today).filter(subject=subject)
+    if dataset_code:
+        qs = qs.filter(dataset__code=dataset_code)
+    return qs.select_related("dataset", "department").order_by("-decision_date", "-id")
+
+
+def public_counts(today: dt.date | None = None) -> dict[str, int]:
+    """{"licences": n, "penalties": n} of records public today."""
+    return public_records(today).aggregate(
+        licences=Count("id", filter=Q(dataset_version__publicity_rule=LICENCE)),
+        penalties=Count("id", filter=Q(dataset_version__publicity_rule=PENALTY)),
+    )
+
+
+def latest_public(dataset_code: str, limit: int = 10, today: dt.date | None = None) -> list[Record]:
+    """The most recent public decisions of a dataset (双公示 lists on the home page)."""
+    return list(
+        public_records(today)
+        .filter(dataset__code=dataset_code)
+        .select_related("subject", "department", "dataset")
+        .order_by("-decision_date", "-id")[:limit]
+    )
+
+
+def shared_records(actor: Actor, subject, purpose: str = "政务共享") -> QuerySet[Record]:
+    """A subject's records a government department may receive by sharing (共享属性).
+
+    Excludes 不予共享 items and records whose publication ended (withdrawn or window
+    passed): domain.md §4 says such records stop being shared for reuse. Records not
+    published to the public (a minor penalty, an item not 社会公开) are still shared.
+    Every call writes an access-log entry, since sharing is a query of a subject.
+    """
+    audit.log_access(
+        actor,
+        resource="records.shared",
+        purpose=purpose,
+        subject_id=subject.pk,
+        subject_label=subject.name,
+    )
+    return (
+        Record.objects.filter(
+            subject=subject,
+            withdrawn_at__isnull=True,
+            dataset_version__share_attr__in=[ShareAttr.UNCONDITIONAL, ShareAttr.CONDITIONAL],
+        )
+        .exclude(visibility__in=[Visibility.WITHDRAWN, Visibility.ENDED])
+        .select_related("dataset", "dataset_version", "department")
+        .order_by("-decision_date", "-id")
+    )

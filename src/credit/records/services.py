@@ -1,0 +1,221 @@
+"""Writes of the records app: withdrawal, the minor-penalty flag, windows, the rule table."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from credit.audit import services as audit
+from credit.core.actors import Actor
+from credit.core.errors import PermissionDenied, ServiceError
+from credit.records import publicity
+from credit.records.models import PublicityRule, Record, RecordVisibilityChange, Visibility
+
+CHUNK = 2000
+RULE_FIELDS = [
+    "rule_key",
+    "severity",
+    "penalty_type",
+    "publish",
+    "min_months",
+    "max_months",
+    "law_reference",
+    "active",
+]
+
+
+def _check_owner(actor: Actor, record: Record) -> None:
+    """Only the department that sent a record, or the credit office, may change it."""
+    if actor.user is not None and getattr(actor.user, "is_auditor", False):
+        raise PermissionDenied("审计员不能修改信用记录")
+    if not actor.is_credit_admin and actor.department_id != record.department_id:
+        raise PermissionDenied("只能处理本单位报送的信用记录")
+
+
+def _history(record_id, old, new, now, reason, actor: Actor, job_id="") -> None:
+    RecordVisibilityChange.objects.create(
+        record_id=record_id,
+        from_state=old,
+        to_state=new,
+        at=now,
+        reason=reason,
+        actor_label=actor.label,
+        job_id=job_id or actor.request_id,
+    )
+
+
+def withdraw(actor: Actor, record: Record, reason: str) -> Record:
+    """Withdraw a published record at once (a changed, revoked or annulled decision).
+
+    The record stays in the archive with its reason and history; a later re-import of the
+    same decision does not bring it back.
+    """
+    _check_owner(actor, record)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("reason_required", "请填写撤回原因")
+    with transaction.atomic():
+        record = Record.objects.select_for_update().get(pk=record.pk)
+        if record.withdrawn_at is not None:
+            raise ServiceError("already_withdrawn", "该记录已撤回，不能重复撤回")
+        now = timezone.now()
+        old = record.visibility
+        record.visibility = Visibility.WITHDRAWN
+        record.withdrawn_at = now
+        record.withdrawn_reason = reason
+        record.withdrawn_by = actor.label
+        record.save(
+            update_fields=["visibility", "withdrawn_at", "withdrawn_reason", "withdrawn_by"]
+        )
+        _history(record.pk, old, Visibility.WITHDRAWN, now, reason, actor)
+        audit.log_change(
+            actor,
+            "record_withdrawn",
+            "record",
+            record.pk,
+            before={"visibility": old},
+            after={"visibility": Visibility.WITHDRAWN, "reason": reason},
+        )
+    return record
+
+
+def set_publish_minor(
+    actor: Actor, record: Record, flag: bool, today: dt.date | None = None
+) -> Record:
+    """Mark (or unmark) a 轻微 penalty as necessary to publish, and recompute its window."""
+    _check_owner(actor, record)
+    with transaction.atomic():
+        record = (
+            Record.objects.select_for_update().select_related("dataset_version").get(pk=record.pk)
+        )
+        if record.publish_minor == bool(flag):
+            return record
+        before = {
+            "publish_minor": record.publish_minor,
+            "visibility": record.visibility,
+        }
+        record.publish_minor = bool(flag)
+        old = record.visibility
+        record.public_from, record.public_until, record.visibility = publicity.compute_window(
+            record, record.dataset_version, publicity.load_rules(), today or timezone.localdate()
+        )
+        record.save(update_fields=["publish_minor", "public_from", "public_until", "visibility"])
+        reason = "部门认定轻微失信确需公示" if flag else "部门取消轻微失信公示认定"
+        if record.visibility != old:
+            _history(record.pk, old, record.visibility, timezone.now(), reason, actor)
+        audit.log_change(
+            actor,
+            "record_publish_minor",
+            "record",
+            record.pk,
+            before=before,
+            after={"publish_minor": record.publish_minor, "visibility": record.visibility},
+        )
+    return record
+
+
+def end_expired_windows(today: dt.date | None = None, job_id: str = "") -> int:
+    """Daily job: end windows that have passed and open pending ones whose day has come.
+
+    Returns the number of records changed; a second run on the same day changes nothing.
+    """
+    today = today or timezone.localdate()
+    actor = Actor.system("公示期自动处理", request_id=job_id)
+    live = [Visibility.PUBLIC, Visibility.PENDING]
+    with transaction.atomic():
+        ended = _move(
+            Record.objects.filter(visibility__in=live, public_until__lt=today),
+            Visibility.ENDED,
+            "公示期满，自动停止公示",
+            actor,
+            job_id,
+        )
+        started = _move(
+            Record.objects.filter(visibility=Visibility.PENDING, public_from__lte=today).filter(
+                Q(public_until__isnull=True) | Q(public_until__gte=today)
+            ),
+            Visibility.PUBLIC,
+            "到达公示起始日，开始公示",
+            actor,
+            job_id,
+        )
+        if ended or started:
+            audit.log_change(
+                actor,
+                "publicity_windows_updated",
+                "job",
+                job_id or f"end_publicity_windows:{today.isoformat()}",
+                after={"date": today.isoformat(), "ended": ended, "started": started},
+            )
+    return ended + started
+
+
+def _move(queryset, to_state: str, reason: str, actor: Actor, job_id: str) -> int:
+    rows = list(queryset.exclude(withdrawn_at__isnull=False).values_list("id", "visibility"))
+    now = timezone.now()
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        Record.objects.filter(id__in=[rid for rid, _ in chunk]).update(visibility=to_state)
+        RecordVisibilityChange.objects.bulk_create(
+            RecordVisibilityChange(
+                record_id=rid,
+                from_state=old,
+                to_state=to_state,
+                at=now,
+                reason=reason,
+                actor_label=actor.label,
+                job_id=job_id,
+            )
+            for rid, old in chunk
+        )
+    return len(rows)
+
+
+def refresh_all_windows(actor: Actor, today: dt.date | None = None, job_id: str = "") -> int:
+    """Recompute every record's window, e.g. after the rule table changed."""
+    if not actor.is_credit_admin:
+        raise PermissionDenied("只有信用主管部门可以重新计算公示期")
+    with transaction.atomic():
+        changed = publicity.refresh_records(
+            Record.objects.all(),
+            today,
+            job_id=job_id or actor.request_id,
+            reason="公示期限规则变更后重新计算",
+            actor_label=actor.label,
+        )
+        audit.log_change(actor, "publicity_recomputed", "record", "*", after={"changed": changed})
+    return changed
+
+
+def save_rule(actor: Actor, rule: PublicityRule) -> PublicityRule:
+    """Create or change a rule row (the credit office only), log it, recompute windows."""
+    if not actor.is_credit_admin:
+        raise PermissionDenied("只有信用主管部门可以修改公示期限规则")
+    if rule.min_months and rule.max_months and rule.min_months > rule.max_months:
+        raise ServiceError("bad_period", "最短公示期不能长于最长公示期")
+    before = None
+    if rule.pk:
+        old = PublicityRule.objects.filter(pk=rule.pk).first()
+        before = model_to_dict(old, fields=RULE_FIELDS) if old else None
+    with transaction.atomic():
+        rule.save()
+        audit.log_change(
+            actor,
+            "publicity_rule_saved",
+            "publicity_rule",
+            rule.pk,
+            before=before,
+            after=model_to_dict(rule, fields=RULE_FIELDS),
+        )
+        transaction.on_commit(_enqueue_refresh)
+    return rule
+
+
+def _enqueue_refresh() -> None:
+    from credit.records.tasks import refresh_all_windows_task
+
+    refresh_all_windows_task.enqueue()
