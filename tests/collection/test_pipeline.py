@@ -293,3 +293,31 @@ def test_killed_job_leaves_nothing_and_batch_reruns(scjg, run_file, tmp_path, mo
     rerun = services.rerun(Actor.system(), batch)
     rerun.refresh_from_db()
     assert rerun.state == BatchState.DONE and rerun.new_rows == 3
+
+
+def test_row_numbers_follow_the_spreadsheet_with_multiline_cells(scjg, run_file, tmp_path):
+    rows = [
+        penalty_row(1, **{"违法事实": "第一行\n第二行"}),
+        penalty_row(2, **{"处罚决定日期": "2026/02/30"}),
+    ]
+    batch = run_file(scjg, write_csv(tmp_path / "p.csv", rows))
+    assert errors_of(batch) == [(3, "处罚决定日期", errors.DATE_FORMAT)]
+
+
+def test_file_in_mixed_encodings_is_refused_with_the_row(scjg, run_file, tmp_path):
+    path = write_csv(tmp_path / "p.csv", [penalty_row(i) for i in range(1, 4)], "utf-8")
+    data = path.read_bytes()
+    # Somebody pasted a GB18030 row into a UTF-8 file, beyond the part read to detect it.
+    filler = penalty_row(9, **{"备注": "说明" * 400_000})
+    path.write_bytes(
+        data
+        + ",".join(filler.values()).encode("utf-8")
+        + b"\r\n"
+        + ",".join(penalty_row(10).values()).encode("gb18030")
+        + b"\r\n"
+    )
+    batch = run_file(scjg, path)
+    assert batch.state == "rejected"
+    assert batch.errors.get().code == errors.FILE_ENCODING
+    assert "文件编码不一致" in batch.message
+    assert Record.objects.count() == 0

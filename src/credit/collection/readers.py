@@ -91,11 +91,12 @@ def _open_csv(path: Path) -> Table:
         raise FileProblem([Problem(errors.FILE_UNREADABLE, "无法读取表头行")]) from exc
 
     def rows() -> Iterator[tuple[int, list[str]]]:
+        # Rows are numbered as a spreadsheet shows them (header = 1), not by physical
+        # line: a quoted field with a line break is still one row for the department.
         try:
-            for values in reader:
-                # csv counts physical lines; quoted newlines make it differ from the row.
+            for number, values in enumerate(reader, start=2):
                 if values and any(v.strip() for v in values):
-                    yield reader.line_num, values
+                    yield number, values
         except UnicodeDecodeError as exc:
             raise FileProblem(
                 [
