@@ -1,0 +1,50 @@
+"""Departments receive shared records by API, ID numbers masked, every read logged."""
+
+import pytest
+
+from credit.audit.models import AccessLog
+
+from .samples import penalty_row, person_penalty_row, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def test_shared_records_are_masked_and_logged(client, api_client_scjg, scjg, run_file, tmp_path):
+    _client, token = api_client_scjg
+    person = person_penalty_row(5)
+    run_file(scjg, write_csv(tmp_path / "a.csv", [penalty_row(1)]))
+    from credit.collection import services
+    from credit.core.actors import Actor
+
+    services.submit_rows(Actor.system(), dataset_code="penalty", department=scjg, items=[person])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    uscc = penalty_row(1)["行政相对人代码_1（统一社会信用代码）"]
+    response = client.get(f"/api/v1/shared/subjects/{uscc}/records?purpose=行政审批核查", **auth)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["name"] == "本溪市测试商贸有限公司1"
+    assert body["records"][0]["document_number"] == "本市监罚〔2026〕1号"
+    log = AccessLog.objects.get()
+    assert (log.purpose, log.resource, log.actor_label) == (
+        "行政审批核查",
+        "records.shared",
+        log.actor_label,
+    )
+    assert log.subject_label == "本溪市测试商贸有限公司1"
+
+    from credit.subjects.models import Subject
+
+    someone = Subject.objects.get(kind="person")
+    body = client.get(
+        f"/api/v1/shared/subjects/{someone.public_id}/records?purpose=核查", **auth
+    ).json()
+    values = {f["code"]: f["value"] for f in body["records"][0]["fields"]}
+    assert person["证件号码"] not in str(body)
+    assert values["CF_XDR_ZJHM"] == person["证件号码"][:6] + "********" + person["证件号码"][-4:]
+
+
+def test_purpose_is_required(client, api_client_scjg, catalog):
+    _client, token = api_client_scjg
+    response = client.get("/api/v1/shared/subjects/x/records", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 422
+    assert response.json()["message"] == "请求参数不正确"
