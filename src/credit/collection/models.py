@@ -122,7 +122,9 @@ class StagedRow(models.Model):
     deleted when the batch is re-run.
     """
 
-    batch_id = models.BigIntegerField(db_index=True)
+    # No index: staging holds a batch or two at a time and every statement reads a whole
+    # batch, so an index would only slow the COPY and the updates down.
+    batch_id = models.BigIntegerField()
     row_no = models.PositiveIntegerField()
     subject_kind = models.CharField(max_length=20)
     subject_name = models.CharField(max_length=200)

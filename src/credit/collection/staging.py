@@ -6,8 +6,10 @@ same columns (`STAGED_COLUMNS`), so everything after staging is set-based SQL.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import os
 import secrets
 
 import orjson
@@ -42,25 +44,48 @@ class RowStager:
         self.deadline = deadline_workdays
         self.secret_codes = [f.code for f in fields if f.masking == "id_number"]
         self.labels = {f.role: f.label for f in fields if f.role}
+        # Per-batch answers that recur on many rows (decision dates, subject names, ID
+        # digests are deterministic); bounded so a huge file cannot grow them without end.
+        self._workdays: dict[dt.date, int] = {}
+        self._name_keys: dict[str, str] = {}
+        self._digests: dict[str, str] = {}
+        self._ids = _PublicIds()
+
+    def _digest(self, plain: str) -> str:
+        digest = self._digests.get(plain)
+        if digest is None:
+            digest = fieldcrypto.id_digest(plain)
+            _remember(self._digests, plain, digest)
+        return digest
 
     def build(self, res: RowResult) -> tuple | Problem:
         role = res.by_role
         values = {k: v for k, v in res.values.items() if v != ""}
         decision = role["decision_date"]
-        try:
-            days = workdays.workdays_between(decision, self.received)
-        except workdays.WorkdayCalendarError as exc:
-            return Problem(
-                errors.CALENDAR_UNKNOWN, str(exc), res.row, self.labels.get("decision_date", "")
-            )
+        days = self._workdays.get(decision)
+        if days is None:
+            try:
+                days = workdays.workdays_between(decision, self.received)
+            except workdays.WorkdayCalendarError as exc:
+                return Problem(
+                    errors.CALENDAR_UNKNOWN, str(exc), res.row, self.labels.get("decision_date", "")
+                )
+            _remember(self._workdays, decision, days)
         # The content hash covers ID numbers through their blind-index digest, so it is
         # stable across imports although the ciphertext is randomised.
-        hashed = dict(values)
-        for code in self.secret_codes:
-            if code in values:
-                hashed[code] = fieldcrypto.id_digest(values[code])
-                values[code] = fieldcrypto.encrypt_id(values[code])
-        content_hash = hashlib.md5(orjson.dumps(hashed)).hexdigest()
+        ciphers: dict[str, str] = {}
+        secrets_here = [code for code in self.secret_codes if code in values]
+        if secrets_here:
+            hashed = dict(values)
+            for code in secrets_here:
+                plain = values[code]
+                hashed[code] = self._digest(plain)
+                values[code] = ciphers[plain] = fieldcrypto.encrypt_id(plain)
+            data = orjson.dumps(values)
+            content_hash = hashlib.md5(orjson.dumps(hashed)).hexdigest()
+        else:
+            data = orjson.dumps(values)
+            content_hash = hashlib.md5(data).hexdigest()
 
         kind = KIND_BY_LABEL[role["subject_kind"]]
         uscc = role.get("subject_uscc") or None
@@ -71,40 +96,74 @@ class RowStager:
             plain = getattr(number, "number", number)
             id_type = role.get("subject_id_type") or ID_CARD
             key = plain if id_type == ID_CARD else f"{id_type}:{plain}"
-            id_digest = fieldcrypto.id_digest(key)
-            id_cipher = fieldcrypto.encrypt_id(plain)
+            id_digest = self._digest(key)
+            # Any fresh encryption of the number will do; reuse the one made for the data.
+            id_cipher = ciphers.get(plain) or fieldcrypto.encrypt_id(plain)
             if id_type == ID_CARD:
                 region = plain[:6]
         name = role["subject_name"]
+        name_norm = self._name_keys.get(name)
+        if name_norm is None:
+            name_norm = name_key(name)
+            _remember(self._name_keys, name, name_norm)
         number_text = role["document_number"]
         return (
             self.batch_id,
             res.row,
             kind,
             name,
-            name_key(name),
+            name_norm,
             uscc if kind != "person" else None,
             role.get("subject_org_code") or "",
             id_digest or None,
             id_cipher,
             role.get("legal_rep") or "",
             region,
-            new_public_id(),
+            self._ids.next(),
             role["authority_uscc"],
             role.get("authority_name") or "",
             number_text,
             doc_key(number_text),
             decision,
             role.get("severity") or "",
-            orjson.dumps(values).decode(),
+            data.decode(),
             content_hash,
             days,
             days > self.deadline,
         )
 
 
+MEMO_LIMIT = 50_000
+
+
+def _remember(memo: dict, key, value) -> None:
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+
+
+class _PublicIds:
+    """`new_public_id()` values drawn from the OS in blocks instead of one call per row."""
+
+    BLOCK = 4096
+
+    def __init__(self):
+        self._pending: list[str] = []
+
+    def next(self) -> str:
+        if not self._pending:
+            raw = os.urandom(12 * self.BLOCK)
+            text = base64.urlsafe_b64encode(raw).decode()  # 12 bytes are exactly 16 chars
+            self._pending = [text[i : i + 16] for i in range(0, len(text), 16)]
+        return self._pending.pop()
+
+
 class StagingWriter:
-    """Buffers staging tuples and writes them in chunks."""
+    """Buffers staging tuples and writes them in chunks.
+
+    On PostgreSQL a background thread feeds libpq (`QueuedLibpqWriter`), so the server
+    ingests one chunk while Python validates the next rows.
+    """
 
     CHUNK = 20_000
 
@@ -125,10 +184,14 @@ class StagingWriter:
         columns = ", ".join(STAGED_COLUMNS)
         with transaction.atomic(), connection.cursor() as cursor:
             if self.vendor == "postgresql":
+                from psycopg.copy import QueuedLibpqWriter
+
                 raw = cursor.cursor  # psycopg 3 cursor behind Django's wrapper
-                with raw.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
+                sql = f"COPY {self.table} ({columns}) FROM STDIN"
+                with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
+                    write = copy.write_row
                     for row in rows:
-                        copy.write_row(row)
+                        write(row)
             else:
                 marks = ", ".join(["%s"] * len(STAGED_COLUMNS))
                 cursor.executemany(f"INSERT INTO {self.table} ({columns}) VALUES ({marks})", rows)

@@ -120,8 +120,24 @@ class RowValidator:
         self.department_uscc = department_uscc
         self.today = today
         self._compiled = [(f, self._compile(f)) for f in fields]
-        self._fold = [f.type != FieldType.TEXT for f in fields]
         self._role_code = {f.role: f.code for f in fields if f.role}
+        # Everything `validate` needs per field, looked up once instead of once per row.
+        # Codes, dates, numbers and enum values arrive typed in full width too
+        # (９１２１…, ２０２４／０５／０１); free text keeps its Chinese punctuation.
+        self._reads = [(f.code, f.type != FieldType.TEXT) for f in fields]
+        self._plan = [
+            (f.code, check, f.default, f.required, f.required_when, f.label)
+            for f, check in self._compiled
+        ]
+        self._role_items = list(self._role_code.items())
+        labels = {f.code: f.label for f in fields}
+        self._date_orders = [
+            (f.code, other, f.label, f"「{f.label}」不能早于「{labels.get(other, other)}」")
+            for f in fields
+            if (other := _rules(f).get("not_before_field"))
+        ]
+        self._source_code = self._role_code.get("source_uscc")
+        self._source_label = labels.get(self._source_code, "")
 
     # -- compilation ---------------------------------------------------------------
 
@@ -225,6 +241,8 @@ class RowValidator:
 
         else:  # pragma: no cover - the catalog loader refuses unknown types
             raise ValueError(f"unknown field type {kind}")
+        if kind in _PURE_TYPES and f.identifier != "by_id_type":
+            return _memoised(check)
         return check
 
     # -- validation ------------------------------------------------------------------
@@ -233,84 +251,65 @@ class RowValidator:
         self, row_no: int, source: list[str], columns: ColumnMap, sheet: str = ""
     ) -> RowResult:
         raw: dict[str, str] = {}
-        for f, pos, fold in zip(self.fields, columns.positions, self._fold, strict=True):
-            value = source[pos] if pos is not None and pos < len(source) else ""
+        size = len(source)
+        for (code, fold), pos in zip(self._reads, columns.positions, strict=True):
+            value = source[pos] if pos is not None and pos < size else ""
             if value:
-                # Codes, dates, numbers and enum values arrive typed in full width too
-                # (９１２１…, ２０２４／０５／０１); free text keeps its Chinese punctuation.
                 value = (halfwidth(value) if fold and not value.isascii() else value).strip()
-            raw[f.code] = value
+            raw[code] = value
         values: dict[str, str] = {}
         typed: dict[str, object] = {}
         problems: list[Problem] = []
-        for f, check in self._compiled:
-            value = raw[f.code]
+        for code, check, default, required, required_when, label in self._plan:
+            value = raw[code]
             if not value:
-                if f.default:
-                    value = f.default
-                elif f.required:
+                if default:
+                    value = default
+                elif required:
                     problems.append(
                         Problem(
-                            errors.REQUIRED,
-                            f"「{f.label}」为必填项，不能为空",
-                            row_no,
-                            f.label,
-                            sheet,
+                            errors.REQUIRED, f"「{label}」为必填项，不能为空", row_no, label, sheet
                         )
                     )
                     continue
-                elif f.required_when and _condition_holds(f.required_when, raw):
+                elif required_when and _condition_holds(required_when, raw):
                     problems.append(
                         Problem(
                             errors.REQUIRED_WHEN,
-                            f"「{f.label}」{_condition_text(f.required_when, self.fields)}时必填",
+                            f"「{label}」{_condition_text(required_when, self.fields)}时必填",
                             row_no,
-                            f.label,
+                            label,
                             sheet,
                         )
                     )
                     continue
                 else:
-                    values[f.code] = ""
+                    values[code] = ""
                     continue
             try:
-                values[f.code], typed[f.code] = check(value, row_no, raw)
+                values[code], typed[code] = check(value, row_no, raw)
             except _RowError as exc:
-                problems.append(Problem(exc.code, exc.message, row_no, f.label, sheet))
+                problems.append(Problem(exc.code, exc.message, row_no, label, sheet))
         if not problems:
             problems.extend(self._cross_checks(row_no, values, typed, sheet))
         by_role = {
-            role: typed.get(code, values.get(code) or None)
-            for role, code in self._role_code.items()
+            role: typed.get(code, values.get(code) or None) for role, code in self._role_items
         }
         return RowResult(row_no, values, problems, by_role)
 
     def _cross_checks(self, row_no, values, typed, sheet) -> list[Problem]:
         problems = []
-        for f in self.fields:
-            other = _rules(f).get("not_before_field")
-            if (
-                other
-                and isinstance(typed.get(f.code), dt.date)
-                and isinstance(typed.get(other), dt.date)
-            ) and typed[f.code] < typed[other]:
-                other_label = next(x.label for x in self.fields if x.code == other)
-                problems.append(
-                    Problem(
-                        errors.DATE_ORDER,
-                        f"「{f.label}」不能早于「{other_label}」",
-                        row_no,
-                        f.label,
-                        sheet,
-                    )
-                )
-        source_code = self._role_code.get("source_uscc")
+        for code, other, label, message in self._date_orders:
+            later, earlier = typed.get(code), typed.get(other)
+            if isinstance(later, dt.date) and isinstance(earlier, dt.date) and later < earlier:
+                problems.append(Problem(errors.DATE_ORDER, message, row_no, label, sheet))
+        source_code = self._source_code
         if (
             self.department_uscc
             and source_code
             and values.get(source_code) not in ("", self.department_uscc)
         ):
-            label = next(x.label for x in self.fields if x.code == source_code)
+            label = self._source_label
             problems.append(
                 Problem(
                     errors.SOURCE_MISMATCH,
@@ -322,6 +321,28 @@ class RowValidator:
                 )
             )
         return problems
+
+
+# Checkers whose answer depends on the value alone (dates against the batch's fixed
+# `today`) and is immutable. The same codes and dates recur on most rows of a file (the
+# authority and the source unit on every row), so each field remembers recent answers.
+_PURE_TYPES = frozenset({FieldType.ENUM, FieldType.DATE, FieldType.DECIMAL, FieldType.IDENTIFIER})
+MEMO_LIMIT = 50_000
+
+
+def _memoised(check):
+    memo: dict[str, tuple[str, object]] = {}
+
+    def cached(value, row, raw):
+        hit = memo.get(value)
+        if hit is None:
+            hit = check(value, row, raw)  # a failing value raises and is never remembered
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[value] = hit
+        return hit
+
+    return cached
 
 
 class _RowError(Exception):

@@ -57,6 +57,10 @@ def _insert_by(cursor, key: str, batch_id: int, now: dt.datetime) -> int:
 def link_batch(batch_id: int, now: dt.datetime, source: str) -> dict[str, int]:
     """Fill `subject_id` of every staged row of the batch; returns counters."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Hash joins and the window sorts over a whole batch spill to disk with the
+            # 4 MB default; the setting ends with the load transaction (SET LOCAL).
+            cursor.execute("SET LOCAL work_mem = '128MB'")
         created = _insert_by(cursor, "uscc", batch_id, now)
         created += _insert_by(cursor, "id_digest", batch_id, now)
         # Identifier-less rows that update an existing record keep that record's subject.
