@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("console/audit/", include("credit.audit.urls")),
+    path("console/checks/", include("credit.measures.console_urls")),
     path("console/", include("credit.console.urls")),
     path("catalog/", include("credit.catalog.urls")),
     path("", include("credit.portal.urls")),

@@ -84,6 +84,16 @@ def legal_form(name: str) -> str:
     return ""
 
 
+def spelled_form(name: str) -> str:
+    """The legal form as written in `name` (有限责任公司, not its canonical 有限公司)."""
+    plain = normalize_name(name)
+    spellings = [s for canonical, variants in LEGAL_FORM_VARIANTS for s in (canonical, *variants)]
+    for spelling in sorted(spellings, key=len, reverse=True):
+        if plain.endswith(spelling):
+            return spelling
+    return legal_form(name)
+
+
 def region_code(region: str | None) -> str:
     """A six-digit code from a code or a Benxi district name; '' when unknown."""
     text = halfwidth(region or "").strip()
@@ -143,15 +153,13 @@ def score(query: str, region: str | None, candidate: Candidate) -> Scored:
             reasons.append("名称一致（已统一全角/半角、括号和空格）")
     elif q_canon == c_canon:
         value = 96
-        q_form, c_form = legal_form(query), legal_form(candidate.name)
-        if q_norm.replace("(", "").replace(")", "") == c_norm.replace("(", "").replace(")", ""):
+        q_form, c_form = spelled_form(query), spelled_form(candidate.name)
+        if q_form != c_form:
+            reasons.append(f"名称一致（组织形式写法不同：所给“{q_form}”，登记“{c_form}”）")
+        elif q_norm.replace("(", "").replace(")", "") == c_norm.replace("(", "").replace(")", ""):
             reasons.append("名称一致（括号写法不同）")
         else:
-            reasons.append(
-                f"名称一致（组织形式写法不同：{q_form or '未写明'}/{c_form or '未写明'}）"
-                if q_form != c_form or q_form
-                else "名称一致（标点写法不同）"
-            )
+            reasons.append("名称一致（标点写法不同）")
     elif any(canonical_name(old) == q_canon for old in candidate.former_names):
         value = 92
         former = next(old for old in candidate.former_names if canonical_name(old) == q_canon)

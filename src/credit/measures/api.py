@@ -1,0 +1,152 @@
+"""Credit check API: run a check, read it, give feedback, overdue feedback, statistics.
+
+Answers are serialised with orjson straight from the service's dicts: a check answer can
+hold 10,000 items and the single check is the hottest endpoint of the platform.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from django.http import HttpResponse
+from ninja import Field, Router, Schema
+
+from credit.core.apiauth import api_auth, require_scope
+from credit.measures import checks, feedback, stats
+
+router = Router(tags=["信用核查"], auth=api_auth)
+SCOPE = "checks:run"
+
+
+class SubjectIn(Schema):
+    uscc: str | None = Field(None, max_length=50, description="统一社会信用代码")
+    id_number: str | None = Field(None, max_length=30, description="身份证号（自然人）")
+    name: str | None = Field(None, max_length=200, description="名称")
+    region: str | None = Field(None, max_length=50, description="地区：行政区划代码或名称")
+
+
+class CheckIn(Schema):
+    scenario: str = Field(..., max_length=50, description="业务场景代码，如 bidding（招标投标）")
+    purpose: str = Field("", max_length=200, description="核查事由，如项目编号")
+    subjects: list[SubjectIn] = Field(..., min_length=1, max_length=checks.MAX_SUBJECTS)
+
+
+class CheckOut(Schema):
+    id: int
+    scenario: dict[str, Any]
+    purpose: str
+    created_at: str
+    department: str
+    requested_by: str
+    feedback_due: str | None
+    summary: dict[str, Any]
+    items: list[dict[str, Any]]
+    feedback: list[dict[str, Any]] = []
+
+
+class FeedbackItemIn(Schema):
+    index: int | None = Field(None, ge=0, description="主体在核查请求中的序号（从 0 起）")
+    subject: str | None = Field(None, max_length=22, description="主体公开标识")
+    measure: str = Field(..., max_length=50, description="措施编码")
+    applied: bool = Field(..., description="是否实施")
+    reason: str = Field("", max_length=2000, description="理由（未实施时必填）")
+    result: str = Field("", max_length=2000, description="实施结果")
+
+
+class FeedbackIn(Schema):
+    items: list[FeedbackItemIn] = Field(..., min_length=1, max_length=10_000)
+
+
+class FeedbackOut(Schema):
+    check: int
+    saved: int
+    feedback: list[dict[str, Any]]
+
+
+class OverdueOut(Schema):
+    count: int
+    items: list[dict[str, Any]]
+
+
+class StatsOut(Schema):
+    month: str
+    departments: list[dict[str, Any]]
+    totals: dict[str, Any]
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+def _json(data, status: int = 200) -> HttpResponse:
+    return HttpResponse(
+        orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS),
+        content_type="application/json",
+        status=status,
+    )
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+@router.post("/checks", response={200: CheckOut, **ERRORS}, summary="发起信用核查")
+def run_check(request, body: CheckIn):
+    require_scope(request, SCOPE)
+    check = checks.run_check(
+        request.actor,
+        body.scenario,
+        [s.dict() for s in body.subjects],
+        purpose=body.purpose,
+    )
+    return _json(check.answer)
+
+
+@router.get(
+    "/checks/stats", response={200: StatsOut, **ERRORS}, summary="信用核查统计（按部门、月份）"
+)
+def check_stats(request, month: str | None = None):
+    require_scope(request, SCOPE)
+    return _json(stats.monthly_stats(request.actor, stats.parse_month(month)))
+
+
+@router.get("/checks/overdue", response={200: OverdueOut, **ERRORS}, summary="逾期未反馈的措施")
+def overdue(request):
+    require_scope(request, SCOPE)
+    rows = list(feedback.overdue_feedback(request.actor)[:1000])
+    items = [
+        {
+            **checks.feedback_out(row),
+            "check": row.check_run_id,
+            "department": row.department.name if row.department else "",
+            "scenario": row.check_run.scenario.name,
+        }
+        for row in rows
+    ]
+    return _json({"count": len(items), "items": items})
+
+
+@router.get("/checks/{check_id}", response={200: CheckOut, **ERRORS}, summary="查看核查结果")
+def get_check(request, check_id: int):
+    require_scope(request, SCOPE)
+    check = checks.get_check(request.actor, check_id)
+    return _json(checks.answer_with_feedback(check))
+
+
+@router.post(
+    "/checks/{check_id}/feedback",
+    response={200: FeedbackOut, **ERRORS},
+    summary="反馈措施实施情况",
+)
+def give_feedback(request, check_id: int, body: FeedbackIn):
+    require_scope(request, SCOPE)
+    saved = feedback.give_feedback(request.actor, check_id, [i.dict() for i in body.items])
+    check = checks.get_check(request.actor, check_id)
+    return _json(
+        {
+            "check": check.pk,
+            "saved": len(saved),
+            "feedback": checks.answer_with_feedback(check)["feedback"],
+        }
+    )

@@ -1,0 +1,752 @@
+"""Running a credit check (信用核查): resolve subjects, look up lists, records and measures.
+
+Everything is fetched in bulk, whatever the number of subjects: one query per kind of data
+and per chunk of ids, never one per subject, so a 10,000-subject batch by code costs about
+the same number of queries as a single check. The answer is built as plain dicts (no ORM
+instances per item) and stored whole on the CreditCheck.
+
+Verdicts: each matched subject gets `verdicts`, a list ordered most serious first and
+drawn from 命中黑名单, 有不良记录, 命中红名单, 无不良记录 (a subject on both lists carries
+both list labels; 无不良记录 appears when there is neither a black entry nor a negative
+record, so a red-listed subject with a clean record reads [命中红名单, 无不良记录]). `verdict`
+is the first of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from credit.audit import context as audit_context
+from credit.audit.models import AccessLog
+from credit.catalog.models import Category, ShareAttr
+from credit.core.actors import Actor
+from credit.core.errors import NotFound, PermissionDenied, ServiceError
+from credit.core.fieldcrypto import id_digest
+from credit.core.identifiers import IdentifierError, validate_id_number, validate_uscc
+from credit.core.masking import mask_id_number, mask_text_ids
+from credit.core.workdays import WorkdayCalendarError, add_workdays
+from credit.lists.queries import current_entries
+from credit.measures import matching
+from credit.measures.check_models import CheckSubject, CreditCheck, Feedback, Verdict
+from credit.measures.models import Measure, Scenario
+from credit.measures.queries import applicable_measures
+from credit.records.models import Record, Visibility
+from credit.subjects.models import Subject, SubjectKind, SubjectNameHistory
+
+try:
+    from credit.subjects.queries import candidates as name_candidates
+except ImportError:  # the subject search app is older than this module
+
+    def name_candidates(name: str, region: str | None = None, limit: int = 10) -> list[Subject]:
+        """Exact matches of the name's normalised spellings, then substring matches."""
+        base = Subject.objects.exclude(kind=SubjectKind.PERSON)
+        variants = sorted(matching.name_variants(name))
+        found = list(base.filter(name_norm__in=variants).order_by("name", "id")[:limit])
+        core = matching.core_name(name)
+        if len(found) < limit and len(core) >= 2:
+            seen = [s.id for s in found]
+            found += list(
+                base.filter(name_norm__contains=core).exclude(id__in=seen)[: limit - len(found)]
+            )
+        return found
+
+
+MAX_SUBJECTS = 10_000
+DEFAULT_FEEDBACK_WORKDAYS = 5
+# Bounded so each IN (...) stays within SQLite's parameter limit and PostgreSQL plans stay small.
+CHUNK = 900
+ACCESS_RESOURCE = "measures.check"
+
+STATUS_LABELS = {
+    "matched": "已匹配",
+    "ambiguous": "存在多个可能的主体，请补充统一社会信用代码后重新核查",
+    "not_found": "未找到",
+    "invalid": "标识无效",
+}
+METHOD_LABELS = {"uscc": "统一社会信用代码", "id_digest": "身份证号", "name": "名称"}
+KIND_LABELS = dict(SubjectKind.choices)
+# Fields of a record shown in the answer besides its document data; others stay out, since
+# the answer goes to a business system that needs the decision, not the whole row.
+RECORD_SUMMARY_FIELDS = {"CF_WFXW": "违法行为类型", "CF_CFLB": "处罚类别", "CF_NR": "处罚内容"}
+SUBJECT_FIELDS = ("id", "public_id", "kind", "name", "uscc", "region_code")
+
+
+def feedback_workdays() -> int:
+    """Working days a department has to give feedback (setting CREDIT_CHECK_FEEDBACK_WORKDAYS)."""
+    return int(getattr(settings, "CREDIT_CHECK_FEEDBACK_WORKDAYS", DEFAULT_FEEDBACK_WORKDAYS))
+
+
+@dataclass
+class SubjectQuery:
+    """One subject as the caller gave it."""
+
+    uscc: str = ""
+    id_number: str = ""
+    name: str = ""
+    region: str = ""
+
+    @classmethod
+    def of(cls, raw) -> SubjectQuery:
+        get = raw.get if isinstance(raw, dict) else lambda key: getattr(raw, key, None)
+        return cls(
+            uscc=(get("uscc") or "").strip(),
+            id_number=(get("id_number") or "").strip(),
+            name=(get("name") or "").strip(),
+            region=(get("region") or "").strip(),
+        )
+
+
+def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _scenario(code: str) -> Scenario:
+    scenario = Scenario.objects.filter(code=code, active=True).only("id", "code", "name").first()
+    if scenario is None:
+        raise ServiceError("unknown_scenario", f"未知的业务场景：{code}")
+    return scenario
+
+
+def _subject_out(row: dict, id_number: str = "") -> dict:
+    out = {
+        "public_id": row["public_id"],
+        "name": row["name"],
+        "kind": row["kind"],
+        "kind_label": KIND_LABELS.get(row["kind"], row["kind"]),
+        "uscc": row["uscc"] or "",
+        "region_code": row["region_code"],
+    }
+    if row["kind"] == SubjectKind.PERSON:
+        out["id_number"] = mask_id_number(id_number) if id_number else ""
+    return out
+
+
+def _input_out(query: SubjectQuery) -> dict:
+    return {
+        "uscc": query.uscc,
+        "id_number": mask_id_number(query.id_number) if query.id_number else "",
+        "name": query.name,
+        "region": query.region,
+    }
+
+
+# --- resolution -------------------------------------------------------------------------
+
+
+def _by_uscc(codes: list[str]) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    for chunk in _chunks(sorted(set(codes))):
+        for row in Subject.objects.filter(uscc__in=chunk).values(*SUBJECT_FIELDS):
+            found[row["uscc"]] = row
+    return found
+
+
+def _by_digest(digests: list[str]) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    for chunk in _chunks(sorted(set(digests))):
+        rows = Subject.objects.filter(id_digest__in=chunk).values(*SUBJECT_FIELDS, "id_digest")
+        for row in rows:
+            found[row.pop("id_digest")] = row
+    return found
+
+
+def _name_matches(queries: dict[int, SubjectQuery]) -> dict[int, matching.NameResolution]:
+    """Candidates from the subject search, former names added, scored with reasons."""
+    pools: dict[int, list[Subject]] = {}
+    for index, query in queries.items():
+        pools[index] = name_candidates(query.name, None, limit=10)
+    names = {q.name for q in queries.values()} | {
+        matching.normalize_name(q.name) for q in queries.values()
+    }
+    renamed = (
+        SubjectNameHistory.objects.filter(name__in=list(names))
+        .exclude(subject__kind=SubjectKind.PERSON)
+        .select_related("subject")
+    )
+    by_former: dict[str, list[Subject]] = defaultdict(list)
+    for row in renamed:
+        by_former[matching.canonical_name(row.name)].append(row.subject)
+    for index, query in queries.items():
+        seen = {s.id for s in pools[index]}
+        for subject in by_former.get(matching.canonical_name(query.name), []):
+            if subject.id not in seen:
+                pools[index].append(subject)
+                seen.add(subject.id)
+    ids = {s.id for pool in pools.values() for s in pool}
+    former: dict[int, list[str]] = defaultdict(list)
+    for subject_id, name in SubjectNameHistory.objects.filter(subject_id__in=ids).values_list(
+        "subject_id", "name"
+    ):
+        former[subject_id].append(name)
+    out = {}
+    for index, query in queries.items():
+        pool = [
+            matching.Candidate(
+                id=s.id,
+                public_id=s.public_id,
+                kind=s.kind,
+                name=s.name,
+                uscc=s.uscc,
+                region_code=s.region_code,
+                former_names=former.get(s.id, []),
+            )
+            for s in pools[index]
+        ]
+        out[index] = matching.resolve_name(query.name, query.region, pool)
+    return out
+
+
+def _candidate_row(candidate: matching.Candidate) -> dict:
+    return {
+        "id": candidate.id,
+        "public_id": candidate.public_id,
+        "kind": candidate.kind,
+        "name": candidate.name,
+        "uscc": candidate.uscc,
+        "region_code": candidate.region_code,
+    }
+
+
+def resolve(queries: list[SubjectQuery]) -> list[dict]:
+    """Per query: {status, message, method, score, reasons, row, candidates} in input order.
+
+    A code is looked up by the code alone: a name given next to it never changes the result,
+    and a valid code that is not registered is 未找到 rather than a guess by name.
+    """
+    results: list[dict] = [{} for _ in queries]
+    usccs: dict[int, str] = {}
+    digests: dict[int, str] = {}
+    names: dict[int, SubjectQuery] = {}
+    for index, query in enumerate(queries):
+        if query.uscc:
+            try:
+                usccs[index] = validate_uscc(query.uscc)
+            except IdentifierError as exc:
+                results[index] = {"status": "invalid", "message": exc.message}
+        elif query.id_number:
+            try:
+                number = validate_id_number(query.id_number).number
+                digests[index] = id_digest(number)
+            except IdentifierError as exc:
+                results[index] = {"status": "invalid", "message": exc.message}
+        elif query.name:
+            names[index] = query
+        else:
+            results[index] = {
+                "status": "invalid",
+                "message": "请至少提供统一社会信用代码、身份证号或名称之一",
+            }
+
+    by_uscc = _by_uscc(list(usccs.values())) if usccs else {}
+    for index, code in usccs.items():
+        row = by_uscc.get(code)
+        if row is None:
+            results[index] = {
+                "status": "not_found",
+                "message": f"未找到：主体库中没有统一社会信用代码为 {code} 的主体",
+            }
+            continue
+        reasons = ["统一社会信用代码一致"]
+        given = queries[index].name
+        if given and matching.canonical_name(given) != matching.canonical_name(row["name"]):
+            reasons.append(f"所给名称“{given}”与登记名称不一致，以代码为准")
+        results[index] = {"status": "matched", "method": "uscc", "score": 100, "reasons": reasons}
+        results[index]["row"] = row
+
+    by_digest = _by_digest(list(digests.values())) if digests else {}
+    for index, digest in digests.items():
+        row = by_digest.get(digest)
+        if row is None:
+            results[index] = {
+                "status": "not_found",
+                "message": "未找到：主体库中没有该身份证号的主体",
+            }
+            continue
+        results[index] = {
+            "status": "matched",
+            "method": "id_digest",
+            "score": 100,
+            "reasons": ["身份证号一致"],
+            "row": row,
+        }
+
+    if names:
+        for index, outcome in _name_matches(names).items():
+            ranked = [
+                {**_candidate_row(s.candidate), "score": s.score, "reasons": s.reasons}
+                for s in outcome.ranked
+            ]
+            if outcome.status == "matched":
+                best = outcome.best
+                results[index] = {
+                    "status": "matched",
+                    "method": "name",
+                    "score": best.score,
+                    "reasons": best.reasons,
+                    "row": _candidate_row(best.candidate),
+                }
+            elif outcome.status == "ambiguous":
+                results[index] = {
+                    "status": "ambiguous",
+                    "message": (
+                        f"名称“{names[index].name}”对应 {len(ranked)} 个可能的主体，"
+                        "未自动选择，请以统一社会信用代码重新核查"
+                    ),
+                    "candidates": ranked,
+                }
+            else:
+                results[index] = {
+                    "status": "not_found",
+                    "message": f"未找到：没有与名称“{names[index].name}”足够一致的主体",
+                    "candidates": ranked,
+                }
+    return results
+
+
+# --- what is known about the matched subjects --------------------------------------------
+
+
+def shared_negative_records(subject_ids: list[int]) -> dict[int, list[dict]]:
+    """Negative records government sharing may see, for many subjects at once.
+
+    The same rule as `credit.records.queries.shared_records` (shareable by 共享属性, not
+    withdrawn, publication not ended) restricted to 不良 items, but in bulk and without an
+    access-log row per call: the check writes its own access log for the whole batch.
+    """
+    found: dict[int, list[dict]] = {}
+    for chunk in _chunks(subject_ids):
+        rows = (
+            Record.objects.filter(
+                subject_id__in=chunk,
+                withdrawn_at__isnull=True,
+                dataset_version__category=Category.BAD,
+                dataset_version__share_attr__in=[ShareAttr.UNCONDITIONAL, ShareAttr.CONDITIONAL],
+            )
+            .exclude(visibility__in=[Visibility.WITHDRAWN, Visibility.ENDED])
+            .order_by("subject_id", "-decision_date", "-id")
+            .values(
+                "subject_id",
+                "dataset__code",
+                "dataset__name",
+                "doc_number",
+                "decision_date",
+                "authority_name",
+                "severity",
+                "data",
+            )
+        )
+        for row in rows:
+            data = row["data"] or {}
+            summary = {
+                label: mask_text_ids(str(data[code]))
+                for code, label in RECORD_SUMMARY_FIELDS.items()
+                if data.get(code)
+            }
+            found.setdefault(row["subject_id"], []).append(
+                {
+                    "dataset": row["dataset__code"],
+                    "dataset_name": row["dataset__name"],
+                    "doc_number": row["doc_number"],
+                    "decision_date": row["decision_date"].isoformat(),
+                    "authority": row["authority_name"],
+                    "severity": row["severity"],
+                    "summary": summary,
+                }
+            )
+    return found
+
+
+def _entry_out(entry) -> dict:
+    list_type = entry.list_type
+    return {
+        "list_type": list_type.code,
+        "list_name": list_type.name,
+        "color": list_type.color,
+        "authority": entry.authority_name or list_type.authority_label,
+        "decision_number": entry.decision_number,
+        "decision_date": entry.decision_date.isoformat() if entry.decision_date else None,
+        "period_start": entry.period_start.isoformat() if entry.period_start else None,
+        "period_end": entry.period_end.isoformat() if entry.period_end else None,
+        "basis": entry.basis or list_type.legal_basis,
+    }
+
+
+def _measure_out(measure: Measure, triggering: dict[int, str]) -> dict:
+    because = [name for lt_id, name in triggering.items() if lt_id in measure._list_type_ids]
+    return {
+        "code": measure.code,
+        "class": measure.measure_class,
+        "class_label": measure.get_measure_class_display(),
+        "kind": measure.kind,
+        "kind_label": measure.get_kind_display(),
+        "text": measure.text,
+        "legal_basis": measure.legal_basis,
+        "implementer": measure.implementer,
+        "targets": measure.targets_display,
+        "period": measure.period_note,
+        "because": [f"列入{name}" for name in because],
+    }
+
+
+class _MeasureCache:
+    """Applicable measures per (set of list types, subject kind): a batch asks few times."""
+
+    def __init__(self, scenario_code: str):
+        self.scenario_code = scenario_code
+        self.cache: dict[tuple, list[Measure]] = {}
+        self.by_code: dict[str, Measure] = {}
+
+    def get(self, list_type_ids: frozenset[int], kind: str) -> list[Measure]:
+        key = (list_type_ids, kind)
+        if key not in self.cache:
+            measures = applicable_measures(list_type_ids, self.scenario_code, kind)
+            for measure in measures:
+                measure._list_type_ids = {lt.id for lt in measure.list_types.all()}
+                self.by_code[measure.code] = measure
+            self.cache[key] = measures
+        return self.cache[key]
+
+
+def verdicts_for(black: int, red: int, records: int) -> list[str]:
+    out = []
+    if black:
+        out.append(Verdict.BLACK.value)
+    if records:
+        out.append(Verdict.BAD.value)
+    if red:
+        out.append(Verdict.RED.value)
+    if not black and not records:
+        out.append(Verdict.CLEAN.value)
+    return out
+
+
+# --- the service --------------------------------------------------------------------------
+
+
+def _feedback_due(today: dt.date) -> dt.date | None:
+    try:
+        return add_workdays(today, feedback_workdays())
+    except WorkdayCalendarError:
+        # A year the calendar does not know yet: count Monday–Friday rather than refuse the
+        # check; the credit office is told to maintain the calendar by the admin page.
+        day, left = today, feedback_workdays()
+        while left:
+            day += dt.timedelta(days=1)
+            left -= day.weekday() < 5
+        return day
+
+
+def _check_actor(actor: Actor) -> None:
+    if actor.department_id is None and not actor.is_credit_admin:
+        raise PermissionDenied("当前身份未关联部门，不能发起信用核查")
+
+
+def run_check(
+    actor: Actor,
+    scenario_code: str,
+    subjects: list,
+    purpose: str = "",
+    today: dt.date | None = None,
+) -> CreditCheck:
+    """Check 1..10,000 subjects for `scenario_code`; store and return the CreditCheck.
+
+    `subjects` are dicts (or objects) with any of uscc, id_number, name, region.
+    """
+    started = time.perf_counter()
+    _check_actor(actor)
+    if not subjects:
+        raise ServiceError("no_subjects", "请至少提供一个核查主体")
+    if len(subjects) > MAX_SUBJECTS:
+        raise ServiceError("too_many_subjects", f"一次最多核查 {MAX_SUBJECTS} 个主体")
+    scenario = _scenario(scenario_code)
+    now = timezone.now()
+    today = today or timezone.localdate(now)
+    queries = [SubjectQuery.of(raw) for raw in subjects]
+    resolutions = resolve(queries)
+
+    matched_ids = list(
+        dict.fromkeys(r["row"]["id"] for r in resolutions if r.get("status") == "matched")
+    )
+    entries = current_entries(matched_ids, today) if matched_ids else {}
+    records = shared_negative_records(matched_ids) if matched_ids else {}
+    measures = _MeasureCache(scenario.code)
+
+    items: list[dict] = []
+    hits: list[tuple[int, dict, list[str], list[Measure], tuple[int, int, int]]] = []
+    counts = defaultdict(int)
+    for index, (query, res) in enumerate(zip(queries, resolutions, strict=True)):
+        status = res["status"]
+        counts[status] += 1
+        item = {
+            "index": index,
+            "input": _input_out(query),
+            "status": status,
+            "status_label": STATUS_LABELS[status],
+        }
+        if status != "matched":
+            item["message"] = res["message"]
+            item["candidates"] = [
+                {k: v for k, v in c.items() if k != "id"} for c in res.get("candidates", [])
+            ]
+            items.append(item)
+            continue
+        row = res["row"]
+        subject_entries = entries.get(row["id"], [])
+        black = [_entry_out(e) for e in subject_entries if e.list_type.color == "black"]
+        red = [_entry_out(e) for e in subject_entries if e.list_type.color == "red"]
+        subject_records = records.get(row["id"], [])
+        list_types = {e.list_type_id: e.list_type.name for e in subject_entries}
+        applicable = measures.get(frozenset(list_types), row["kind"]) if list_types else []
+        verdicts = verdicts_for(len(black), len(red), len(subject_records))
+        item.update(
+            resolution={
+                "method": res["method"],
+                "method_label": METHOD_LABELS[res["method"]],
+                "score": res["score"],
+                "reasons": res["reasons"],
+            },
+            subject=_subject_out(row, query.id_number),
+            verdict=verdicts[0],
+            verdicts=verdicts,
+            black_entries=black,
+            red_entries=red,
+            records=subject_records,
+            measures=[_measure_out(m, list_types) for m in applicable],
+        )
+        items.append(item)
+        if black or red or subject_records:
+            counts["hit"] += 1
+            counts["measures"] += len(applicable)
+            hits.append(
+                (index, row, verdicts, applicable, (len(black), len(red), len(subject_records)))
+            )
+        for label in verdicts:
+            counts[label] += 1
+
+    due = _feedback_due(today) if counts["measures"] else None
+    summary = {
+        "subjects": len(queries),
+        "matched": counts["matched"],
+        "ambiguous": counts["ambiguous"],
+        "not_found": counts["not_found"],
+        "invalid": counts["invalid"],
+        "hits": counts["hit"],
+        "black": counts[Verdict.BLACK.value],
+        "red": counts[Verdict.RED.value],
+        "bad_records": counts[Verdict.BAD.value],
+        "clean": counts[Verdict.CLEAN.value],
+        "measures": counts["measures"],
+    }
+    department_name = _department_name(actor)
+    answer = {
+        "id": None,
+        "scenario": {"code": scenario.code, "name": scenario.name},
+        "purpose": purpose,
+        "created_at": now.isoformat(),
+        "department": department_name,
+        "requested_by": actor.label,
+        "feedback_due": due.isoformat() if due else None,
+        "summary": summary,
+        "items": items,
+    }
+    request_id = actor.request_id or audit_context.request_id.get()
+    with transaction.atomic():
+        check = CreditCheck.objects.create(
+            department_id=actor.department_id,
+            user=actor.user,
+            client=actor.client,
+            actor_label=actor.label,
+            scenario=scenario,
+            purpose=purpose[:200],
+            created_at=now,
+            subject_count=len(queries),
+            matched_count=counts["matched"],
+            hit_count=counts["hit"],
+            measure_count=counts["measures"],
+            feedback_due=due,
+            answer=answer,
+            request_id=request_id,
+        )
+        # The stored JSON leaves the id out (it is not known before the insert);
+        # `answer_with_feedback` puts it back when the check is read.
+        answer["id"] = check.pk
+        if hits:
+            _store_hits(actor, check, hits, measures, due)
+        _log_access(actor, check, scenario, queries, resolutions, request_id)
+    check.elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+    return check
+
+
+def _department_name(actor: Actor) -> str:
+    holder = actor.client or actor.user
+    department = getattr(holder, "department", None) if actor.department_id else None
+    return department.name if department is not None else ""
+
+
+def _store_hits(actor, check, hits, measures: _MeasureCache, due) -> None:
+    rows = [
+        CheckSubject(
+            check_run=check,
+            position=index,
+            subject_id=row["id"],
+            subject_label=row["name"][:200],
+            verdicts=verdicts,
+            black_count=black,
+            red_count=red,
+            record_count=records,
+        )
+        for index, row, verdicts, _applicable, (black, red, records) in hits
+    ]
+    CheckSubject.objects.bulk_create(rows, batch_size=1000)
+    by_position = {
+        cs.position: cs.pk for cs in CheckSubject.objects.filter(check_run=check).only("position")
+    }
+    feedback = [
+        Feedback(
+            check_run=check,
+            check_subject_id=by_position[index],
+            department_id=actor.department_id,
+            measure=measure,
+            measure_code=measure.code,
+            due_date=due,
+        )
+        for index, _row, _verdicts, applicable, _counts in hits
+        for measure in applicable
+    ]
+    Feedback.objects.bulk_create(feedback, batch_size=1000)
+
+
+def _log_access(actor, check, scenario, queries, resolutions, request_id) -> None:
+    """One access-log row per matched subject, inserted in bulk (the subjects were read)."""
+    purpose = f"信用核查（{scenario.name}）#{check.pk}"[:200]
+    logs = [
+        AccessLog(
+            actor_user=actor.user,
+            actor_client=actor.client,
+            actor_label=actor.label,
+            subject_id=res["row"]["id"],
+            subject_label=res["row"]["name"][:200],
+            resource=ACCESS_RESOURCE,
+            purpose=purpose,
+            request_id=request_id,
+        )
+        for res in resolutions
+        if res.get("status") == "matched"
+    ]
+    AccessLog.objects.bulk_create(logs, batch_size=2000)
+
+
+# --- reading checks -------------------------------------------------------------------------
+
+
+def visible_checks(actor: Actor):
+    """Checks the actor may read: the credit office all, a department its own."""
+    qs = CreditCheck.objects.select_related("scenario", "department")
+    if actor.is_credit_admin:
+        return qs
+    if actor.department_id is None:
+        return qs.none()
+    return qs.filter(department_id=actor.department_id)
+
+
+def get_check(actor: Actor, check_id: int) -> CreditCheck:
+    """A check the actor may read; another department's check is simply not found."""
+    check = visible_checks(actor).filter(pk=check_id).first()
+    if check is None:
+        raise NotFound("信用核查记录不存在")
+    return check
+
+
+def answer_with_feedback(check: CreditCheck) -> dict:
+    """The stored answer plus the current state of its feedback."""
+    answer = dict(check.answer)
+    answer["id"] = check.pk
+    rows = Feedback.objects.filter(check_run=check).select_related("check_subject")
+    answer["feedback"] = [feedback_out(f) for f in rows]
+    return answer
+
+
+def feedback_out(row: Feedback, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    subject = row.check_subject
+    return {
+        "index": subject.position,
+        "subject": subject.subject_label,
+        "measure": row.measure_code,
+        "due_date": row.due_date.isoformat(),
+        "given": row.given_at is not None,
+        "overdue": row.given_at is None and row.due_date < today,
+        "applied": row.applied,
+        "reason": row.reason,
+        "result": row.result,
+        "given_at": row.given_at.isoformat() if row.given_at else None,
+        "given_by": row.given_by,
+    }
+
+
+# --- subjects from an uploaded file -------------------------------------------------------
+
+# Column headers a batch file may use, by normalised header text.
+FILE_COLUMNS = {
+    "名称": "name",
+    "主体名称": "name",
+    "企业名称": "name",
+    "单位名称": "name",
+    "统一社会信用代码": "uscc",
+    "身份证号": "id_number",
+    "身份证号码": "id_number",
+    "地区": "region",
+    "所在地区": "region",
+}
+
+
+def subjects_from_file(path, filename: str = "") -> list[dict]:
+    """Subjects of a CSV/XLSX file with columns 名称, 统一社会信用代码, 身份证号, 地区."""
+    from credit.collection.errors import FileProblem
+    from credit.collection.readers import open_table
+    from credit.core.normalize import header_key
+
+    try:
+        table = open_table(path, filename)
+    except FileProblem as exc:
+        raise ServiceError("file_unreadable", "；".join(p.message for p in exc.problems)) from exc
+    try:
+        columns = {
+            position: FILE_COLUMNS[header_key(label)]
+            for position, label in enumerate(table.header)
+            if header_key(label) in FILE_COLUMNS
+        }
+        if not columns:
+            raise ServiceError(
+                "file_header",
+                "文件缺少核查所需的列：名称、统一社会信用代码、身份证号（至少一列），可选地区",
+            )
+        subjects = []
+        try:
+            for _number, values in table.rows:
+                subjects.append(
+                    {
+                        key: values[position].strip() if position < len(values) else ""
+                        for position, key in columns.items()
+                    }
+                )
+                if len(subjects) > MAX_SUBJECTS:
+                    raise ServiceError("too_many_subjects", f"一次最多核查 {MAX_SUBJECTS} 个主体")
+        except FileProblem as exc:
+            raise ServiceError(
+                "file_unreadable", "；".join(p.message for p in exc.problems)
+            ) from exc
+    finally:
+        table.close()
+    if not subjects:
+        raise ServiceError("no_subjects", "文件中没有核查主体")
+    return subjects

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from credit.measures import views
+
+app_name = "measures"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.run_single, name="single"),
+    path("batch/", views.run_batch, name="batch"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("stats/", views.statistics, name="stats"),
+    path("<int:check_id>/", views.detail, name="detail"),
+    path("<int:check_id>/feedback/", views.give_feedback, name="feedback"),
+]
