@@ -105,6 +105,13 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "RATE_LIMIT_PER_MINUTE", int, 120, "Public search/profile requests per client per minute."
     ),
+    Option(
+        "REDIS_URL",
+        str,
+        "",
+        "Redis URL for the shared cache (rate limits across workers), e.g. "
+        "redis://127.0.0.1:6379/1; empty: per-process memory cache.",
+    ),
 )
 
 

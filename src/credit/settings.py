@@ -128,6 +128,15 @@ CREDIT_BLIND_INDEX_KEY = CONFIG["BLIND_INDEX_KEY"]
 CREDIT_TOKEN_HASH_KEY = CONFIG["TOKEN_HASH_KEY"]
 CREDIT_RATE_LIMIT_PER_MINUTE = CONFIG["RATE_LIMIT_PER_MINUTE"]
 
+# The public rate limit counts in this cache; Redis makes it one count across workers.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CONFIG["REDIS_URL"]}
+        if CONFIG["REDIS_URL"]
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "credit"}
+    )
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,172 @@
+"""Public read API: subject search and credit profiles, anonymous and rate-limited.
+
+Same visibility and masking as the portal pages: answers are built by `portal.present`
+from the publicity engine's `public_records`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpResponse
+from ninja import Query, Router, Schema, Status
+
+from credit.core.errors import NotFound
+from credit.portal import present, ratelimit
+from credit.subjects import queries as subjects
+from credit.subjects.search import search_subjects
+
+router = Router(tags=["公开查询"], auth=None)
+
+
+class Problem(Schema):
+    code: str
+    message: str
+
+
+class SubjectHitOut(Schema):
+    id: str
+    name: str
+    kind: str
+    kind_name: str
+    region: str
+    uscc: str
+    licences: int
+    penalties: int
+
+
+class SearchOut(Schema):
+    query: str
+    page: int
+    pages: int
+    total: int
+    truncated: bool
+    items: list[SubjectHitOut]
+
+
+class FieldOut(Schema):
+    label: str
+    value: str
+
+
+class RecordOut(Schema):
+    id: str
+    dataset: str
+    doc_number: str
+    authority: str
+    decision_date: dt.date
+    category: str
+    content: str
+    public_until: dt.date | None
+    fields: list[FieldOut]
+
+
+class ProfileOut(Schema):
+    id: str
+    name: str
+    kind: str
+    kind_name: str
+    uscc: str
+    legal_rep: str
+    id_number: str
+    region: str
+    updated: dt.date | None
+    licences: list[RecordOut]
+    penalties: list[RecordOut]
+
+
+class SearchParams(Schema):
+    q: str
+    page: int = 1
+
+
+def _limited(request, response: HttpResponse):
+    verdict = ratelimit.check(request, "api")
+    if verdict.allowed:
+        return None
+    response["Retry-After"] = str(verdict.retry_after)
+    return Status(
+        429,
+        {"code": "rate_limited", "message": f"访问过于频繁，请在 {verdict.retry_after} 秒后重试"},
+    )
+
+
+@router.get(
+    "/subjects",
+    response={200: SearchOut, 429: Problem},
+    summary="信用主体查询",
+    description="按名称（支持部分名称、全角/半角、括号与空格差异）或18位统一社会信用代码查询。"
+    "自然人不支持按姓名查询。每页25条。",
+)
+def search(request, response: HttpResponse, params: Query[SearchParams]):
+    refused = _limited(request, response)
+    if refused:
+        return refused
+    result = search_subjects(params.q, params.page, count_records=present.count_public)
+    return {
+        "query": result.query,
+        "page": result.page,
+        "pages": result.pages,
+        "total": result.total,
+        "truncated": result.truncated,
+        "items": [
+            {
+                "id": h.public_id,
+                "name": h.name,
+                "kind": h.kind,
+                "kind_name": h.kind_name,
+                "region": h.region,
+                "uscc": h.uscc,
+                "licences": h.licences,
+                "penalties": h.penalties,
+            }
+            for h in result.hits
+        ],
+    }
+
+
+def _record(r: present.PublicRecord) -> dict:
+    return {
+        "id": r.token,
+        "dataset": r.dataset_code,
+        "doc_number": r.doc_number,
+        "authority": r.authority,
+        "decision_date": r.decision_date,
+        "category": r.category,
+        "content": r.content,
+        "public_until": r.public_until,
+        "fields": [{"label": f.label, "value": f.value} for f in r.fields],
+    }
+
+
+@router.get(
+    "/subjects/{public_id}",
+    response={200: ProfileOut, 404: Problem, 429: Problem},
+    summary="信用档案",
+    description="信用主体的基本信息及公示期内的行政许可、行政处罚。自然人姓名仅保留姓氏，"
+    "身份证号码脱敏；法定代表人证件号码不予公开。",
+)
+def profile(request, response: HttpResponse, public_id: str):
+    refused = _limited(request, response)
+    if refused:
+        return refused
+    try:
+        subject = subjects.get_by_public_id(public_id)
+    except NotFound:
+        subject = None
+    shown = present.profile(subject, with_fields=True) if subject else None
+    if shown is None:
+        return Status(404, {"code": "not_found", "message": "未找到该信用主体"})
+    return {
+        "id": shown.public_id,
+        "name": shown.name,
+        "kind": shown.kind,
+        "kind_name": shown.kind_name,
+        "uscc": shown.uscc,
+        "legal_rep": shown.legal_rep,
+        "id_number": shown.id_number,
+        "region": shown.region,
+        "updated": shown.updated,
+        "licences": [_record(r) for r in shown.licences],
+        "penalties": [_record(r) for r in shown.penalties],
+    }

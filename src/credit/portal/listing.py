@@ -1,0 +1,87 @@
+"""双公示 lists: the filter form and the filtered, paginated public records of a dataset."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.db.models.fields.json import KT
+
+from credit.accounts.models import Department
+from credit.catalog import queries as catalog
+from credit.core.errors import NotFound
+from credit.core.normalize import name_key
+from credit.records import queries as records
+from credit.subjects.models import SubjectKind
+
+LIST_PAGE_SIZE = 20
+CATEGORY_FIELD = {"penalty": "CF_CFLB", "licence": "XK_XKLB"}
+CATEGORY_LABEL = {"penalty": "处罚类别", "licence": "许可类别"}
+
+
+def _category_choices(dataset_code: str) -> list[tuple[str, str]]:
+    try:
+        version = catalog.current_version(dataset_code)
+    except NotFound:
+        return []
+    code = CATEGORY_FIELD[dataset_code]
+    values = next((f.enum_values for f in catalog.fields_of(version) if f.code == code), [])
+    return [(v, v) for v in values]
+
+
+class PublicityFilter(forms.Form):
+    q = forms.CharField(label="关键词", required=False, max_length=100)
+    department = forms.TypedChoiceField(label="部门", required=False, coerce=int, empty_value=None)
+    category = forms.ChoiceField(label="类别", required=False)
+    date_from = forms.DateField(label="决定日期自", required=False)
+    date_to = forms.DateField(label="决定日期至", required=False)
+
+    def __init__(self, dataset_code: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = "主体名称或决定文书号"
+        self.fields["department"].choices = [("", "全部部门")] + [
+            (d.id, d.name) for d in Department.objects.order_by("name").only("id", "name")
+        ]
+        self.fields["category"].label = CATEGORY_LABEL[dataset_code]
+        self.fields["category"].choices = [("", "全部")] + _category_choices(dataset_code)
+        for name in ("date_from", "date_to"):
+            self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError("起始日期不能晚于截止日期")
+        return data
+
+
+def filtered(dataset_code: str, form: PublicityFilter):
+    """The dataset's public records narrowed by the valid filters, newest first."""
+    qs = records.public_records().filter(dataset__code=dataset_code)
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("department"):
+        qs = qs.filter(department_id=data["department"])
+    if data.get("category"):
+        # 处罚类别 may list several types (警告;罚款): a type matches when it is one of them.
+        qs = qs.alias(category_text=KT(f"data__{CATEGORY_FIELD[dataset_code]}")).filter(
+            category_text__contains=data["category"]
+        )
+    if data.get("date_from"):
+        qs = qs.filter(decision_date__gte=data["date_from"])
+    if data.get("date_to"):
+        qs = qs.filter(decision_date__lte=data["date_to"])
+    keyword = (data.get("q") or "").strip()
+    if keyword:
+        # Persons are not found by name (least exposure); their document numbers are.
+        qs = qs.filter(
+            Q(doc_number__icontains=keyword)
+            | Q(
+                subject__name_norm__contains=name_key(keyword),
+                subject__kind__in=[SubjectKind.ORGANIZATION, SubjectKind.SOLE_TRADER],
+            )
+        )
+    return qs.select_related("subject", "department", "dataset").order_by("-decision_date", "-id")
+
+
+def page_of(queryset, number):
+    return Paginator(queryset, LIST_PAGE_SIZE).get_page(number)

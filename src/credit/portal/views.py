@@ -1,0 +1,116 @@
+"""信用本溪 public pages: parse the request, ask the queries, render. Read-only, anonymous."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from credit.core.errors import NotFound
+from credit.portal import listing, present
+from credit.portal.opaque import record_pk
+from credit.portal.ratelimit import rate_limited
+from credit.records import queries as records
+from credit.subjects import queries as subjects
+from credit.subjects.search import search_subjects
+
+LATEST_ON_HOME = 8
+DATASET_TITLES = {"licence": "行政许可", "penalty": "行政处罚"}
+
+
+def _not_found(request, message: str):
+    return render(request, "portal/404.html", {"message": message}, status=404)
+
+
+@require_safe
+def home(request):
+    latest = {
+        code: [present.present_record(r) for r in records.latest_public(code, LATEST_ON_HOME)]
+        for code in ("licence", "penalty")
+    }
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "counts": records.public_counts(),
+            "latest_licences": latest["licence"],
+            "latest_penalties": latest["penalty"],
+        },
+    )
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+@require_safe
+@rate_limited("portal")
+def search(request):
+    q = request.GET.get("q", "").strip()
+    result = (
+        search_subjects(q, _page_number(request), count_records=present.count_public) if q else None
+    )
+    return render(request, "portal/search.html", {"q": q, "result": result})
+
+
+@require_safe
+@rate_limited("portal")
+def subject_profile(request, public_id: str):
+    try:
+        subject = subjects.get_by_public_id(public_id)
+    except NotFound:
+        return _not_found(request, "未找到该信用主体")
+    profile = present.profile(subject)
+    if profile is None:
+        return _not_found(request, "未找到该信用主体")
+    return render(
+        request, "portal/profile.html", {"profile": profile, "noindex": profile.is_person}
+    )
+
+
+@require_safe
+def publicity_list(request, dataset_code: str):
+    form = listing.PublicityFilter(dataset_code, request.GET or None)
+    page = listing.page_of(listing.filtered(dataset_code, form), request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "portal/publicity_list.html",
+        {
+            "dataset_code": dataset_code,
+            "title": DATASET_TITLES[dataset_code],
+            "form": form,
+            "page": page,
+            "rows": [present.present_record(r) for r in page.object_list],
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_safe
+@rate_limited("portal")
+def record_detail(request, token: str):
+    pk = record_pk(token)
+    record = (
+        records.public_records()
+        .filter(pk=pk)
+        .select_related("subject", "department", "dataset", "dataset_version")
+        .first()
+        if pk is not None
+        else None
+    )
+    if record is None:
+        return _not_found(request, "该信息不存在或已不在公示期内")
+    shown = present.present_record(record, with_fields=True)
+    return render(
+        request,
+        "portal/record.html",
+        {
+            "record": shown,
+            "title": DATASET_TITLES.get(shown.dataset_code, shown.dataset_name),
+            "noindex": shown.subject_is_person,
+        },
+    )

@@ -1,0 +1,76 @@
+"""Back office: the subject registry is read-only here; subjects change through imports.
+
+The ID-number ciphertext and digest are never shown: the admin sees the masked number only.
+"""
+
+from django.contrib import admin
+from django.db.models import Q
+
+from credit.core.fieldcrypto import FieldCryptoError, decrypt_id
+from credit.core.masking import mask_id_number
+from credit.subjects.models import Subject, SubjectNameHistory
+from credit.subjects.search import clean_query, region_name
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NameHistoryInline(ReadOnlyMixin, admin.TabularInline):
+    model = SubjectNameHistory
+    fields = ["name", "replaced_at", "source"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Subject)
+class SubjectAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "uscc", "region", "verified", "needs_review", "updated_at"]
+    list_filter = ["kind", "verified", "needs_review", "region_code"]
+    search_fields = ["uscc"]
+    fields = [
+        "public_id",
+        "kind",
+        "name",
+        "name_norm",
+        "uscc",
+        "org_code",
+        "masked_id_number",
+        "legal_rep",
+        "region_code",
+        "verified",
+        "needs_review",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+    inlines = [NameHistoryInline]
+    show_full_result_count = False
+
+    @admin.display(description="行政区划")
+    def region(self, obj):
+        return region_name(obj.region_code) or obj.region_code
+
+    @admin.display(description="身份证号（脱敏）")
+    def masked_id_number(self, obj):
+        if not obj.id_cipher:
+            return ""
+        try:
+            return mask_id_number(decrypt_id(obj.id_cipher))
+        except FieldCryptoError as exc:
+            return exc.message
+
+    def get_search_results(self, request, queryset, search_term):
+        # By USCC or the normalised name column, never icontains on the raw name.
+        term = (search_term or "").strip()
+        if not term:
+            return queryset, False
+        found = queryset.filter(Q(uscc=term.upper()) | Q(name_norm__contains=clean_query(term)))
+        return found, False

@@ -1,0 +1,62 @@
+"""Reads of the subject registry shared with other apps (portal, measures, console)."""
+
+from __future__ import annotations
+
+import re
+
+from credit.core.errors import NotFound
+from credit.core.normalize import name_key
+from credit.subjects import search
+from credit.subjects.models import Subject, SubjectKind
+
+# Registered names vary in the legal-form suffix for the same kind of company: a credit
+# check naming "XX有限公司" must also consider "XX有限责任公司" and the other way round.
+_LEGAL_FORMS = re.compile(r"(有限责任公司|有限公司)$")
+_LEGAL_FORM_CANONICAL = "有限公司"
+
+
+def match_key(name: str) -> str:
+    """Normalised name with the legal form unified (有限责任公司 → 有限公司)."""
+    key = name_key(name or "")
+    if key.endswith("股份有限公司"):
+        return key
+    return _LEGAL_FORMS.sub(_LEGAL_FORM_CANONICAL, key)
+
+
+def name_variants(name: str) -> list[str]:
+    """Every normalised spelling a registry entry of this name may carry."""
+    key = name_key(name or "")
+    unified = match_key(key)
+    variants = [key, unified]
+    if unified.endswith(_LEGAL_FORM_CANONICAL) and not unified.endswith("股份有限公司"):
+        variants.append(unified[: -len(_LEGAL_FORM_CANONICAL)] + "有限责任公司")
+    return list(dict.fromkeys(v for v in variants if v))
+
+
+def get_by_public_id(public_id: str) -> Subject:
+    try:
+        return Subject.objects.get(public_id=public_id)
+    except Subject.DoesNotExist:
+        raise NotFound("未找到该信用主体") from None
+
+
+def candidates(name: str, region: str | None = None, limit: int = 10) -> list[Subject]:
+    """Organisations and sole traders that may be the one named, best first.
+
+    Exact matches of the normalised name (legal-form variants included) come first, then
+    the name search's ranked substring and fuzzy matches. Persons are never matched by
+    name. `region` (a GB/T 2260 code) keeps subjects registered there or below it.
+    """
+    variants = name_variants(name)
+    if not variants:
+        return []
+    base = Subject.objects.exclude(kind=SubjectKind.PERSON)
+    if region:
+        base = base.filter(region_code__startswith=region.rstrip("0") or region)
+    found = list(base.filter(name_norm__in=variants).order_by("-verified", "name", "id")[:limit])
+    if len(found) < limit:
+        ids, _total = search.match_ids(variants[0], limit=limit * 3)
+        seen = {s.id for s in found}
+        more = base.filter(id__in=[i for i in ids if i not in seen]).in_bulk()
+        found += [more[i] for i in ids if i in more][: limit - len(found)]
+    return found

@@ -1,0 +1,224 @@
+"""Subject search for the public portal and API: by name (substring, fuzzy) or exact USCC.
+
+Cost is bounded whatever the query: the engine finds at most `MAX_CANDIDATES` matches
+through its own index (PostgreSQL: the pg_trgm GiST index, nearest names first; SQLite: the
+FTS5 trigram table), then ranks that set (exact > prefix > similarity, then name) and cuts a
+page. A query matching more subjects than that is told to be more specific, which is what a
+person typing 有限公司 needs anyway.
+
+`build_sql()` is public so the benchmark can time the bare SQL next to `search_subjects()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+
+from credit.core.identifiers import is_valid_uscc
+from credit.core.normalize import halfwidth, name_key
+from credit.subjects.models import Subject, SubjectKind
+
+PAGE_SIZE = 25
+MAX_CANDIDATES = 500
+# Below three characters there are no trigrams to use: a plain LIKE, stopped early.
+MIN_TRIGRAM_CHARS = 3
+# pg_trgm similarity threshold for fuzzy matches (0.3 costs ~10× more on 1 M names).
+SIMILARITY_THRESHOLD = 0.5
+MAX_QUERY_CHARS = 100
+
+REGION_NAMES = {
+    "210500": "本溪市",
+    "210502": "平山区",
+    "210503": "溪湖区",
+    "210504": "明山区",
+    "210505": "南芬区",
+    "210521": "本溪满族自治县",
+    "210522": "桓仁满族自治县",
+}
+KIND_NAMES = dict(SubjectKind.choices)
+TABLE = Subject._meta.db_table
+
+
+def persons_searchable() -> bool:
+    """Persons are not found by name unless the deployment decides otherwise."""
+    return getattr(settings, "CREDIT_SEARCH_PERSONS_BY_NAME", False)
+
+
+def region_name(code: str) -> str:
+    if not code:
+        return ""
+    if code in REGION_NAMES:
+        return REGION_NAMES[code]
+    # Development zones and offices below a district register under the city.
+    return "本溪市" if code.startswith("2105") else ""
+
+
+def clean_query(q: str) -> str:
+    """The normalised search text: full-width, brackets and spaces unified, bounded length."""
+    return name_key(q or "")[:MAX_QUERY_CHARS]
+
+
+def as_uscc(q: str) -> str | None:
+    """The query as a USCC when it is one (18 characters, valid check character)."""
+    code = halfwidth(q or "").strip().upper()
+    return code if len(code) == 18 and is_valid_uscc(code) else None
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fts_phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def build_sql(q: str, *, offset: int = 0, limit: int = PAGE_SIZE) -> tuple[str, list]:
+    """SQL returning (id, total) of one page of name matches for a normalised query."""
+    person_filter = "" if persons_searchable() else "AND s.kind <> 'person'"
+    like = "%" + _like_escape(q) + "%"
+    prefix = _like_escape(q) + "%"
+    vendor = connection.vendor
+    if vendor == "postgresql" and len(q) >= MIN_TRIGRAM_CHARS:
+        # Two index scans (substring, fuzzy), each nearest-first through the GiST index.
+        hits = f"""
+            (SELECT s.id, s.name_norm FROM {TABLE} s
+             WHERE s.name_norm LIKE %s ESCAPE '\\' {person_filter}
+             ORDER BY s.name_norm <-> %s LIMIT {MAX_CANDIDATES})
+            UNION
+            (SELECT s.id, s.name_norm FROM {TABLE} s
+             WHERE s.name_norm %% %s {person_filter}
+             ORDER BY s.name_norm <-> %s LIMIT {MAX_CANDIDATES})"""
+        hit_params = [like, q, q, q]
+        score = "similarity(h.name_norm, %s) DESC"
+        score_params = [q]
+    elif vendor == "sqlite" and len(q) >= MIN_TRIGRAM_CHARS:
+        hits = f"""
+            SELECT s.id, s.name_norm FROM subjects_subject_fts f
+            JOIN {TABLE} s ON s.id = f.rowid
+            WHERE f.name_norm MATCH %s {person_filter}
+            LIMIT {MAX_CANDIDATES}"""
+        hit_params = [_fts_phrase(q)]
+        # A substring match is the more similar the closer its length is to the query's.
+        score = "length(h.name_norm)"
+        score_params = []
+    else:
+        hits = f"""
+            SELECT s.id, s.name_norm FROM {TABLE} s
+            WHERE s.name_norm LIKE %s ESCAPE '\\' {person_filter}
+            LIMIT {MAX_CANDIDATES}"""
+        hit_params = [like]
+        score = "length(h.name_norm)"
+        score_params = []
+    sql = f"""
+        SELECT h.id, COUNT(*) OVER () FROM ({hits}) h
+        ORDER BY CASE WHEN h.name_norm = %s THEN 0
+                      WHEN h.name_norm LIKE %s ESCAPE '\\' THEN 1 ELSE 2 END,
+                 {score}, h.name_norm, h.id
+        LIMIT {int(limit)} OFFSET {int(offset)}"""
+    params = [*hit_params, q, prefix, *score_params]
+    return sql, params
+
+
+def _prepare(cursor) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, false)",
+            [str(SIMILARITY_THRESHOLD)],
+        )
+
+
+def match_ids(q: str, *, offset: int = 0, limit: int = PAGE_SIZE) -> tuple[list[int], int]:
+    """Ids of one page of name matches (ranked) and the number of candidates found."""
+    sql, params = build_sql(q, offset=offset, limit=limit)
+    with connection.cursor() as cursor:
+        _prepare(cursor)
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows and offset:
+        # Past the last page: the total is still worth telling.
+        _ids, total = match_ids(q, offset=0, limit=1)
+        return [], total
+    return [r[0] for r in rows], (rows[0][1] if rows else 0)
+
+
+@dataclass
+class SearchHit:
+    public_id: str
+    name: str
+    kind: str
+    kind_name: str
+    region: str
+    uscc: str
+    licences: int = 0
+    penalties: int = 0
+
+
+@dataclass
+class SearchResult:
+    query: str
+    page: int
+    total: int
+    hits: list[SearchHit] = field(default_factory=list)
+    by_uscc: bool = False
+    truncated: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _hits(subject_ids: list[int], count_records) -> list[SearchHit]:
+    subjects = Subject.objects.in_bulk(subject_ids)
+    counts = count_records(subject_ids) if subject_ids else {}
+    hits = []
+    for sid in subject_ids:
+        s = subjects.get(sid)
+        if s is None:
+            continue
+        by_dataset = counts.get(sid, {})
+        hits.append(
+            SearchHit(
+                public_id=s.public_id,
+                name=s.name,
+                kind=s.kind,
+                kind_name=KIND_NAMES.get(s.kind, s.kind),
+                region=region_name(s.region_code),
+                uscc=s.uscc or "",
+                licences=by_dataset.get("licence", 0),
+                penalties=by_dataset.get("penalty", 0),
+            )
+        )
+    return hits
+
+
+def search_subjects(q: str, page: int = 1, *, count_records=None) -> SearchResult:
+    """One page of subjects matching `q` (name or USCC).
+
+    `count_records(subject_ids) -> {subject_id: {dataset_code: n}}` supplies the public
+    record counts; the portal passes the publicity engine's counter so that search never
+    counts a record the public may not see.
+    """
+    count_records = count_records or (lambda ids: {})
+    page = max(1, int(page or 1))
+    uscc = as_uscc(q)
+    if uscc:
+        subject = Subject.objects.filter(uscc=uscc).only("id", "kind").first()
+        ids = [subject.id] if subject and (subject.kind != "person" or persons_searchable()) else []
+        return SearchResult(uscc, 1, len(ids), _hits(ids, count_records), by_uscc=True)
+    query = clean_query(q)
+    if not query:
+        return SearchResult(query, 1, 0)
+    ids, total = match_ids(query, offset=(page - 1) * PAGE_SIZE)
+    return SearchResult(
+        query, page, total, _hits(ids, count_records), truncated=total >= MAX_CANDIDATES
+    )
