@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.test import override_settings
 
@@ -13,10 +15,12 @@ from tests.collection.samples import company_uscc
 pytestmark = pytest.mark.django_db
 
 
-def make(name, kind="organization", uscc=None, region="210502", n=[0]):
-    n[0] += 1
+_serial = itertools.count(1)
+
+
+def make(name, kind="organization", uscc=None, region="210502"):
     return Subject.objects.create(
-        public_id=f"test{n[0]:012d}",
+        public_id=f"test{next(_serial):012d}",
         kind=kind,
         name=name,
         name_norm=name_key(name),
