@@ -20,17 +20,19 @@ def test_loading_twice_creates_one_version(system):
     second = load_definitions(system)
     assert {(r.code, r.status, r.version) for r in first} == {
         ("licence", CREATED, 1),
+        ("list_decision", CREATED, 1),
         ("penalty", CREATED, 1),
     }
     assert {(r.code, r.status, r.version) for r in second} == {
         ("licence", UNCHANGED, 1),
+        ("list_decision", UNCHANGED, 1),
         ("penalty", UNCHANGED, 1),
     }
-    assert DatasetVersion.objects.count() == 2
+    assert DatasetVersion.objects.count() == 3
     assert Field.objects.filter(version__dataset__code="penalty").count() == 31
     logged = ChangeLog.objects.filter(action="catalog_version_created")
-    assert logged.count() == 2
-    assert {entry.after["dataset"] for entry in logged} == {"penalty", "licence"}
+    assert logged.count() == 3
+    assert {entry.after["dataset"] for entry in logged} == {"penalty", "licence", "list_decision"}
 
 
 def test_changed_label_creates_version_two_and_keeps_version_one(system, definitions_copy):
@@ -147,4 +149,4 @@ def test_load_catalog_command(db, capsys, definitions_copy):
     out = capsys.readouterr().out
     assert "行政处罚（penalty）：新建，当前版本 v1" in out
     assert "行政处罚（penalty）：未变化，当前版本 v1" in out
-    assert "共 2 个信息事项，0 个有更新。" in out
+    assert "共 3 个信息事项，0 个有更新。" in out

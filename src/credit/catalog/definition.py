@@ -90,6 +90,7 @@ ROLES = {
     "valid_from",
     "valid_to",
     "licence_status",
+    "list_type",
 }
 CATEGORIES = {"基础", "良好", "不良"}
 SHARE_ATTRS = {"无条件共享", "有条件共享", "不予共享"}

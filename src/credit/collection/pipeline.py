@@ -22,6 +22,7 @@ from credit.collection.errors import FileProblem, Problem
 from credit.collection.models import Batch, BatchError, BatchState, Policy
 from credit.collection.validation import RowValidator, map_header
 from credit.core.actors import Actor
+from credit.lists import ingest
 from credit.records import publicity, upsert
 from credit.subjects import linking
 
@@ -213,6 +214,8 @@ def _load(batch: Batch, problems: list[Problem]) -> Batch:
             link = linking.link_batch(batch.id, now, source=f"批次 {batch.public_id}")
             counts = upsert.apply(batch, now)
             publicity.refresh_for_batch(batch)
+            if batch.dataset.code == ingest.DATASET_CODE:
+                ingest.entries_from_batch(batch)
             counts.update(
                 subjects_created=link["created"],
                 subjects_unverified=link["unverified"],

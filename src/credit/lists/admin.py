@@ -1,0 +1,52 @@
+"""Back-office configuration of list types; entries are read-only here (services write them)."""
+
+from django.contrib import admin
+
+from credit.lists.models import ListEntry, ListEntryEvent, ListType
+
+
+@admin.register(ListType)
+class ListTypeAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "code",
+        "color",
+        "department",
+        "default_period_months",
+        "early_removal_allowed",
+        "objection_workdays",
+        "active",
+    )
+    list_filter = ("color", "active")
+    search_fields = ("name", "code")
+    list_select_related = ("department",)
+
+
+class EventInline(admin.TabularInline):
+    model = ListEntryEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("action", "from_state", "to_state", "on", "at", "actor_label", "note")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ListEntry)
+class ListEntryAdmin(admin.ModelAdmin):
+    """Read-only: the procedure must go through lists/services.py to be logged."""
+
+    list_display = ("list_type", "subject", "state", "decision_number", "period_end")
+    list_filter = ("state", "list_type")
+    search_fields = ("decision_number", "subject__name")
+    list_select_related = ("list_type", "subject")
+    inlines = [EventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
