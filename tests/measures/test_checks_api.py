@@ -4,6 +4,8 @@ OpenAPI-driven run of schemathesis against the /checks endpoints."""
 from __future__ import annotations
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 
 from credit.accounts import services as accounts
@@ -158,7 +160,17 @@ def test_console_pages(operator_user, other_operator, user_password, tmp_path):
     assert stranger.get(f"/console/checks/{check.pk}/").status_code == 404
 
 
-def test_openapi_fuzz_finds_no_server_error(bearer):
+@pytest.fixture
+def keep_connection():
+    """As Django's test client does: the test's transaction must survive each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_openapi_fuzz_finds_no_server_error(bearer, keep_connection):
     import schemathesis
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
