@@ -51,6 +51,9 @@ class PublicityRuleAdmin(admin.ModelAdmin):
     list_filter = ["rule_key", "publish", "active"]
     search_fields = ["penalty_type", "law_reference"]
 
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
 
