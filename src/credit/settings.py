@@ -106,6 +106,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# Project-wide vendored CSS/JS (no CDN): src/credit/static.
+STATICFILES_DIRS = [BASE_DIR / "src" / "credit" / "static"]
 MEDIA_ROOT = CONFIG["MEDIA_ROOT"]
 MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
