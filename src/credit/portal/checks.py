@@ -11,6 +11,8 @@ from django.core.checks import Error, Tags, register
 from django.db import connections
 from django.db.utils import DatabaseError
 
+SEARCH_MIGRATION = "0002_search_indexes"
+
 
 @register(Tags.database)
 def search_backend(app_configs=None, databases=None, **kwargs):
@@ -18,6 +20,12 @@ def search_backend(app_configs=None, databases=None, **kwargs):
     for alias in databases or []:
         connection = connections[alias]
         try:
+            if not _search_migration_applied(connection):
+                # A fresh database: migrate is about to create the index; do not block it.
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        problems += _ctype(cursor)
+                continue
             with connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
                     problems += _postgresql(cursor)
@@ -28,7 +36,16 @@ def search_backend(app_configs=None, databases=None, **kwargs):
     return problems
 
 
-def _postgresql(cursor) -> list[Error]:
+def _search_migration_applied(connection) -> bool:
+    from django.db.migrations.recorder import MigrationRecorder
+
+    recorder = MigrationRecorder(connection)
+    if not recorder.has_table():
+        return False
+    return recorder.migration_qs.filter(app="subjects", name=SEARCH_MIGRATION).exists()
+
+
+def _ctype(cursor) -> list[Error]:
     problems = []
     cursor.execute("SELECT datctype FROM pg_database WHERE datname = current_database()")
     ctype = cursor.fetchone()[0]
@@ -40,6 +57,11 @@ def _postgresql(cursor) -> list[Error]:
                 id="portal.E001",
             )
         )
+    return problems
+
+
+def _postgresql(cursor) -> list[Error]:
+    problems = _ctype(cursor)
     cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
     if cursor.fetchone() is None:
         problems.append(
