@@ -12,7 +12,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("console/audit/", include("credit.audit.urls")),
     path("console/checks/", include("credit.measures.console_urls")),
+    path("console/lists/", include("credit.lists.console_urls")),
     path("console/", include("credit.console.urls")),
     path("catalog/", include("credit.catalog.urls")),
+    path("lists/", include("credit.lists.urls")),
     path("", include("credit.portal.urls")),
 ]

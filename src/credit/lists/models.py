@@ -178,6 +178,20 @@ class ListEntry(models.Model):
         return f"{self.list_type.name}：{self.subject_id}"
 
 
+ACTION_LABELS = {
+    "notify": "告知",
+    "objection": "登记陈述申辩",
+    "waive_objection": "放弃陈述申辩",
+    "withdraw": "不予列入",
+    "decide": "作出列入决定",
+    "enter_decided": "录入列入决定",
+    "publish": "公开",
+    "remove_expiry": "期满移出",
+    "remove_application": "申请提前移出",
+    "remove_revoked": "决定撤销移出",
+}
+
+
 class ListEntryEvent(models.Model):
     """One step of an entry's procedure: from which state to which, when, by whom."""
 
@@ -196,3 +210,7 @@ class ListEntryEvent(models.Model):
         verbose_name = "名单程序记录"
         verbose_name_plural = "名单程序记录"
         ordering = ["at", "id"]
+
+    @property
+    def action_display(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from credit.lists import console_views as views
+
+app_name = "lists_console"
+urlpatterns = [
+    path("", views.entry_list, name="index"),
+    path("new/", views.new_entry, name="new"),
+    path("<int:entry_id>/", views.entry_detail, name="detail"),
+    path("<int:entry_id>/<slug:action>/", views.entry_action, name="action"),
+]

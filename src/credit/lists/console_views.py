@@ -1,0 +1,194 @@
+"""Console pages of the recognising department: its entries and the procedure buttons."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from credit.audit.context import request_id
+from credit.core.actors import Actor
+from credit.core.errors import ServiceError
+from credit.lists import forms, queries, services
+from credit.lists.models import EntryState, ListEntry, ListType
+from credit.lists.views import layout
+from credit.subjects.models import Subject
+
+PAGE_SIZE = 50
+
+# action → (form, what the service needs, states in which the button is offered)
+ACTIONS = {
+    "objection": (forms.ObjectionForm, "登记陈述申辩", {EntryState.NOTIFIED}),
+    "waive": (forms.EmptyForm, "当事人放弃陈述申辩", {EntryState.NOTIFIED}),
+    "decide": (forms.DecideForm, "作出列入决定", {EntryState.NOTIFIED}),
+    "withdraw": (forms.WithdrawForm, "不予列入", {EntryState.NOTIFIED}),
+    "publish": (forms.PublishForm, "公开", {EntryState.DECIDED}),
+    "remove": (forms.RemoveForm, "移出", {EntryState.DECIDED, EntryState.PUBLISHED}),
+}
+
+
+def _actor(request) -> Actor:
+    return Actor.for_user(request.user, request_id=request_id.get())
+
+
+def _sees_all(actor: Actor) -> bool:
+    return actor.is_credit_admin or services.can_act(actor, None)
+
+
+def _actable_list_types(actor: Actor):
+    types = ListType.objects.filter(active=True)
+    if _sees_all(actor):
+        return types
+    return types.filter(department_id=actor.department_id)
+
+
+def _entry_for(actor: Actor, entry_id: int) -> ListEntry:
+    entry = (
+        ListEntry.objects.select_related("list_type", "subject", "department")
+        .filter(pk=entry_id)
+        .first()
+    )
+    # Another department's entries do not exist for this user.
+    if entry is None or not services.can_act(actor, entry.department_id):
+        raise Http404("名单条目不存在")
+    return entry
+
+
+@login_required
+def entry_list(request):
+    actor = _actor(request)
+    entries = queries.entries_of_department(actor.department_id, _sees_all(actor))
+    state = request.GET.get("state", "")
+    if state in EntryState.values:
+        entries = entries.filter(state=state)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "lists/console_list.html",
+        {
+            "layout": layout(),
+            "title": "名单管理",
+            "page": page,
+            "states": EntryState.choices,
+            "state": state,
+        },
+    )
+
+
+@login_required
+def new_entry(request):
+    actor = _actor(request)
+    list_types = _actable_list_types(actor)
+    form = forms.NotifyForm(request.POST or None, list_types=list_types)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        subject = Subject.objects.filter(uscc=data["uscc"]).first()
+        if subject is None:
+            form.add_error("uscc", "未找到该统一社会信用代码对应的信用主体")
+        else:
+            try:
+                entry = services.notify(
+                    actor,
+                    data["list_type"],
+                    subject,
+                    data["notice_number"],
+                    data["notice_date"],
+                    data["reasons"],
+                    data["served_how"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    f"已登记告知，陈述申辩期至 {entry.objection_deadline.isoformat()}",
+                )
+                return redirect("lists_console:detail", entry_id=entry.pk)
+    return render(
+        request,
+        "lists/console_new.html",
+        {"layout": layout(), "title": "告知拟列入名单", "form": form},
+    )
+
+
+def _forms_for(entry: ListEntry, bound: dict | None = None) -> list[dict]:
+    offered = []
+    for action, (form_class, label, states) in ACTIONS.items():
+        if entry.state not in states:
+            continue
+        if action == "waive" and entry.objection_waived:
+            continue
+        form = (bound or {}).get(action) or form_class(prefix=action)
+        offered.append({"action": action, "label": label, "form": form})
+    return offered
+
+
+@login_required
+def entry_detail(request, entry_id: int, bound: dict | None = None, status: int = 200):
+    actor = _actor(request)
+    entry = _entry_for(actor, entry_id)
+    return render(
+        request,
+        "lists/console_detail.html",
+        {
+            "layout": layout(),
+            "title": f"名单条目：{entry.subject.name}",
+            "entry": entry,
+            "events": entry.events.all(),
+            "actions": _forms_for(entry, bound),
+            "is_current": queries.is_current(entry),
+        },
+        status=status,
+    )
+
+
+def _run(actor: Actor, entry: ListEntry, action: str, data: dict) -> str:
+    if action == "objection":
+        services.record_objection(actor, entry, data["text"], data["answer"])
+        return "已登记陈述申辩意见及核实答复"
+    if action == "waive":
+        services.waive_objection(actor, entry)
+        return "已登记当事人放弃陈述申辩"
+    if action == "decide":
+        services.decide(
+            actor,
+            entry,
+            data["decision_number"],
+            data["decision_date"],
+            data["facts"],
+            data["basis"],
+            period_end=data["period_end"],
+            measures_note=data["measures_note"],
+        )
+        return "已作出列入决定"
+    if action == "withdraw":
+        services.withdraw(actor, entry, data["reason"])
+        return "已决定不予列入"
+    if action == "publish":
+        services.publish(actor, entry, on=data["on"])
+        return "已公开"
+    services.remove(actor, entry, data["reason"], on=data["on"], kind=data["kind"])
+    return "已移出名单"
+
+
+@login_required
+@require_POST
+def entry_action(request, entry_id: int, action: str):
+    if action not in ACTIONS:
+        raise Http404("未知的操作")
+    actor = _actor(request)
+    entry = _entry_for(actor, entry_id)
+    form = ACTIONS[action][0](request.POST, prefix=action)
+    if not form.is_valid():
+        messages.error(request, "请检查填写的内容")
+        return entry_detail(request, entry_id, bound={action: form}, status=400)
+    try:
+        message = _run(actor, entry, action, form.cleaned_data)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return entry_detail(request, entry_id, bound={action: form}, status=400)
+    messages.success(request, message)
+    return redirect("lists_console:detail", entry_id=entry.pk)

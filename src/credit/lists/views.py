@@ -1,0 +1,80 @@
+"""Public pages of the lists: the list types and each list's current public entries."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import render
+from django.template.loader import select_template
+
+from credit.core.masking import mask_person_name
+from credit.lists import queries
+from credit.lists.models import Color, ListEntry
+from credit.measures import queries as measures
+
+PAGE_SIZE = 50
+
+
+def layout() -> str:
+    # The shared layout when it exists, so these pages sit inside the site's frame.
+    return select_template(["base.html", "lists/standalone.html"]).template.name
+
+
+def public_name(subject) -> str:
+    """Persons appear by surname only on public pages."""
+    return mask_person_name(subject.name) if subject.kind == "person" else subject.name
+
+
+def index(request):
+    counts = dict(
+        ListEntry.objects.filter(queries.public_condition())
+        .values("list_type")
+        .annotate(n=Count("id"))
+        .values_list("list_type", "n")
+    )
+    list_types = queries.active_list_types()
+    for list_type in list_types:
+        list_type.public_count = counts.get(list_type.pk, 0)
+    return render(
+        request,
+        "lists/index.html",
+        {
+            "layout": layout(),
+            "title": "红黑名单",
+            "red": [t for t in list_types if t.color == Color.RED],
+            "black": [t for t in list_types if t.color == Color.BLACK],
+        },
+    )
+
+
+def list_detail(request, code: str):
+    list_type = queries.get_list_type(code)
+    if list_type is None or not list_type.active:
+        raise Http404("名单不存在")
+    page = Paginator(queries.public_entries(list_type), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "name": public_name(entry.subject),
+            "public_id": entry.subject.public_id,
+            "decision_number": entry.decision_number,
+            "decision_date": entry.decision_date,
+            "period_start": entry.period_start,
+            "period_end": entry.period_end,
+            "authority": entry.authority_name
+            or (entry.department.name if entry.department_id else ""),
+        }
+        for entry in page.object_list
+    ]
+    return render(
+        request,
+        "lists/detail.html",
+        {
+            "layout": layout(),
+            "title": list_type.name,
+            "list_type": list_type,
+            "page": page,
+            "rows": rows,
+            "measures": measures.measures_of_list(list_type.pk),
+        },
+    )
