@@ -333,3 +333,31 @@ def test_monthly_stats(actor, other, admin_user):
 def test_department_less_actor_cannot_check(db):
     with pytest.raises(PermissionDenied):
         checks.run_check(Actor(label="匿名"), "bidding", [{"name": "x"}])
+
+
+def test_batch_by_code_resolves_in_bulk(actor, django_assert_max_num_queries):
+    from credit.subjects.models import Subject
+
+    Subject.objects.bulk_create(
+        [
+            Subject(
+                public_id=f"BATCH{n:06d}",
+                kind="organization",
+                name=f"本溪市批量{n}有限公司",
+                name_norm=f"本溪市批量{n}有限公司",
+                uscc=uscc(300000 + n),
+                region_code="210502",
+            )
+            for n in range(1200)
+        ]
+    )
+    listed = Subject.objects.get(uscc=uscc(300005))
+    put_on_list(listed, "samr_serious_violation")
+    codes = [{"uscc": uscc(300000 + n)} for n in range(1200)] + [{"uscc": uscc(399999)}]
+    # Far fewer queries than subjects: reads chunked by 900 (one array on PostgreSQL),
+    # access logs inserted in batches (COPY on PostgreSQL).
+    with django_assert_max_num_queries(40):
+        check = checks.run_check(actor, "bidding", codes)
+    summary = check.answer["summary"]
+    assert summary["matched"] == 1200 and summary["not_found"] == 1 and summary["black"] == 1
+    assert AccessLog.objects.filter(purpose__endswith=f"#{check.pk}").count() == 1200

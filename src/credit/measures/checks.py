@@ -21,7 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from credit.audit import context as audit_context
@@ -109,11 +111,38 @@ def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
         yield values[start : start + size]
 
 
+# Scenarios change a few times a year in the admin; every single check would otherwise pay
+# a query for one. Each process re-reads them after SCENARIO_TTL seconds.
+SCENARIO_TTL = 30.0
+_scenarios: dict[str, Scenario] = {}
+_scenarios_at = 0.0
+
+
 def _scenario(code: str) -> Scenario:
-    scenario = Scenario.objects.filter(code=code, active=True).only("id", "code", "name").first()
+    global _scenarios, _scenarios_at
+    now = time.monotonic()
+    if now - _scenarios_at > SCENARIO_TTL:
+        _scenarios = {
+            s.code: s for s in Scenario.objects.filter(active=True).only("id", "code", "name")
+        }
+        _scenarios_at = now
+    scenario = _scenarios.get(code)
     if scenario is None:
         raise ServiceError("unknown_scenario", f"未知的业务场景：{code}")
     return scenario
+
+
+def _any(column: str, values: list) -> Q:
+    """`column IN values` that costs one parameter on PostgreSQL (= ANY(array)).
+
+    A 10,000-value IN list costs more to build and parse than the lookup itself; other
+    databases get the ordinary IN, chunked by the callers.
+    """
+    return Q(RawSQL(f"{column} = ANY(%s)", (values,), output_field=BooleanField()))
+
+
+def _chunk_size() -> int:
+    return 100_000 if connection.vendor == "postgresql" else CHUNK
 
 
 def _subject_out(row: dict, id_number: str = "") -> dict:
@@ -142,18 +171,26 @@ def _input_out(query: SubjectQuery) -> dict:
 # --- resolution -------------------------------------------------------------------------
 
 
+def _in(model, field: str, values: list) -> Q:
+    if connection.vendor == "postgresql" and len(values) > 1:
+        return _any(f'"{model._meta.db_table}"."{field}"', values)
+    return Q(**{f"{field}__in": values})
+
+
 def _by_uscc(codes: list[str]) -> dict[str, dict]:
     found: dict[str, dict] = {}
-    for chunk in _chunks(sorted(set(codes))):
-        for row in Subject.objects.filter(uscc__in=chunk).values(*SUBJECT_FIELDS):
+    for chunk in _chunks(sorted(set(codes)), _chunk_size()):
+        for row in Subject.objects.filter(_in(Subject, "uscc", chunk)).values(*SUBJECT_FIELDS):
             found[row["uscc"]] = row
     return found
 
 
 def _by_digest(digests: list[str]) -> dict[str, dict]:
     found: dict[str, dict] = {}
-    for chunk in _chunks(sorted(set(digests))):
-        rows = Subject.objects.filter(id_digest__in=chunk).values(*SUBJECT_FIELDS, "id_digest")
+    for chunk in _chunks(sorted(set(digests)), _chunk_size()):
+        rows = Subject.objects.filter(_in(Subject, "id_digest", chunk)).values(
+            *SUBJECT_FIELDS, "id_digest"
+        )
         for row in rows:
             found[row.pop("id_digest")] = row
     return found
@@ -323,10 +360,10 @@ def shared_negative_records(subject_ids: list[int]) -> dict[int, list[dict]]:
     access-log row per call: the check writes its own access log for the whole batch.
     """
     found: dict[int, list[dict]] = {}
-    for chunk in _chunks(subject_ids):
+    for chunk in _chunks(subject_ids, _chunk_size()):
         rows = (
             Record.objects.filter(
-                subject_id__in=chunk,
+                _in(Record, "subject_id", chunk),
                 withdrawn_at__isnull=True,
                 dataset_version__category=Category.BAD,
                 dataset_version__share_attr__in=[ShareAttr.UNCONDITIONAL, ShareAttr.CONDITIONAL],
@@ -625,24 +662,54 @@ def _store_hits(actor, check, hits, measures: _MeasureCache, due) -> None:
     Feedback.objects.bulk_create(feedback, batch_size=1000)
 
 
+ACCESS_COLUMNS = (
+    "at",
+    "actor_user_id",
+    "actor_client_id",
+    "actor_label",
+    "subject_id",
+    "subject_label",
+    "resource",
+    "purpose",
+    "request_id",
+)
+
+
 def _log_access(actor, check, scenario, queries, resolutions, request_id) -> None:
-    """One access-log row per matched subject, inserted in bulk (the subjects were read)."""
+    """One access-log row per matched subject (the subjects were read), written in bulk:
+    COPY on PostgreSQL, bulk_create elsewhere. Same columns as audit.services.log_access."""
     purpose = f"信用核查（{scenario.name}）#{check.pk}"[:200]
-    logs = [
-        AccessLog(
-            actor_user=actor.user,
-            actor_client=actor.client,
-            actor_label=actor.label,
-            subject_id=res["row"]["id"],
-            subject_label=res["row"]["name"][:200],
-            resource=ACCESS_RESOURCE,
-            purpose=purpose,
-            request_id=request_id,
+    user_id = actor.user.pk if actor.user is not None else None
+    client_id = actor.client.pk if actor.client is not None else None
+    rows = [
+        (
+            check.created_at,
+            user_id,
+            client_id,
+            actor.label,
+            res["row"]["id"],
+            res["row"]["name"][:200],
+            ACCESS_RESOURCE,
+            purpose,
+            request_id,
         )
         for res in resolutions
         if res.get("status") == "matched"
     ]
-    AccessLog.objects.bulk_create(logs, batch_size=2000)
+    if not rows:
+        return
+    if connection.vendor == "postgresql" and len(rows) > 50:
+        table = AccessLog._meta.db_table
+        with connection.cursor() as cursor:
+            sql = f"COPY {table} ({', '.join(ACCESS_COLUMNS)}) FROM STDIN"
+            with cursor.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    AccessLog.objects.bulk_create(
+        [AccessLog(**dict(zip(ACCESS_COLUMNS, row, strict=True))) for row in rows],
+        batch_size=2000,
+    )
 
 
 # --- reading checks -------------------------------------------------------------------------
