@@ -14,7 +14,7 @@ from credit.core.actors import Actor
 from credit.core.errors import ServiceError
 from credit.lists import forms, queries, services
 from credit.lists.models import EntryState, ListEntry, ListType
-from credit.lists.views import layout
+from credit.lists.views import console_layout as layout
 from credit.subjects.models import Subject
 
 PAGE_SIZE = 50

@@ -17,8 +17,16 @@ PAGE_SIZE = 50
 
 
 def layout() -> str:
-    # The shared layout when it exists, so these pages sit inside the site's frame.
-    return select_template(["base.html", "lists/standalone.html"]).template.name
+    # The portal's frame when it exists, so these pages sit inside the public site.
+    return select_template(
+        ["portal/layout.html", "base.html", "lists/standalone.html"]
+    ).template.name
+
+
+def console_layout() -> str:
+    return select_template(
+        ["console/base.html", "base.html", "lists/standalone.html"]
+    ).template.name
 
 
 def public_name(subject) -> str:
