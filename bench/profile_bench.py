@@ -1,0 +1,132 @@
+"""Subject profile page throughput: granian serving the app, wrk as the load generator.
+
+Usage (after bench/search_bench.py has loaded credit_bench_portal):
+    uv run python bench/profile_bench.py [--engine postgresql] [--connections 32] [--seconds 30]
+
+Starts `granian --interface wsgi --workers 2 credit.wsgi:application` on 127.0.0.1:8765 in
+production mode against the benchmark database (rate limit off: CREDIT_RATE_LIMIT_PER_MINUTE=0),
+then runs wrk (Debian package `wrk`) with a Lua script cycling through 2,000 profile URLs of
+random subjects that have records, so the database is not answering one cached page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import portal_data  # noqa: E402
+
+PORT = 8765
+
+
+def profile_paths(n: int) -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.public_id FROM subjects_subject s WHERE s.id IN "
+            "(SELECT subject_id FROM records_record ORDER BY random() LIMIT %s)",
+            [n],
+        )
+        return [f"/subjects/{row[0]}/" for row in cursor.fetchall()]
+
+
+def wait_until_up(url: str, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"server did not answer {url}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--engine", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    portal_data.setup_django(args.engine)
+    paths = profile_paths(2000)
+    env = {
+        **os.environ,
+        **portal_data.ENV,
+        "CREDIT_DATABASE_URL": portal_data.database_url(args.engine),
+        "CREDIT_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CREDIT_DEBUG": "0",
+    }
+    command = [
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(PORT),
+        "--workers",
+        str(args.workers),
+        "--log-level",
+        "warning",
+        "credit.wsgi:application",
+    ]
+    server = subprocess.Popen(command, env=env, cwd=portal_data.ROOT / "src")
+    try:
+        base = f"http://127.0.0.1:{PORT}"
+        wait_until_up(base + paths[0])
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write("paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n")
+            script.write(
+                "i = 0\nrequest = function()\n  i = i % #paths + 1\n"
+                "  return wrk.format('GET', paths[i])\nend\n"
+            )
+        # Warm-up: every worker opens its connection and loads templates.
+        subprocess.run(
+            ["wrk", "-t2", "-c8", "-d5s", "-s", script.name, base],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        wrk = [
+            "wrk",
+            "-t2",
+            f"-c{args.connections}",
+            f"-d{args.seconds}s",
+            "--latency",
+            "-s",
+            script.name,
+            base,
+        ]
+        print("server:", " ".join(command))
+        print("load:  ", " ".join(wrk))
+        out = subprocess.run(wrk, check=True, capture_output=True, text=True).stdout
+        print(out)
+        rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+        non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        if rps and p99:
+            scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+            print(
+                f"SUMMARY engine={args.engine} connections={args.connections} "
+                f"req/s={float(rps.group(1)):.0f} p99={float(p99.group(1)) * scale:.1f} ms "
+                f"non-2xx={non2xx.group(1) if non2xx else 0}"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
