@@ -190,3 +190,24 @@ def test_expire_command(office, samr_list, subject, capsys):
     call_command("expire_list_entries", "--today", (TODAY + dt.timedelta(days=6)).isoformat())
     assert "期满移出名单条目 1 条" in capsys.readouterr().out
     assert ListEntry.objects.get().state == EntryState.REMOVED
+
+
+def test_console_enter_decided(client, operator_user, user_password, samr_list, subject):
+    client.login(username=operator_user.username, password=user_password)
+    form = {
+        "list_type": samr_list.pk,
+        "uscc": subject.uscc,
+        "decision_number": "本市监严〔2026〕20号",
+        "decision_date": (TODAY - dt.timedelta(days=3)).isoformat(),
+        "facts": "事实",
+        "basis": "依据",
+        "publish_now": "on",
+    }
+    response = client.post("/console/lists/enter/", form)
+    entry = ListEntry.objects.get()
+    assert response.status_code == 302 and response.url == f"/console/lists/{entry.pk}/"
+    assert entry.state == EntryState.PUBLISHED and entry.department_id == samr_list.department_id
+    client.post("/console/lists/enter/", form)
+    assert ListEntry.objects.count() == 1
+    page = client.get(f"/console/lists/{entry.pk}/").content.decode()
+    assert "录入列入决定" in page and "公开" in page

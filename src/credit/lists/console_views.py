@@ -110,7 +110,50 @@ def new_entry(request):
     return render(
         request,
         "lists/console_new.html",
-        {"layout": layout(), "title": "告知拟列入名单", "form": form},
+        {"layout": layout(), "title": "告知拟列入名单", "form": form, "submit_label": "登记告知"},
+    )
+
+
+@login_required
+def enter_decided(request):
+    actor = _actor(request)
+    form = forms.EnterDecidedForm(request.POST or None, list_types=_actable_list_types(actor))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        subject = Subject.objects.filter(uscc=data["uscc"]).first()
+        if subject is None:
+            form.add_error("uscc", "未找到该统一社会信用代码对应的信用主体")
+        else:
+            try:
+                entry, created = services.enter_decided(
+                    actor,
+                    data["list_type"],
+                    subject,
+                    data["decision_number"],
+                    data["decision_date"],
+                    data["facts"],
+                    data["basis"],
+                    data["period_end"],
+                    publish_now=data["publish_now"],
+                    authority_name=data["authority_name"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                if created:
+                    messages.success(request, "已录入列入决定")
+                else:
+                    messages.info(request, "该决定已录入，未重复录入")
+                return redirect("lists_console:detail", entry_id=entry.pk)
+    return render(
+        request,
+        "lists/console_new.html",
+        {
+            "layout": layout(),
+            "title": "录入已作出的列入决定",
+            "form": form,
+            "submit_label": "录入决定",
+        },
     )
 
 

@@ -30,6 +30,28 @@ class NotifyForm(forms.Form):
             raise forms.ValidationError(exc.message) from exc
 
 
+class EnterDecidedForm(forms.Form):
+    """A decision whose notice and objection steps happened outside the platform."""
+
+    list_type = forms.ModelChoiceField(ListType.objects.none(), label="名单类型")
+    uscc = forms.CharField(label="统一社会信用代码", max_length=18)
+    decision_number = forms.CharField(label="决定书文号", max_length=128)
+    decision_date = forms.DateField(label="决定日期", widget=DATE)
+    facts = forms.CharField(label="认定事实", widget=TEXTAREA, required=False)
+    basis = forms.CharField(label="认定依据", widget=TEXTAREA)
+    period_end = forms.DateField(
+        label="有效期至", widget=DATE, required=False, help_text="留空按名单默认期限计算"
+    )
+    authority_name = forms.CharField(label="认定机关", max_length=200, required=False)
+    publish_now = forms.BooleanField(label="同时公开", required=False, initial=True)
+
+    def __init__(self, *args, list_types=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["list_type"].queryset = list_types or ListType.objects.none()
+
+    clean_uscc = NotifyForm.clean_uscc
+
+
 class ObjectionForm(forms.Form):
     text = forms.CharField(label="陈述申辩意见", widget=TEXTAREA)
     answer = forms.CharField(label="核实答复", widget=TEXTAREA)
