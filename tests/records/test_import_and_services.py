@@ -77,7 +77,7 @@ def test_import_licences_valid_expired_invalid_long_term(scjg, run_file, tmp_pat
         licence_row(1, decided=decided, until=today),
         licence_row(2, decided=decided, until=today - DAY),
         licence_row(3, decided=decided, until=today + dt.timedelta(days=30), state="2"),
-        licence_row(4, decided=decided, until=dt.date(2099, 12, 31)),
+        licence_row(4, decided=decided + DAY, until=dt.date(2099, 12, 31)),
     ]
     batch = run_file(scjg, write_csv(tmp_path / "l.csv", rows), dataset="licence")
     assert batch.state == BatchState.DONE, batch.message
