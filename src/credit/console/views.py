@@ -1,0 +1,172 @@
+"""Workbench pages: parse the request, call a collection service or query, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+
+from credit.accounts.forms import LoginForm
+from credit.catalog import queries as catalog
+from credit.collection import queries, services
+from credit.collection.models import BatchState, Source
+from credit.console.forms import BatchFilterForm, UploadForm
+from credit.core.actors import Actor
+from credit.core.errors import NotFound, PermissionDenied, ServiceError
+
+PAGE_SIZE = 20
+RECENT = 10
+ERRORS_SHOWN = 200
+ACTIVE = frozenset(queries.ACTIVE_STATES)
+
+
+def _actor(request) -> Actor:
+    return Actor.for_user(request.user, getattr(request, "request_id", ""))
+
+
+def _refused(request, exc: ServiceError):
+    """Another department's batch, or a missing one: a Chinese page, never a 500."""
+    status = 403 if isinstance(exc, PermissionDenied) else 404
+    return render(request, f"{status}.html", {"message": exc.message}, status=status)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "console/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("console:login")
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "您已安全退出")
+        return response
+
+
+@login_required
+def home(request):
+    actor = _actor(request)
+    batches = queries.batches_for(actor)
+    counts = batches.aggregate(
+        total=Count("id"),
+        active=Count("id", filter=Q(state__in=ACTIVE)),
+        done=Count("id", filter=Q(state=BatchState.DONE)),
+        refused=Count("id", filter=Q(state__in=(BatchState.REJECTED, BatchState.FAILED))),
+        new_rows=Sum("new_rows", filter=Q(state=BatchState.DONE, dry_run=False)),
+        late_rows=Sum("late_rows", filter=Q(state=BatchState.DONE, dry_run=False)),
+    )
+    return render(
+        request,
+        "console/home.html",
+        {
+            "section": "home",
+            "counts": counts,
+            "recent": batches[:RECENT],
+            "all_departments": actor.is_credit_admin,
+        },
+    )
+
+
+@login_required
+def upload(request):
+    user = request.user
+    if not user.is_credit_admin and user.department_id is None:
+        return render(
+            request, "403.html", {"message": "当前账号未关联报送单位，不能上报数据"}, status=403
+        )
+    form = UploadForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        department = data.get("department") or user.department
+        try:
+            batch = services.submit_file(
+                _actor(request),
+                dataset_code=data["dataset"],
+                department=department,
+                fileobj=data["file"],
+                filename=data["file"].name,
+                policy=data["policy"],
+                dry_run=data["dry_run"],
+                source=Source.UPLOAD,
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"文件“{batch.filename}”已上传")
+            return redirect("console:batch", public_id=batch.public_id)
+    datasets = [d for d in catalog.list_datasets() if d.current_version_id]
+    return render(
+        request, "console/upload.html", {"section": "upload", "form": form, "datasets": datasets}
+    )
+
+
+@login_required
+def batch_list(request):
+    form = BatchFilterForm(request.GET or None)
+    batches = form.apply(queries.batches_for(_actor(request)))
+    page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "console/batch_list.html",
+        {"section": "batches", "form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _status_context(batch) -> dict:
+    return {"batch": batch, "active": batch.state in ACTIVE}
+
+
+@login_required
+def batch_detail(request, public_id):
+    try:
+        batch = queries.get_batch(_actor(request), public_id)
+    except (NotFound, PermissionDenied) as exc:
+        return _refused(request, exc)
+    context = _status_context(batch)
+    context.update(
+        section="batches",
+        errors=[] if context["active"] else queries.batch_errors(batch, limit=ERRORS_SHOWN),
+        errors_shown=ERRORS_SHOWN,
+    )
+    return render(request, "console/batch_detail.html", context)
+
+
+@login_required
+def batch_status(request, public_id):
+    """The status block alone, polled by htmx while the batch runs."""
+    try:
+        batch = queries.get_batch(_actor(request), public_id)
+    except (NotFound, PermissionDenied) as exc:
+        return _refused(request, exc)
+    context = _status_context(batch)
+    response = render(request, "console/_batch_status.html", context)
+    if not context["active"] and request.headers.get("HX-Request"):
+        # Finished: reload the whole page once so the error table and reports appear.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def batch_report(request, public_id, fmt: str):
+    actor = _actor(request)
+    try:
+        batch = queries.get_batch(actor, public_id)
+    except (NotFound, PermissionDenied) as exc:
+        return _refused(request, exc)
+    try:
+        path = services.build_report(actor, batch, fmt)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("console:batch", kwargs={"public_id": batch.public_id}))
+    return FileResponse(
+        open(path, "rb"), as_attachment=True, filename=services.report_filename(batch, fmt)
+    )
