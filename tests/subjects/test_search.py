@@ -138,3 +138,13 @@ def test_candidates_include_legal_form_variants(registry):
 def test_match_key_unifies_legal_forms():
     assert queries.match_key("甲有限责任公司") == queries.match_key("甲 有限公司")
     assert queries.match_key("乙股份有限公司") == "乙股份有限公司"
+
+
+def test_a_misspelt_full_name_is_found_by_similarity_on_postgresql(registry):
+    from django.db import connection
+
+    result = search.search_subjects("本溪市(明山)钢铁贸易有线公司")  # 线 for 限
+    if connection.vendor == "postgresql":
+        assert names(result)[0] == "本溪市（明山）钢铁贸易有限公司"
+    else:  # FTS5 substring only: no similarity operator on SQLite
+        assert result.total == 0

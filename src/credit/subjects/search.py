@@ -27,6 +27,8 @@ MIN_TRIGRAM_CHARS = 3
 # pg_trgm similarity threshold for fuzzy matches (0.3 costs ~10× more on 1 M names).
 SIMILARITY_THRESHOLD = 0.5
 MAX_QUERY_CHARS = 100
+# Similarity ≥ 0.5 needs a query about as long as the name: shorter ones never match.
+MIN_FUZZY_CHARS = 6
 
 REGION_NAMES = {
     "210500": "本溪市",
@@ -74,23 +76,27 @@ def _fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def build_sql(q: str, *, offset: int = 0, limit: int = PAGE_SIZE) -> tuple[str, list]:
-    """SQL returning (id, total) of one page of name matches for a normalised query."""
+def build_sql(
+    q: str, *, offset: int = 0, limit: int = PAGE_SIZE, fuzzy: bool = False
+) -> tuple[str, list]:
+    """SQL returning (id, total) of one page of name matches for a normalised query.
+
+    `fuzzy` (PostgreSQL only) matches by trigram similarity instead of substring: it is the
+    typo-tolerant second try when no name contains the query, since a similarity scan costs
+    several times a substring scan and never finds more for a partial name.
+    """
     person_filter = "" if persons_searchable() else "AND s.kind <> 'person'"
     like = "%" + _like_escape(q) + "%"
     prefix = _like_escape(q) + "%"
     vendor = connection.vendor
     if vendor == "postgresql" and len(q) >= MIN_TRIGRAM_CHARS:
-        # Two index scans (substring, fuzzy), each nearest-first through the GiST index.
+        # Nearest names first straight from the GiST index, so the cap keeps the best.
+        condition = "s.name_norm %% %s" if fuzzy else "s.name_norm LIKE %s ESCAPE '\\'"
         hits = f"""
-            (SELECT s.id, s.name_norm FROM {TABLE} s
-             WHERE s.name_norm LIKE %s ESCAPE '\\' {person_filter}
-             ORDER BY s.name_norm <-> %s LIMIT {MAX_CANDIDATES})
-            UNION
-            (SELECT s.id, s.name_norm FROM {TABLE} s
-             WHERE s.name_norm %% %s {person_filter}
-             ORDER BY s.name_norm <-> %s LIMIT {MAX_CANDIDATES})"""
-        hit_params = [like, q, q, q]
+            SELECT s.id, s.name_norm FROM {TABLE} s
+            WHERE {condition} {person_filter}
+            ORDER BY s.name_norm <-> %s LIMIT {MAX_CANDIDATES}"""
+        hit_params = [q if fuzzy else like, q]
         score = "similarity(h.name_norm, %s) DESC"
         score_params = [q]
     elif vendor == "sqlite" and len(q) >= MIN_TRIGRAM_CHARS:
@@ -121,6 +127,10 @@ def build_sql(q: str, *, offset: int = 0, limit: int = PAGE_SIZE) -> tuple[str, 
     return sql, params
 
 
+def can_fuzzy(q: str) -> bool:
+    return connection.vendor == "postgresql" and len(q) >= MIN_FUZZY_CHARS
+
+
 def _prepare(cursor) -> None:
     if connection.vendor == "postgresql":
         cursor.execute(
@@ -129,17 +139,25 @@ def _prepare(cursor) -> None:
         )
 
 
+def _run(q: str, offset: int, limit: int, fuzzy: bool) -> list[tuple[int, int]]:
+    sql, params = build_sql(q, offset=offset, limit=limit, fuzzy=fuzzy)
+    with connection.cursor() as cursor:
+        if fuzzy:
+            _prepare(cursor)
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def match_ids(q: str, *, offset: int = 0, limit: int = PAGE_SIZE) -> tuple[list[int], int]:
     """Ids of one page of name matches (ranked) and the number of candidates found."""
-    sql, params = build_sql(q, offset=offset, limit=limit)
-    with connection.cursor() as cursor:
-        _prepare(cursor)
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    fuzzy = False
+    rows = _run(q, offset, limit, fuzzy)
     if not rows and offset:
-        # Past the last page: the total is still worth telling.
-        _ids, total = match_ids(q, offset=0, limit=1)
-        return [], total
+        rows = _run(q, 0, 1, fuzzy)
+        return [], (rows[0][1] if rows else 0)  # past the last page: still tell the total
+    if not rows and can_fuzzy(q):
+        fuzzy = True
+        rows = _run(q, offset, limit, fuzzy)
     return [r[0] for r in rows], (rows[0][1] if rows else 0)
 
 
