@@ -14,6 +14,7 @@ is the first of them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections import defaultdict
@@ -28,6 +29,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from credit.audit import context as audit_context
+from credit.audit import services as audit
 from credit.audit.models import AccessLog
 from credit.catalog.models import Category, ShareAttr
 from credit.core.actors import Actor
@@ -731,53 +733,20 @@ def _store_lean(check: CreditCheck, resolutions: list[dict], scenario) -> bool:
     return True
 
 
-ACCESS_COLUMNS = (
-    "at",
-    "actor_user_id",
-    "actor_client_id",
-    "actor_label",
-    "subject_id",
-    "subject_label",
-    "resource",
-    "purpose",
-    "request_id",
-)
-
-
 def _log_access(actor, check, scenario, queries, resolutions, request_id) -> None:
-    """One access-log row per matched subject (the subjects were read), written in bulk:
-    COPY on PostgreSQL, bulk_create elsewhere. Same columns as audit.services.log_access."""
-    purpose = f"{_access_purpose(scenario)}{check.pk}"[:200]
-    user_id = actor.user.pk if actor.user is not None else None
-    client_id = actor.client.pk if actor.client is not None else None
-    rows = [
-        (
-            check.created_at,
-            user_id,
-            client_id,
-            actor.label,
-            res["row"]["id"],
-            res["row"]["name"][:200],
-            ACCESS_RESOURCE,
-            purpose,
-            request_id,
-        )
-        for res in resolutions
-        if res.get("status") == "matched"
-    ]
-    if not rows:
-        return
-    if connection.vendor == "postgresql" and len(rows) > 50:
-        table = AccessLog._meta.db_table
-        with connection.cursor() as cursor:
-            sql = f"COPY {table} ({', '.join(ACCESS_COLUMNS)}) FROM STDIN"
-            with cursor.cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        return
-    AccessLog.objects.bulk_create(
-        [AccessLog(**dict(zip(ACCESS_COLUMNS, row, strict=True))) for row in rows],
-        batch_size=2000,
+    """One access-log row per matched subject (the subjects were read), written in bulk."""
+    if request_id and not actor.request_id:
+        actor = dataclasses.replace(actor, request_id=request_id)
+    audit.log_access_many(
+        actor,
+        [
+            (res["row"]["id"], res["row"]["name"])
+            for res in resolutions
+            if res.get("status") == "matched"
+        ],
+        resource=ACCESS_RESOURCE,
+        purpose=f"{_access_purpose(scenario)}{check.pk}",
+        at=check.created_at,
     )
 
 
