@@ -3,7 +3,8 @@
 Usage (after bench/search_bench.py has loaded credit_bench_portal):
     uv run python bench/profile_bench.py [--engine postgresql] [--connections 32] [--seconds 30]
 
-Starts `granian --interface wsgi --workers 2 credit.wsgi:application` on 127.0.0.1:8765 in
+Starts `granian --interface wsgi --workers 2 --blocking-threads 4 credit.wsgi:application`
+on 127.0.0.1:8765 in
 production mode against the benchmark database (rate limit off: CREDIT_RATE_LIMIT_PER_MINUTE=0),
 then runs wrk (Debian package `wrk`) with a Lua script cycling through 2,000 profile URLs of
 random subjects that have records, so the database is not answering one cached page.
@@ -58,6 +59,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
+    # Each blocking thread keeps its own database connection (CONN_MAX_AGE): granian's
+    # default thread count exhausts PostgreSQL's 100 connections.
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
 
     portal_data.setup_django(args.engine)
@@ -79,6 +83,8 @@ def main() -> None:
         str(PORT),
         "--workers",
         str(args.workers),
+        "--blocking-threads",
+        str(args.threads),
         "--log-level",
         "warning",
         "credit.wsgi:application",
