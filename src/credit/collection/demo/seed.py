@@ -129,8 +129,77 @@ def seed_demo(
         totals["rows"] += batch.new_rows
         if number % 100 == 0:
             log(f"  已导入 {number} 个批次……")
+    totals.update(_list_decisions(folder, departments, people, rng, system, log))
     totals.update(_error_batches(folder, departments, people, rng, system, log))
     return dict(totals)
+
+
+LIST_DECISIONS = [
+    # (department, list type code, label of the decision, how many, years of validity)
+    ("本溪市市场监督管理局", "samr_serious_violation", "列入严重违法失信名单决定书", 12, 3),
+    ("本溪市市场监督管理局", "contract_honouring", "守合同重信用企业公示", 10, 2),
+    ("国家税务总局本溪市税务局", "tax_major_violation", "重大税收违法失信主体信息公布决定", 8, 3),
+    ("国家税务总局本溪市税务局", "tax_grade_a", "纳税信用A级纳税人名单", 15, 1),
+    (
+        "本溪市人力资源和社会保障局",
+        "wage_arrears",
+        "拖欠农民工工资失信联合惩戒对象列入决定书",
+        6,
+        3,
+    ),
+    ("本溪市应急管理局", "work_safety_serious", "安全生产严重失信主体名单管理决定书", 5, 3),
+    ("本溪市生态环境局", "env_bad", "环保不良企业认定决定", 4, 2),
+]
+
+
+def _list_decisions(folder, departments, people, rng, system, log) -> dict[str, int]:
+    """Red and black list decisions, imported as the list_decision dataset."""
+    today = timezone.localdate()
+    companies = [s for s in people if s.kind == "法人及非法人组织" and s.uscc]
+    created = 0
+    for name, code, title, count, years in LIST_DECISIONS:
+        department = departments.get(name)
+        if department is None:
+            continue
+        data = []
+        for n in range(1, count + 1):
+            subject = companies[rng.randrange(len(companies))]
+            # Most decisions are current; a few are old enough to have expired already.
+            days_ago = (
+                rng.randint(30, 700) if n % 6 else rng.randint(365 * years + 10, 365 * years + 200)
+            )
+            decided = _workdays_back(today - dt.timedelta(days=days_ago), 1)
+            data.append(
+                {
+                    "主体名称": subject.name,
+                    "主体类别": subject.kind,
+                    "统一社会信用代码": subject.uscc,
+                    "名单类型代码": code,
+                    "决定文书号": f"{name[2:4]}{title[:2]}〔{decided.year}〕{n}号",
+                    "决定日期": decided.strftime("%Y/%m/%d"),
+                    "认定依据": f"依据有关规定作出{title}",
+                    "认定事实": "经调查核实，该主体存在相关情形。"
+                    if code.endswith(("violation", "arrears", "serious", "bad"))
+                    else "经评定，该主体符合相关条件。",
+                    "有效期至": (decided + dt.timedelta(days=365 * years)).strftime("%Y/%m/%d"),
+                    "认定机关": name,
+                    "认定机关统一社会信用代码": department.uscc,
+                    "数据来源单位": name,
+                    "数据来源单位统一社会信用代码": department.uscc,
+                    "备注": "",
+                }
+            )
+        batch = services.submit_file(
+            system,
+            dataset_code="list_decision",
+            department=department,
+            fileobj=_write_csv(folder / f"list-{code}.csv", data),
+            filename=f"{title}.csv",
+            run_now=True,
+        )
+        created += batch.new_rows
+    log(f"  已导入红黑名单认定决定 {created} 条")
+    return {"list_decisions": created}
 
 
 def _error_batches(folder, departments, people, rng, system, log) -> dict[str, int]:
