@@ -1,12 +1,35 @@
 """The HTTP API: one NinjaAPI that mounts each app's router."""
 
+from decimal import Decimal
+
+import orjson
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.renderers import BaseRenderer
 
 from credit.core.apiauth import UNAUTHORIZED_BODY
 from credit.core.errors import ServiceError
 
+
+def _default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump()
+    raise TypeError(type(value).__name__)
+
+
+class ChineseJSONRenderer(BaseRenderer):
+    """orjson: fast, and Chinese stays readable UTF-8 instead of \\u escapes."""
+
+    media_type = "application/json"
+
+    def render(self, request, data, *, response_status):
+        return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)
+
+
 api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
     title="信用本溪 信用信息共享平台接口",
     version="1.0.0",
     description="数据归集、共享与信用核查接口。认证方式：Authorization: Bearer <令牌>。",
