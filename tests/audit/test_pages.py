@@ -103,3 +103,29 @@ def test_operator_cannot_open_logs_in_admin(client, operator_user, entries):
     operator_user.save()
     client.force_login(operator_user)
     assert client.get("/admin/audit/changelog/").status_code == 403
+
+
+def test_pages_sit_in_the_console_with_audit_highlighted(client, auditor_user, entries):
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    client.force_login(auditor_user)
+    for url, sub in [
+        ("/console/audit/changes/", "变更日志"),
+        ("/console/audit/access/", "查询日志"),
+    ]:
+        response = client.get(url)
+        page = response.content.decode()
+        assert "console/base.html" in [t.name for t in response.templates]
+        marked = [c.split("<", 1)[0] for c in page.split('aria-current="page">')[1:]]
+        assert marked == ["审计日志", sub]
+    with pytest.raises(TemplateDoesNotExist):
+        get_template("audit/standalone.html")
+
+
+def test_refusal_sits_in_the_console(client, operator_user, entries):
+    client.force_login(operator_user)
+    response = client.get("/console/audit/access/")
+    assert response.status_code == 403
+    assert "console/base.html" in [t.name for t in response.templates]
+    assert 'href="/console/audit/changes/"' not in response.content.decode()

@@ -114,3 +114,18 @@ def test_admin_is_read_only(client, django_user_model, loaded):
     assert "CF_XDR_SHXYM" in page
     assert 'name="_save"' not in page
     assert client.get("/admin/catalog/dataset/add/").status_code == 403
+
+
+def test_pages_sit_in_the_console_with_catalog_highlighted(staff_client):
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    for url in ["/catalog/", "/catalog/penalty/"]:
+        response = staff_client.get(url)
+        page = response.content.decode()
+        assert "console/base.html" in [t.name for t in response.templates]
+        assert 'aria-label="工作台导航"' in page
+        current = page.split('aria-current="page">')[1].split("<", 1)[0]
+        assert current == "信息目录"
+    with pytest.raises(TemplateDoesNotExist):
+        get_template("catalog/standalone_base.html")

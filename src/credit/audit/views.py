@@ -5,22 +5,17 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.template.loader import select_template
 
 from credit.audit import queries
 from credit.audit.forms import LogFilterForm
 
 PAGE_SIZE = 50
-
-
-def _layout() -> str:
-    # Use the console layout when it exists, so these pages sit inside the workbench.
-    return select_template(["base.html", "audit/standalone.html"]).template.name
+SECTION = "audit"
 
 
 def _forbidden(request):
     return render(
-        request, "audit/forbidden.html", {"layout": _layout(), "title": "无权访问"}, status=403
+        request, "audit/forbidden.html", {"section": SECTION, "title": "无权访问"}, status=403
     )
 
 
@@ -34,8 +29,9 @@ def _page(request, queryset, template: str, title: str, choices: list[str]):
         request,
         template,
         {
-            "layout": _layout(),
+            "section": SECTION,
             "title": title,
+            "view_name": request.resolver_match.view_name,
             "form": form,
             "page": page,
             "choices": choices,

@@ -7,7 +7,6 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.template.loader import select_template
 
 from credit.catalog import queries
 from credit.catalog.dictionary import COLUMNS, dictionary_rows
@@ -17,9 +16,7 @@ from credit.core.errors import NotFound
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _base():
-    # The site-wide base.html is built elsewhere; until it exists the pages stand alone.
-    return select_template(["base.html", "catalog/standalone_base.html"])
+SECTION = "catalog"
 
 
 def _version(code: str, number: str | None):
@@ -38,7 +35,7 @@ def dataset_list(request):
     return render(
         request,
         "catalog/dataset_list.html",
-        {"base": _base(), "datasets": queries.list_datasets()},
+        {"section": SECTION, "datasets": queries.list_datasets()},
     )
 
 
@@ -46,7 +43,7 @@ def dataset_list(request):
 def dataset_dictionary(request, code: str):
     version = _version(code, request.GET.get("version"))
     context = {
-        "base": _base(),
+        "section": SECTION,
         "version": version,
         "dataset": version.dataset,
         "versions": queries.versions_of(code),

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.template.loader import select_template
 
 from credit.core.actors import Actor
 from credit.core.apiauth import ROLE_SCOPES
@@ -21,13 +20,7 @@ from credit.measures.check_models import Feedback
 from credit.measures.queries import scenarios
 
 SCOPE = "checks:run"
-
-
-def _layout() -> str:
-    # The console layout when the console app provides one, else a plain page of our own.
-    return select_template(
-        ["console/base.html", "base.html", "measures/standalone.html"]
-    ).template.name
+SECTION = "checks"
 
 
 def _actor(request) -> Actor:
@@ -40,7 +33,9 @@ def _may_check(user) -> bool:
 
 def _render(request, template: str, context: dict, status: int = 200):
     context.setdefault("title", "信用核查")
-    return render(request, template, {"layout": _layout(), **context}, status=status)
+    context["section"] = SECTION
+    context["view_name"] = request.resolver_match.view_name
+    return render(request, template, context, status=status)
 
 
 def _forbidden(request):

@@ -1,0 +1,108 @@
+"""Credit check console pages: inside the console layout, the check form end to end, roles."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+from credit.measures.check_models import CreditCheck
+
+from .test_checks_helpers import make_subject, put_on_list, uscc
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    ("/console/checks/", "核查记录"),
+    ("/console/checks/new/", "单个主体核查"),
+    ("/console/checks/batch/", "批量核查"),
+    ("/console/checks/overdue/", "逾期未反馈"),
+    ("/console/checks/stats/", "统计"),
+]
+
+
+def _current_nav(page: str) -> list[str]:
+    """Text of every link marked aria-current="page" (top nav and sub-nav)."""
+    marked = []
+    for chunk in page.split('aria-current="page">')[1:]:
+        marked.append(chunk.split("<", 1)[0])
+    return marked
+
+
+@pytest.mark.parametrize("url,sub", PAGES)
+def test_pages_sit_in_the_console_with_checks_highlighted(client, operator_user, url, sub):
+    client.force_login(operator_user)
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'aria-label="工作台导航"' in page
+    assert "信用本溪工作台" in page.split("</title>")[0]
+    assert _current_nav(page) == ["信用核查", sub]
+    assert "console/base.html" in [t.name for t in response.templates]
+
+
+def test_standalone_fallback_is_gone():
+    with pytest.raises(TemplateDoesNotExist):
+        get_template("measures/standalone.html")
+
+
+def test_single_check_through_the_form(client, operator_user):
+    company = make_subject("本溪市失信测试有限公司", code=uscc(424242))
+    put_on_list(company, "samr_serious_violation")
+    client.force_login(operator_user)
+    form = client.get("/console/checks/new/").content.decode()
+    assert 'name="scenario"' in form and 'name="uscc"' in form
+    response = client.post(
+        "/console/checks/new/",
+        {"scenario": "bidding", "purpose": "招标项目资格审查", "uscc": uscc(424242)},
+        follow=True,
+    )
+    check = CreditCheck.objects.get(purpose="招标项目资格审查")
+    assert response.redirect_chain[-1][0] == f"/console/checks/{check.pk}/"
+    page = response.content.decode()
+    assert _current_nav(page) == ["信用核查"]
+    assert "本溪市失信测试有限公司" in page
+    assert '<span class="hit-black">命中黑名单</span>' in page
+
+
+def test_check_without_identifiers_reports_the_item_in_chinese(client, operator_user):
+    client.force_login(operator_user)
+    response = client.post("/console/checks/new/", {"scenario": "bidding"}, follow=True)
+    assert response.status_code == 200
+    item = CreditCheck.objects.get().answer["items"][0]
+    assert item["status"] != "matched"
+    page = response.content.decode()
+    assert f'<span class="hit-bad">{item["status_label"]}</span>：{item["message"]}' in page
+
+
+def test_feedback_through_the_result_page_shows_one_message(client, operator_user):
+    company = make_subject("本溪市反馈测试有限公司", code=uscc(434343))
+    put_on_list(company, "samr_serious_violation")
+    client.force_login(operator_user)
+    client.post("/console/checks/new/", {"scenario": "bidding", "uscc": uscc(434343)})
+    check = CreditCheck.objects.get()
+    code = check.answer["items"][0]["measures"][0]["code"]
+    detail = client.get(f"/console/checks/{check.pk}/").content.decode()
+    assert f'name="applied-0-{code}"' in detail and "保存反馈" in detail
+    response = client.post(
+        f"/console/checks/{check.pk}/feedback/",
+        {f"applied-0-{code}": "yes", f"result-0-{code}": "已取消投标资格"},
+        follow=True,
+    )
+    page = response.content.decode()
+    # The console layout shows messages; the page itself must not repeat them.
+    assert page.count("已保存 1 条反馈") == 1
+    assert "已反馈：已实施；结果：已取消投标资格" in page
+    empty = client.post(f"/console/checks/{check.pk}/feedback/", follow=True).content.decode()
+    assert empty.count("请至少提供一条反馈") == 1
+
+
+def test_auditor_is_refused_inside_the_console(client, auditor_user):
+    client.force_login(auditor_user)
+    response = client.get("/console/checks/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "当前账号没有发起信用核查的权限" in page
+    assert 'aria-label="工作台导航"' in page
+    # Auditors are not offered the entry in the first place.
+    assert 'href="/console/checks/"' not in page
