@@ -14,7 +14,6 @@ from credit.core.actors import Actor
 from credit.core.errors import ServiceError
 from credit.lists import forms, queries, services
 from credit.lists.models import EntryState, ListEntry, ListType
-from credit.lists.views import console_layout as layout
 from credit.subjects.models import Subject
 
 PAGE_SIZE = 50
@@ -69,7 +68,7 @@ def entry_list(request):
         request,
         "lists/console_list.html",
         {
-            "layout": layout(),
+            "section": "lists",
             "title": "名单管理",
             "page": page,
             "states": EntryState.choices,
@@ -110,7 +109,7 @@ def new_entry(request):
     return render(
         request,
         "lists/console_new.html",
-        {"layout": layout(), "title": "告知拟列入名单", "form": form, "submit_label": "登记告知"},
+        {"section": "lists", "title": "告知拟列入名单", "form": form, "submit_label": "登记告知"},
     )
 
 
@@ -149,7 +148,7 @@ def enter_decided(request):
         request,
         "lists/console_new.html",
         {
-            "layout": layout(),
+            "section": "lists",
             "title": "录入已作出的列入决定",
             "form": form,
             "submit_label": "录入决定",
@@ -177,7 +176,7 @@ def entry_detail(request, entry_id: int, bound: dict | None = None, status: int 
         request,
         "lists/console_detail.html",
         {
-            "layout": layout(),
+            "section": "lists",
             "title": f"名单条目：{entry.subject.name}",
             "entry": entry,
             "events": entry.events.all(),

@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
-from django.template.loader import select_template
 
 from credit.core.masking import mask_person_name
 from credit.lists import queries
@@ -14,19 +13,6 @@ from credit.lists.models import Color, ListEntry
 from credit.measures import queries as measures
 
 PAGE_SIZE = 50
-
-
-def layout() -> str:
-    # The portal's frame when it exists, so these pages sit inside the public site.
-    return select_template(
-        ["portal/layout.html", "base.html", "lists/standalone.html"]
-    ).template.name
-
-
-def console_layout() -> str:
-    return select_template(
-        ["console/base.html", "base.html", "lists/standalone.html"]
-    ).template.name
 
 
 def public_name(subject) -> str:
@@ -48,7 +34,6 @@ def index(request):
         request,
         "lists/index.html",
         {
-            "layout": layout(),
             "title": "红黑名单",
             "red": [t for t in list_types if t.color == Color.RED],
             "black": [t for t in list_types if t.color == Color.BLACK],
@@ -78,7 +63,6 @@ def list_detail(request, code: str):
         request,
         "lists/detail.html",
         {
-            "layout": layout(),
             "title": list_type.name,
             "list_type": list_type,
             "page": page,
