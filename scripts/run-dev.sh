@@ -17,7 +17,9 @@ run credit setup_demo
 run credit recover_batches --older-than-minutes 0 --rerun
 run credit db_worker --queue-name default --no-reload &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+run credit scheduler &
+SCHEDULER=$!
+trap 'kill $WORKER $SCHEDULER 2>/dev/null || true' EXIT INT TERM
 echo "后台任务进程已启动 (pid $WORKER)"
 echo "信用本溪 门户:   http://$HOST:$PORT/"
 echo "工作台(部门):    http://$HOST:$PORT/console/"
