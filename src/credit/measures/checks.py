@@ -39,7 +39,7 @@ from credit.core.identifiers import IdentifierError, validate_id_number, validat
 from credit.core.masking import mask_id_number, mask_text_ids
 from credit.core.workdays import WorkdayCalendarError, add_workdays
 from credit.lists.queries import current_entries
-from credit.measures import matching
+from credit.measures import fastpath, matching
 from credit.measures.check_models import CheckSubject, CreditCheck, Feedback, Verdict
 from credit.measures.models import Measure, Scenario
 from credit.measures.queries import applicable_measures
@@ -256,6 +256,20 @@ def _candidate_row(candidate: matching.Candidate) -> dict:
     }
 
 
+def uscc_resolution(query: SubjectQuery, code: str, row: dict | None) -> dict:
+    """The resolution of a subject asked for by (valid) code, `row` the subject or None."""
+    if row is None:
+        return {
+            "status": "not_found",
+            "message": f"未找到：主体库中没有统一社会信用代码为 {code} 的主体",
+        }
+    reasons = ["统一社会信用代码一致"]
+    given = query.name
+    if given and matching.canonical_name(given) != matching.canonical_name(row["name"]):
+        reasons.append(f"所给名称“{given}”与登记名称不一致，以代码为准")
+    return {"status": "matched", "method": "uscc", "score": 100, "reasons": reasons, "row": row}
+
+
 def resolve(queries: list[SubjectQuery]) -> list[dict]:
     """Per query: {status, message, method, score, reasons, row, candidates} in input order.
 
@@ -288,19 +302,7 @@ def resolve(queries: list[SubjectQuery]) -> list[dict]:
 
     by_uscc = _by_uscc(list(usccs.values())) if usccs else {}
     for index, code in usccs.items():
-        row = by_uscc.get(code)
-        if row is None:
-            results[index] = {
-                "status": "not_found",
-                "message": f"未找到：主体库中没有统一社会信用代码为 {code} 的主体",
-            }
-            continue
-        reasons = ["统一社会信用代码一致"]
-        given = queries[index].name
-        if given and matching.canonical_name(given) != matching.canonical_name(row["name"]):
-            reasons.append(f"所给名称“{given}”与登记名称不一致，以代码为准")
-        results[index] = {"status": "matched", "method": "uscc", "score": 100, "reasons": reasons}
-        results[index]["row"] = row
+        results[index] = uscc_resolution(queries[index], code, by_uscc.get(code))
 
     by_digest = _by_digest(list(digests.values())) if digests else {}
     for index, digest in digests.items():
@@ -385,38 +387,94 @@ def shared_negative_records(subject_ids: list[int]) -> dict[int, list[dict]]:
             )
         )
         for row in rows:
-            data = row["data"] or {}
-            summary = {
-                label: mask_text_ids(str(data[code]))
-                for code, label in RECORD_SUMMARY_FIELDS.items()
-                if data.get(code)
-            }
             found.setdefault(row["subject_id"], []).append(
-                {
-                    "dataset": row["dataset__code"],
-                    "dataset_name": row["dataset__name"],
-                    "doc_number": row["doc_number"],
-                    "decision_date": row["decision_date"].isoformat(),
-                    "authority": row["authority_name"],
-                    "severity": row["severity"],
-                    "summary": summary,
-                }
+                record_out(
+                    row["dataset__code"],
+                    row["dataset__name"],
+                    row["doc_number"],
+                    row["decision_date"].isoformat(),
+                    row["authority_name"],
+                    row["severity"],
+                    row["data"],
+                )
             )
     return found
 
 
-def _entry_out(entry) -> dict:
-    list_type = entry.list_type
+def record_out(dataset, dataset_name, doc_number, decision_date, authority, severity, data):
+    """A shared negative record as the answer shows it (dates already ISO strings)."""
+    data = data or {}
     return {
-        "list_type": list_type.code,
-        "list_name": list_type.name,
-        "color": list_type.color,
-        "authority": entry.authority_name or list_type.authority_label,
-        "decision_number": entry.decision_number,
-        "decision_date": entry.decision_date.isoformat() if entry.decision_date else None,
-        "period_start": entry.period_start.isoformat() if entry.period_start else None,
-        "period_end": entry.period_end.isoformat() if entry.period_end else None,
-        "basis": entry.basis or list_type.legal_basis,
+        "dataset": dataset,
+        "dataset_name": dataset_name,
+        "doc_number": doc_number,
+        "decision_date": decision_date,
+        "authority": authority,
+        "severity": severity,
+        "summary": {
+            label: mask_text_ids(str(data[code]))
+            for code, label in RECORD_SUMMARY_FIELDS.items()
+            if data.get(code)
+        },
+    }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def entry_out(
+    list_type_id: int,
+    code: str,
+    name: str,
+    color: str,
+    authority: str,
+    decision_number: str,
+    decision_date: str | None,
+    period_start: str | None,
+    period_end: str | None,
+    basis: str,
+) -> dict:
+    """A current list entry: `out` is what the answer shows, the rest drives verdict and measures."""
+    return {
+        "list_type_id": list_type_id,
+        "color": color,
+        "list_name": name,
+        "out": {
+            "list_type": code,
+            "list_name": name,
+            "color": color,
+            "authority": authority,
+            "decision_number": decision_number,
+            "decision_date": decision_date,
+            "period_start": period_start,
+            "period_end": period_end,
+            "basis": basis,
+        },
+    }
+
+
+def _entry_of(entry) -> dict:
+    list_type = entry.list_type
+    return entry_out(
+        entry.list_type_id,
+        list_type.code,
+        list_type.name,
+        list_type.color,
+        entry.authority_name or list_type.authority_label,
+        entry.decision_number,
+        _iso(entry.decision_date),
+        _iso(entry.period_start),
+        _iso(entry.period_end),
+        entry.basis or list_type.legal_basis,
+    )
+
+
+def current_entry_dicts(subject_ids: list[int], today: dt.date) -> dict[int, list[dict]]:
+    """`lists.queries.current_entries` as `entry_out` dicts, per subject id."""
+    return {
+        subject_id: [_entry_of(e) for e in entries]
+        for subject_id, entries in current_entries(subject_ids, today).items()
     }
 
 
@@ -511,13 +569,17 @@ def run_check(
     now = timezone.now()
     today = today or timezone.localdate(now)
     queries = [SubjectQuery.of(raw) for raw in subjects]
-    resolutions = resolve(queries)
 
-    matched_ids = list(
-        dict.fromkeys(r["row"]["id"] for r in resolutions if r.get("status") == "matched")
-    )
-    entries = current_entries(matched_ids, today) if matched_ids else {}
-    records = shared_negative_records(matched_ids) if matched_ids else {}
+    single = fastpath.lookup_single(queries, today)
+    if single is not None:
+        resolutions, entries, records = single
+    else:
+        resolutions = resolve(queries)
+        matched_ids = list(
+            dict.fromkeys(r["row"]["id"] for r in resolutions if r.get("status") == "matched")
+        )
+        entries = current_entry_dicts(matched_ids, today) if matched_ids else {}
+        records = shared_negative_records(matched_ids) if matched_ids else {}
     measures = _MeasureCache(scenario.code)
 
     items: list[dict] = []
@@ -541,10 +603,10 @@ def run_check(
             continue
         row = res["row"]
         subject_entries = entries.get(row["id"], [])
-        black = [_entry_out(e) for e in subject_entries if e.list_type.color == "black"]
-        red = [_entry_out(e) for e in subject_entries if e.list_type.color == "red"]
+        black = [e["out"] for e in subject_entries if e["color"] == "black"]
+        red = [e["out"] for e in subject_entries if e["color"] == "red"]
         subject_records = records.get(row["id"], [])
-        list_types = {e.list_type_id: e.list_type.name for e in subject_entries}
+        list_types = {e["list_type_id"]: e["list_name"] for e in subject_entries}
         applicable = measures.get(frozenset(list_types), row["kind"]) if list_types else []
         verdicts = verdicts_for(len(black), len(red), len(subject_records))
         item.update(
@@ -684,7 +746,9 @@ WITH c AS (
 ), a AS (
     INSERT INTO {log} (at, actor_user_id, actor_client_id, actor_label, subject_id,
         subject_label, resource, purpose, request_id)
-    SELECT %s, %s, %s, %s, %s, %s, %s, %s || c.id, %s FROM c WHERE %s
+    SELECT %s::timestamptz, %s::bigint, %s::bigint, %s::text, %s::bigint, %s::text, %s::text,
+        %s::text || c.id, %s::text
+    FROM c WHERE %s::boolean
 )
 SELECT id FROM c
 """
@@ -726,7 +790,7 @@ def _store_lean(check: CreditCheck, resolutions: list[dict], scenario) -> bool:
         check.request_id,
         row is not None,
     )
-    with connection.cursor() as cursor:
+    with fastpath.server_cursor() as cursor:
         cursor.execute(sql, params)
         check.pk = cursor.fetchone()[0]
     check._state.adding = False

@@ -1,0 +1,113 @@
+"""The lean single-subject path (PostgreSQL) answers exactly as the general path does."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from credit.core.actors import Actor
+from credit.measures import checks, fastpath
+from credit.measures.check_models import CheckSubject, CreditCheck, Feedback
+
+from .test_checks_helpers import (  # noqa: F401
+    catalog,
+    import_penalty,
+    make_subject,
+    put_on_list,
+    uscc,
+)
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the lean path exists on PostgreSQL only"
+    ),
+]
+
+
+def _general(query: checks.SubjectQuery, today: dt.date):
+    resolutions = checks.resolve([query])
+    ids = [r["row"]["id"] for r in resolutions if r["status"] == "matched"]
+    return (
+        resolutions,
+        checks.current_entry_dicts(ids, today) if ids else {},
+        checks.shared_negative_records(ids) if ids else {},
+    )
+
+
+def _both(raw: dict):
+    today = timezone.localdate()
+    query = checks.SubjectQuery.of(raw)
+    return fastpath.lookup_single([query], today), _general(query, today)
+
+
+def test_same_reads_for_every_kind_of_subject(import_penalty):  # noqa: F811
+    today = timezone.localdate()
+    import_penalty(21, 22)
+    black = make_subject("本溪市快路黑名单有限公司", code=uscc(200001))
+    both = make_subject("本溪市快路双名单有限公司", code=uscc(200002))
+    put_on_list(black, "samr_serious_violation")
+    put_on_list(both, "samr_serious_violation", start=today - dt.timedelta(days=90))
+    put_on_list(both, "tax_grade_a")
+    put_on_list(both, "samr_serious_violation", start=today - dt.timedelta(days=10))
+    expired = make_subject("本溪市快路期满有限公司", code=uscc(200003))
+    put_on_list(
+        expired,
+        "samr_serious_violation",
+        start=today - dt.timedelta(days=400),
+        end=today - dt.timedelta(days=1),
+    )
+    make_subject("本溪市快路清白有限公司", code=uscc(200004))
+    asked = [
+        {"uscc": uscc(21)},
+        {"uscc": uscc(22), "name": "别的名称有限公司"},
+        {"uscc": uscc(200001)},
+        {"uscc": uscc(200002)},
+        {"uscc": uscc(200003)},
+        {"uscc": uscc(200004).lower()},
+        {"uscc": uscc(299999)},
+    ]
+    seen = set()
+    for raw in asked:
+        fast, general = _both(raw)
+        assert fast == general, raw
+        resolution = fast[0][0]
+        seen.add(resolution["status"])
+        if fast[1]:
+            seen.add("entries")
+        if fast[2]:
+            seen.add("records")
+    assert seen == {"matched", "not_found", "entries", "records"}
+    fast, _ = _both({"uscc": uscc(200002)})
+    colors = [e["color"] for e in next(iter(fast[1].values()))]
+    assert sorted(colors) == ["black", "black", "red"]
+
+
+def test_other_requests_take_the_general_path(db):
+    today = timezone.localdate()
+    assert fastpath.lookup_single([checks.SubjectQuery(name="某公司")], today) is None
+    assert fastpath.lookup_single([checks.SubjectQuery(uscc="123")], today) is None
+    two = [checks.SubjectQuery(uscc=uscc(1)), checks.SubjectQuery(uscc=uscc(2))]
+    assert fastpath.lookup_single(two, today) is None
+
+
+def test_lean_check_stores_check_and_access_log_and_hits(operator_user, import_penalty):  # noqa: F811
+    from credit.audit.models import AccessLog
+
+    actor = Actor.for_user(operator_user)
+    import_penalty(31)
+    clean = make_subject("本溪市快路存储有限公司", code=uscc(200010))
+    listed = make_subject("本溪市快路存储黑名单有限公司", code=uscc(200011))
+    put_on_list(listed, "samr_serious_violation")
+    for subject_code in (uscc(200010), uscc(31), uscc(200011)):
+        check = checks.run_check(actor, "bidding", [{"uscc": subject_code}], purpose="快路")
+        stored = CreditCheck.objects.get(pk=check.pk)
+        assert stored.answer["items"][0]["subject"]["uscc"] == subject_code
+        log = AccessLog.objects.get(purpose=f"信用核查（招标投标）#{check.pk}")
+        assert log.subject_label == stored.answer["items"][0]["subject"]["name"]
+    assert CheckSubject.objects.filter(check_run__purpose="快路").count() == 2
+    assert Feedback.objects.filter(check_subject__subject=listed).count() >= 1
+    assert clean.pk not in set(CheckSubject.objects.values_list("subject_id", flat=True))
