@@ -129,3 +129,19 @@ def test_refusal_sits_in_the_console(client, operator_user, entries):
     assert response.status_code == 403
     assert "console/base.html" in [t.name for t in response.templates]
     assert 'href="/console/audit/changes/"' not in response.content.decode()
+
+
+def test_change_fields_are_listed_readably(client, auditor_user, operator_user, db):
+    log_change(
+        Actor.for_user(operator_user),
+        "batch_finished",
+        "batch",
+        "b-1",
+        after={"dry_run": False, "rows": 3, "note": None, "extra": {"名称": "本溪"}},
+    )
+    client.force_login(auditor_user)
+    page = client.get("/console/audit/changes/").content.decode()
+    assert "<dt>dry_run</dt><dd>否</dd>" in page
+    assert "<dt>rows</dt><dd>3</dd>" in page and "<dt>note</dt><dd>—</dd>" in page
+    assert "<dt>extra</dt><dd>{&quot;名称&quot;: &quot;本溪&quot;}</dd>" in page
+    assert "'dry_run'" not in page

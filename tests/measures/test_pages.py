@@ -72,7 +72,7 @@ def test_check_without_identifiers_reports_the_item_in_chinese(client, operator_
     item = CreditCheck.objects.get().answer["items"][0]
     assert item["status"] != "matched"
     page = response.content.decode()
-    assert f'<span class="hit-bad">{item["status_label"]}</span>：{item["message"]}' in page
+    assert item["message"] in page and "hit-bad" in page
 
 
 def test_feedback_through_the_result_page_shows_one_message(client, operator_user):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -11,6 +13,28 @@ from credit.audit.forms import LogFilterForm
 
 PAGE_SIZE = 50
 SECTION = "audit"
+
+
+def _text(value) -> str:
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _fields(payload) -> list[tuple[str, str]]:
+    """A change's before/after as (field, readable value) rows; Python reprs of JSON
+    (`{'dry_run': False}`) are unreadable for auditors."""
+    if not payload:
+        return []
+    if isinstance(payload, dict):
+        return [(str(key), _text(value)) for key, value in payload.items()]
+    return [("", _text(payload))]
 
 
 def _forbidden(request):
@@ -23,6 +47,10 @@ def _page(request, queryset, template: str, title: str, choices: list[str]):
     form = LogFilterForm(request.GET or None)
     log_filter = form.to_filter() if form.is_bound else queries.LogFilter()
     page = Paginator(queryset(log_filter), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for entry in page.object_list:
+        entry.before_fields = _fields(getattr(entry, "before", None))
+        entry.after_fields = _fields(getattr(entry, "after", None))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

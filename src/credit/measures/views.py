@@ -60,6 +60,8 @@ class SingleCheckForm(forms.Form):
     region = forms.CharField(label="地区", max_length=50, required=False)
 
     def __init__(self, *args, **kwargs):
+        # Django's default suffix is an ASCII colon, wrong after a Chinese label.
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["scenario"].choices = _scenario_choices()
 
@@ -70,6 +72,8 @@ class BatchCheckForm(forms.Form):
     file = forms.FileField(label="主体名单（CSV 或 XLSX）")
 
     def __init__(self, *args, **kwargs):
+        # Django's default suffix is an ASCII colon, wrong after a Chinese label.
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["scenario"].choices = _scenario_choices()
 
