@@ -275,3 +275,46 @@ def test_shared_records_logs_access_and_skips_withdrawn(scjg, operator_user, run
         "行政审批核查",
         "records.shared",
     )
+
+
+def test_reimport_of_changed_decisions_moves_windows_and_logs_state_changes(
+    scjg, operator_user, run_file, tmp_path, today
+):
+    decided = today - dt.timedelta(days=10)
+    rows = [
+        penalty_row(1, decided=decided, 失信严重程度="一般"),
+        penalty_row(2, decided=decided, 失信严重程度="轻微"),
+        penalty_row(3, decided=decided, 失信严重程度="一般"),
+        penalty_row(4, decided=decided, 失信严重程度="一般"),
+    ]
+    import_penalties(run_file, scjg, tmp_path, rows)
+    actor = Actor.for_user(operator_user)
+    services.set_publish_minor(actor, record(2), True, today=today)
+    services.withdraw(actor, record(3), "决定已撤销")
+    before = RecordVisibilityChange.objects.count()
+    rows[0]["失信严重程度"] = "轻微"  # public -> not published
+    rows[1]["处罚内容"] = "警告（更正）"  # marked minor: stays public for three months
+    rows[2]["失信严重程度"] = "严重"  # withdrawn: stays withdrawn, dates follow the rule
+    batch = import_penalties(run_file, scjg, tmp_path, rows, "again.csv")
+    assert (batch.new_rows, batch.updated_rows, batch.unchanged_rows) == (0, 3, 1)
+    one, two, three, four = record(1), record(2), record(3), record(4)
+    assert (one.public_from, one.public_until, one.visibility) == (
+        None,
+        None,
+        Visibility.NOT_PUBLISHED,
+    )
+    assert (two.public_until, two.visibility) == (add_months(decided, 3), Visibility.PUBLIC)
+    assert (three.public_until, three.visibility) == (
+        add_months(decided, 36),
+        Visibility.WITHDRAWN,
+    )
+    assert four.version_no == 1 and four.visibility == Visibility.PUBLIC
+    changes = RecordVisibilityChange.objects.filter(job_id=f"batch:{batch.public_id}")
+    assert [(c.record_id, c.from_state, c.to_state) for c in changes] == [
+        (one.pk, Visibility.PUBLIC, Visibility.NOT_PUBLISHED)
+    ]
+    assert RecordVisibilityChange.objects.count() == before + 1
+    # The same file once more changes nothing.
+    again = import_penalties(run_file, scjg, tmp_path, rows, "third.csv")
+    assert (again.new_rows, again.updated_rows, again.unchanged_rows) == (0, 0, 4)
+    assert RecordVisibilityChange.objects.count() == before + 1

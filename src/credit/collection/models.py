@@ -146,11 +146,11 @@ class StagedRow(models.Model):
     content_hash = models.CharField(max_length=32)
     workdays = models.IntegerField(null=True)
     is_late = models.BooleanField()
+    # The record's publicity window, computed while staging (records.publicity).
+    public_from = models.DateField(null=True)
+    public_until = models.DateField(null=True)
+    visibility = models.CharField(max_length=16, default="")
     subject_id = models.BigIntegerField(null=True)
-    record_id = models.BigIntegerField(null=True)
-    old_hash = models.CharField(max_length=32, null=True)
-    old_subject_id = models.BigIntegerField(null=True)
-    old_department_id = models.BigIntegerField(null=True)
 
     class Meta:
         verbose_name = "暂存行"
@@ -180,4 +180,7 @@ STAGED_COLUMNS = (
     "content_hash",
     "workdays",
     "is_late",
+    "public_from",
+    "public_until",
+    "visibility",
 )

@@ -110,8 +110,23 @@ def _validate_and_stage(batch, table, on_progress) -> list[Problem] | None:
         fields,
         timezone.localtime(batch.received_at).date(),
         version.update_deadline_workdays,
+        windows=publicity.RowWindows(version, today=today),
     )
     writer = staging.StagingWriter()
+    try:
+        problems = _stage_rows(batch, table, on_progress, validator, stager, columns, writer)
+    except BaseException:
+        writer.abort()
+        raise
+    if problems is None:
+        writer.abort()
+        return None
+    writer.close()
+    problems.extend(_duplicate_keys(batch))
+    return problems
+
+
+def _stage_rows(batch, table, on_progress, validator, stager, columns, writer):
     problems: list[Problem] = []
     error_rows = total = 0
     for row_no, source in table.rows:
@@ -141,13 +156,11 @@ def _validate_and_stage(batch, table, on_progress) -> list[Problem] | None:
             )
             if on_progress:
                 on_progress(total)
-    writer.flush()
     if total == 0:
         raise FileProblem([Problem(errors.FILE_EMPTY, "文件中没有数据行", row=2)])
     _set(batch, total_rows=total, processed_rows=total, error_rows=error_rows)
     if on_progress:
         on_progress(total)
-    problems.extend(_duplicate_keys(batch))
     return problems
 
 
@@ -185,7 +198,6 @@ def _role_label(batch, role: str) -> str:
 def _load(batch: Batch, problems: list[Problem]) -> Batch:
     now = timezone.now()
     _set(batch, state=BatchState.LOADING, heartbeat_at=now)
-    upsert.classify(batch.id, batch.dataset_id)
     label = _role_label(batch, "document_number")
     problems.extend(
         Problem(
@@ -194,7 +206,7 @@ def _load(batch: Batch, problems: list[Problem]) -> Batch:
             row,
             label,
         )
-        for row, doc in upsert.conflicts(batch.id, batch.department_id)
+        for row, doc in upsert.conflicts(batch.id, batch.dataset_id, batch.department_id)
     )
     bad_rows = sorted({p.row for p in problems if p.row is not None})
     _store_problems(batch, problems)
@@ -211,9 +223,11 @@ def _load(batch: Batch, problems: list[Problem]) -> Batch:
     counts: dict[str, int] = {}
     try:
         with transaction.atomic():
-            link = linking.link_batch(batch.id, now, source=f"批次 {batch.public_id}")
+            link = linking.link_batch(
+                batch.id, now, source=f"批次 {batch.public_id}", dataset_id=batch.dataset_id
+            )
+            # Publicity windows were computed while staging and are written by the upsert.
             counts = upsert.apply(batch, now)
-            publicity.refresh_for_batch(batch)
             if batch.dataset.code == ingest.DATASET_CODE:
                 ingest.entries_from_batch(batch)
             counts.update(

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import os
 import secrets
+from collections.abc import Callable
 
 import orjson
 from django.db import connection, transaction
@@ -38,8 +39,18 @@ def new_public_id() -> str:
 class RowStager:
     """Builds the staging tuple of one valid row (identity, content hash, timeliness)."""
 
-    def __init__(self, batch_id: int, fields, received: dt.date, deadline_workdays: int):
+    def __init__(
+        self,
+        batch_id: int,
+        fields,
+        received: dt.date,
+        deadline_workdays: int,
+        windows: Callable[[dt.date, str, dict], tuple] | None = None,
+    ):
+        """`windows(decision_date, severity, data)` gives a new record's publicity window
+        (records.publicity.RowWindows); without it rows are staged as not published."""
         self.batch_id = batch_id
+        self.windows = windows
         self.received = received
         self.deadline = deadline_workdays
         self.secret_codes = [f.code for f in fields if f.masking == "id_number"]
@@ -107,6 +118,12 @@ class RowStager:
             name_norm = name_key(name)
             _remember(self._name_keys, name, name_norm)
         number_text = role["document_number"]
+        severity = role.get("severity") or ""
+        if self.windows is None:
+            public_from = public_until = None
+            visibility = "not_published"
+        else:
+            public_from, public_until, visibility = self.windows(decision, severity, values)
         return (
             self.batch_id,
             res.row,
@@ -125,11 +142,14 @@ class RowStager:
             number_text,
             doc_key(number_text),
             decision,
-            role.get("severity") or "",
+            severity,
             data.decode(),
             content_hash,
             days,
             days > self.deadline,
+            public_from,
+            public_until,
+            visibility,
         )
 
 
@@ -159,18 +179,35 @@ class _PublicIds:
 
 
 class StagingWriter:
-    """Buffers staging tuples and writes them in chunks.
+    """Writes staging tuples while the file streams; `close()` makes them visible.
 
-    On PostgreSQL a background thread feeds libpq (`QueuedLibpqWriter`), so the server
-    ingests one chunk while Python validates the next rows.
+    PostgreSQL: one COPY for the whole batch on a second connection of its own, fed by a
+    background thread (`QueuedLibpqWriter`), so the server parses and stores rows on the
+    other core while Python validates the next ones; nothing waits for the server until
+    `close()`. The COPY is its own transaction: a failure or `abort()` leaves no rows.
+    Progress updates keep using the default connection. SQLite (one writer at a time):
+    executemany in chunked transactions on the default connection.
     """
 
     CHUNK = 20_000
 
     def __init__(self):
         self.buffer: list[tuple] = []
-        self.vendor = connection.vendor
         self.table = StagedRow._meta.db_table
+        self._copy = None
+        if connection.vendor == "postgresql":
+            self._open_copy()
+
+    def _open_copy(self) -> None:
+        from psycopg.copy import QueuedLibpqWriter
+
+        self._db = connection.copy()
+        self._db.ensure_connection()
+        raw = self._db.connection  # psycopg 3 connection, autocommit: COPY commits itself
+        self._cursor = raw.cursor()
+        sql = f"COPY {self.table} ({', '.join(STAGED_COLUMNS)}) FROM STDIN"
+        self._copy = self._cursor.copy(sql, writer=QueuedLibpqWriter(self._cursor))
+        self.add = self._copy.__enter__().write_row
 
     def add(self, row: tuple) -> None:
         self.buffer.append(row)
@@ -178,23 +215,39 @@ class StagingWriter:
             self.flush()
 
     def flush(self) -> None:
-        if not self.buffer:
+        """SQLite: write what is buffered. PostgreSQL: nothing (rows flow continuously)."""
+        if self._copy is not None or not self.buffer:
             return
         rows, self.buffer = self.buffer, []
         columns = ", ".join(STAGED_COLUMNS)
+        marks = ", ".join(["%s"] * len(STAGED_COLUMNS))
         with transaction.atomic(), connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                from psycopg.copy import QueuedLibpqWriter
+            cursor.executemany(f"INSERT INTO {self.table} ({columns}) VALUES ({marks})", rows)
 
-                raw = cursor.cursor  # psycopg 3 cursor behind Django's wrapper
-                sql = f"COPY {self.table} ({columns}) FROM STDIN"
-                with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
-                    write = copy.write_row
-                    for row in rows:
-                        write(row)
-            else:
-                marks = ", ".join(["%s"] * len(STAGED_COLUMNS))
-                cursor.executemany(f"INSERT INTO {self.table} ({columns}) VALUES ({marks})", rows)
+    def close(self) -> None:
+        """Finish writing; afterwards every added row is committed and visible."""
+        if self._copy is None:
+            self.flush()
+            return
+        copy, self._copy = self._copy, None
+        try:
+            copy.__exit__(None, None, None)
+        finally:
+            self._db.close()
+
+    def abort(self) -> None:
+        """Drop everything added (PostgreSQL: the COPY fails; SQLite: the buffer)."""
+        self.buffer = []
+        if self._copy is None:
+            return
+        copy, self._copy = self._copy, None
+        try:
+            error = RuntimeError("staging aborted")
+            copy.__exit__(type(error), error, None)
+        except Exception:
+            pass  # the COPY is being cancelled; its error is the expected outcome
+        finally:
+            self._db.close()
 
 
 def clear(batch_id: int) -> None:

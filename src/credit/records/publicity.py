@@ -45,6 +45,7 @@ LICENCE_STATE = "XK_ZT"
 LICENCE_VALID = "1"
 
 CHUNK = 2000
+BATCH_REASON = "数据更新后重新计算公示期"
 
 Window = tuple[dt.date | None, dt.date | None, str]
 
@@ -184,6 +185,46 @@ def repair_allowed(record_like, version, rules: Rules, today: dt.date) -> bool:
     return end is not None and today > end
 
 
+class RowWindows:
+    """Windows of new rows of one batch, computed while the rows stream in.
+
+    Rules and the dataset version are read once; answers are memoised by the inputs the
+    rule reads (decision date, severity, penalty types, licence state and end), which many
+    rows share. A new record is neither withdrawn nor marked publish_minor.
+    """
+
+    LIMIT = 50_000
+
+    def __init__(self, version, rules: Rules | None = None, today: dt.date | None = None):
+        self.version = version
+        self.rules = rules if rules is not None else load_rules()
+        self.today = today or timezone.localdate()
+        self._memo: dict[tuple, Window] = {}
+
+    def __call__(self, decision_date: dt.date, severity: str, data: dict) -> Window:
+        types, state, until = (
+            data.get(PENALTY_TYPES),
+            data.get(LICENCE_STATE),
+            data.get(LICENCE_UNTIL),
+        )
+        key = (decision_date, severity, types, state, until)
+        window = self._memo.get(key)
+        if window is None:
+            record_like = SimpleNamespace(
+                decision_date=decision_date,
+                severity=severity,
+                data={PENALTY_TYPES: types, LICENCE_STATE: state, LICENCE_UNTIL: until},
+            )
+            public_from, public_until, state = compute_window(
+                record_like, self.version, self.rules, self.today
+            )
+            window = (public_from, public_until, str(state))
+            if len(self._memo) >= self.LIMIT:
+                self._memo.clear()
+            self._memo[key] = window
+        return window
+
+
 # --- storing windows -------------------------------------------------------------------
 
 
@@ -198,7 +239,7 @@ def refresh_for_batch(batch, today: dt.date | None = None) -> int:
         Record.objects.filter(batch=batch),
         today,
         job_id=f"batch:{batch.public_id}",
-        reason="数据更新后重新计算公示期",
+        reason=BATCH_REASON,
         new_batch_id=batch.id,
     )
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.db import connection
 
-from credit.records.models import Record, RecordHistory
+from credit.records.models import Record, RecordHistory, RecordVisibilityChange
 
 STAGING = "collection_stagedrow"
 RECORD = Record._meta.db_table
@@ -22,50 +22,83 @@ def _json(expr: str) -> str:
     return f"{expr}::jsonb" if connection.vendor == "postgresql" else expr
 
 
-def classify(batch_id: int, dataset_id: int) -> None:
-    """Mark staged rows that match an existing record with its id, hash and owner."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            UPDATE {STAGING}
-            SET record_id = r.id, old_hash = r.content_hash, old_subject_id = r.subject_id,
-                old_department_id = r.department_id
-            FROM {RECORD} r
-            WHERE {STAGING}.batch_id = %s AND r.dataset_id = %s
-              AND r.authority_uscc = {STAGING}.authority_uscc AND r.doc_key = {STAGING}.doc_key
-            """,
-            [batch_id, dataset_id],
-        )
+# A staged row and the record with its business key (the unique index answers it).
+_SAME_KEY = "r.dataset_id = %s AND r.authority_uscc = s.authority_uscc AND r.doc_key = s.doc_key"
 
 
-def conflicts(batch_id: int, department_id: int) -> list[tuple[int, str]]:
+def conflicts(batch_id: int, dataset_id: int, department_id: int) -> list[tuple[int, str]]:
     """Rows whose decision was already sent by another department: (row, that record's doc)."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT row_no, doc_number FROM {STAGING}
-            WHERE batch_id = %s AND record_id IS NOT NULL AND old_department_id <> %s
-            ORDER BY row_no
+            SELECT s.row_no, s.doc_number FROM {STAGING} s JOIN {RECORD} r ON {_SAME_KEY}
+            WHERE s.batch_id = %s AND r.department_id <> %s
+            ORDER BY s.row_no
             """,
-            [batch_id, department_id],
+            [dataset_id, batch_id, department_id],
         )
         return cursor.fetchall()
 
 
 def apply(batch, now: dt.datetime) -> dict[str, int]:
-    """Insert new records, version changed ones; returns new/updated/unchanged counts."""
-    b = [batch.id]
+    """Version changed records, insert new ones; returns new/updated/unchanged/late counts.
+
+    Staged rows are matched to records by business key inside each statement (no pass
+    that marks staging rows first), so an unchanged re-import only reads. Changed records
+    are handled before the insert, so the insert's NOT EXISTS also skips them.
+    """
+    key = [batch.dataset_id]
+    changed = f"s.batch_id = %s AND {_SAME_KEY} AND r.content_hash <> s.content_hash"
     with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {HISTORY} (record_id, version_no, dataset_version_id, subject_id,
+                decision_date, severity, data, content_hash, batch_id, superseded_at,
+                superseded_by_batch_id)
+            SELECT r.id, r.version_no, r.dataset_version_id, r.subject_id, r.decision_date,
+                r.severity, r.data, r.content_hash, r.batch_id, %s, %s
+            FROM {STAGING} s JOIN {RECORD} r ON {changed}
+            """,
+            [now, batch.id, batch.id, *key],
+        )
+        if cursor.rowcount:
+            _log_updates(cursor, batch, now, changed)
+            _log_visibility(cursor, batch, now, changed)
+        cursor.execute(
+            f"""
+            UPDATE {RECORD} SET
+                dataset_version_id = %s, subject_id = s.subject_id,
+                authority_name = s.authority_name, doc_number = s.doc_number,
+                decision_date = s.decision_date, severity = s.severity,
+                data = {_json("s.data")}, content_hash = s.content_hash,
+                version_no = {RECORD}.version_no + 1, batch_id = %s, batch_row = s.row_no,
+                updated_at = %s,
+                public_from = CASE WHEN {_PLAIN} THEN s.public_from ELSE {RECORD}.public_from END,
+                public_until = CASE WHEN {_PLAIN} THEN s.public_until
+                    ELSE {RECORD}.public_until END,
+                visibility = CASE WHEN {_PLAIN} THEN s.visibility ELSE {RECORD}.visibility END
+            FROM {STAGING} s
+            WHERE s.batch_id = %s AND {RECORD}.dataset_id = %s
+              AND {RECORD}.authority_uscc = s.authority_uscc AND {RECORD}.doc_key = s.doc_key
+              AND {RECORD}.content_hash <> s.content_hash
+            """,
+            [batch.dataset_version_id, batch.id, now, batch.id, *key],
+        )
+        updated = cursor.rowcount
         cursor.execute(
             f"""
             INSERT INTO {RECORD} (dataset_id, dataset_version_id, department_id, subject_id,
                 authority_uscc, authority_name, doc_number, doc_key, decision_date, severity,
                 data, content_hash, version_no, received_at, workdays_to_receipt, is_late,
-                created_batch_id, batch_id, batch_row, created_at, updated_at)
+                created_batch_id, batch_id, batch_row, created_at, updated_at,
+                public_from, public_until, visibility)
             SELECT %s, %s, %s, s.subject_id, s.authority_uscc, s.authority_name, s.doc_number,
                 s.doc_key, s.decision_date, s.severity, {_json("s.data")}, s.content_hash, 1, %s,
-                s.workdays, s.is_late, %s, %s, s.row_no, %s, %s
-            FROM {STAGING} s WHERE s.batch_id = %s AND s.record_id IS NULL
+                s.workdays, s.is_late, %s, %s, s.row_no, %s, %s,
+                s.public_from, s.public_until, s.visibility
+            FROM {STAGING} s
+            WHERE s.batch_id = %s
+              AND NOT EXISTS (SELECT 1 FROM {RECORD} r WHERE {_SAME_KEY})
             """,
             [
                 batch.dataset_id,
@@ -77,43 +110,18 @@ def apply(batch, now: dt.datetime) -> dict[str, int]:
                 now,
                 now,
                 batch.id,
+                *key,
             ],
         )
         created = cursor.rowcount
         cursor.execute(
-            f"""
-            INSERT INTO {HISTORY} (record_id, version_no, dataset_version_id, subject_id,
-                decision_date, severity, data, content_hash, batch_id, superseded_at,
-                superseded_by_batch_id)
-            SELECT r.id, r.version_no, r.dataset_version_id, r.subject_id, r.decision_date,
-                r.severity, r.data, r.content_hash, r.batch_id, %s, %s
-            FROM {RECORD} r JOIN {STAGING} s ON s.record_id = r.id
-            WHERE s.batch_id = %s AND s.old_hash <> s.content_hash
-            """,
-            [now, batch.id, batch.id],
-        )
-        _log_updates(cursor, batch, now)
-        cursor.execute(
-            f"""
-            UPDATE {RECORD} SET
-                dataset_version_id = %s, subject_id = s.subject_id,
-                authority_name = s.authority_name, doc_number = s.doc_number,
-                decision_date = s.decision_date, severity = s.severity,
-                data = {_json("s.data")}, content_hash = s.content_hash,
-                version_no = {RECORD}.version_no + 1, batch_id = %s, batch_row = s.row_no,
-                updated_at = %s
-            FROM {STAGING} s
-            WHERE s.batch_id = %s AND s.record_id = {RECORD}.id AND s.old_hash <> s.content_hash
-            """,
-            [batch.dataset_version_id, batch.id, now, batch.id],
-        )
-        updated = cursor.rowcount
-        cursor.execute(
             f"SELECT COUNT(*), SUM(CASE WHEN is_late THEN 1 ELSE 0 END) FROM {STAGING} "
             "WHERE batch_id = %s",
-            b,
+            [batch.id],
         )
         total, late = cursor.fetchone()
+    if updated:
+        _refresh_special(batch)
     return {
         "new": created,
         "updated": updated,
@@ -122,7 +130,45 @@ def apply(batch, now: dt.datetime) -> dict[str, int]:
     }
 
 
-def _log_updates(cursor, batch, now: dt.datetime) -> None:
+# An updated record takes the staged window unless its window depends on more than the
+# row: a withdrawn record stays withdrawn, and a minor penalty marked for publication
+# has a window the staging rule does not know (those few go through publicity).
+_PLAIN = f"{RECORD}.withdrawn_at IS NULL AND NOT {RECORD}.publish_minor"
+_PLAIN_R = "r.withdrawn_at IS NULL AND NOT r.publish_minor"
+
+
+def _log_visibility(cursor, batch, now: dt.datetime, changed: str) -> None:
+    """A publication-history row for each updated record whose state the update changes."""
+    from credit.records.publicity import BATCH_REASON
+
+    table = RecordVisibilityChange._meta.db_table
+    cursor.execute(
+        f"""
+        INSERT INTO {table} (record_id, from_state, to_state, at, reason, actor_label, job_id)
+        SELECT r.id, r.visibility, s.visibility, %s, %s, %s, %s
+        FROM {STAGING} s JOIN {RECORD} r ON {changed}
+        WHERE {_PLAIN_R} AND r.visibility <> s.visibility
+        """,
+        [now, BATCH_REASON, "系统", f"batch:{batch.public_id}", batch.id, batch.dataset_id],
+    )
+
+
+def _refresh_special(batch) -> None:
+    from django.db.models import Q
+
+    from credit.records import publicity
+
+    special = Record.objects.filter(batch=batch).exclude(created_batch_id=batch.id)
+    special = special.filter(Q(withdrawn_at__isnull=False) | Q(publish_minor=True))
+    publicity.refresh_records(
+        special,
+        job_id=f"batch:{batch.public_id}",
+        reason=publicity.BATCH_REASON,
+        new_batch_id=batch.id,
+    )
+
+
+def _log_updates(cursor, batch, now: dt.datetime, changed: str) -> None:
     """One change-log entry per updated record, written in the same statement set."""
     from credit.audit.models import ChangeLog
 
@@ -137,8 +183,7 @@ def _log_updates(cursor, batch, now: dt.datetime) -> None:
             object_type, object_id, before, after, request_id)
         SELECT %s, %s, %s, %s, 'record_updated', 'record', r.id{cast},
             {_json(before)}, {_json(after)}, %s
-        FROM {RECORD} r JOIN {STAGING} s ON s.record_id = r.id
-        WHERE s.batch_id = %s AND s.old_hash <> s.content_hash
+        FROM {STAGING} s JOIN {RECORD} r ON {changed}
         """,
         [
             now,
@@ -148,6 +193,7 @@ def _log_updates(cursor, batch, now: dt.datetime) -> None:
             batch.id,
             f"batch:{batch.public_id}",
             batch.id,
+            batch.dataset_id,
         ],
     )
 

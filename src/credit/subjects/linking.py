@@ -16,6 +16,7 @@ from credit.subjects.models import Subject, SubjectNameHistory
 
 STAGING = "collection_stagedrow"
 SUBJECT = Subject._meta.db_table
+RECORD = "records_record"  # subjects must not import records (records depend on subjects)
 
 _INSERT_COLUMNS = (
     "public_id, kind, name, name_norm, uscc, org_code, id_cipher, id_digest, legal_rep, "
@@ -54,8 +55,14 @@ def _insert_by(cursor, key: str, batch_id: int, now: dt.datetime) -> int:
     return created
 
 
-def link_batch(batch_id: int, now: dt.datetime, source: str) -> dict[str, int]:
-    """Fill `subject_id` of every staged row of the batch; returns counters."""
+def link_batch(
+    batch_id: int, now: dt.datetime, source: str, dataset_id: int | None = None
+) -> dict[str, int]:
+    """Fill `subject_id` of every staged row of the batch; returns counters.
+
+    `dataset_id` is the batch's dataset: identifier-less rows whose decision is already
+    stored in it keep that record's subject.
+    """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Hash joins and the window sorts over a whole batch spill to disk with the
@@ -64,13 +71,17 @@ def link_batch(batch_id: int, now: dt.datetime, source: str) -> dict[str, int]:
         created = _insert_by(cursor, "uscc", batch_id, now)
         created += _insert_by(cursor, "id_digest", batch_id, now)
         # Identifier-less rows that update an existing record keep that record's subject.
-        cursor.execute(
-            f"""
-            UPDATE {STAGING} SET subject_id = old_subject_id
-            WHERE batch_id = %s AND subject_id IS NULL AND old_subject_id IS NOT NULL
-            """,
-            [batch_id],
-        )
+        if dataset_id is not None:
+            cursor.execute(
+                f"""
+                UPDATE {STAGING} SET subject_id = r.subject_id
+                FROM {RECORD} r
+                WHERE {STAGING}.batch_id = %s AND {STAGING}.subject_id IS NULL
+                  AND r.dataset_id = %s AND r.authority_uscc = {STAGING}.authority_uscc
+                  AND r.doc_key = {STAGING}.doc_key
+                """,
+                [batch_id, dataset_id],
+            )
         cursor.execute(
             f"""
             INSERT INTO {SUBJECT} ({_INSERT_COLUMNS})
