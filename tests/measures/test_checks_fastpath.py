@@ -109,5 +109,13 @@ def test_lean_check_stores_check_and_access_log_and_hits(operator_user, import_p
         log = AccessLog.objects.get(purpose=f"信用核查（招标投标）#{check.pk}")
         assert log.subject_label == stored.answer["items"][0]["subject"]["name"]
     assert CheckSubject.objects.filter(check_run__purpose="快路").count() == 2
-    assert Feedback.objects.filter(check_subject__subject=listed).count() >= 1
+    hit = CheckSubject.objects.get(check_run__purpose="快路", subject=listed)
+    assert hit.position == 0 and hit.verdicts == ["命中黑名单"]
+    assert (hit.black_count, hit.red_count, hit.record_count) == (1, 0, 0)
+    feedback = Feedback.objects.get(check_subject=hit)
+    assert feedback.check_run_id == hit.check_run_id and feedback.measure_code == "P-SAMR-02"
+    assert feedback.due_date == hit.check_run.feedback_due
+    assert feedback.department_id == actor.department_id and feedback.given_at is None
+    penalised = CheckSubject.objects.get(check_run__purpose="快路", subject__uscc=uscc(31))
+    assert penalised.record_count == 1 and not penalised.feedback.exists()
     assert clean.pk not in set(CheckSubject.objects.values_list("subject_id", flat=True))

@@ -103,12 +103,25 @@ def _lookup(key_id: str) -> ApiToken | None:
         cursor.close()
     if found is None:
         return None
-    n_token, n_client = len(_fields(ApiToken)), len(_fields(ApiClient))
-    row = _instance(ApiToken, found[:n_token])
-    client = _instance(ApiClient, found[n_token : n_token + n_client])
-    client.department = _instance(Department, found[n_token + n_client :])
-    row.client = client
+    # The row was just read, so reusing the objects built from an identical row changes
+    # nothing the caller sees (a revoked or expired token reads differently) and saves
+    # building three model instances per call.
+    row = _built.get(found)
+    if row is None:
+        n_token, n_client = len(_fields(ApiToken)), len(_fields(ApiClient))
+        row = _instance(ApiToken, found[:n_token])
+        client = _instance(ApiClient, found[n_token : n_token + n_client])
+        client.department = _instance(Department, found[n_token + n_client :])
+        row.client = client
+        if len(_built) >= _BUILT_MAX:
+            _built.clear()
+        _built[found] = row
     return row
+
+
+# Instances per exact database row; bounded, and a changed row is simply a new key.
+_built: dict[tuple, ApiToken] = {}
+_BUILT_MAX = 256
 
 
 def resolve(token: str, now: datetime | None = None) -> ApiToken | None:

@@ -677,7 +677,7 @@ def run_check(
         answer=answer,
         request_id=request_id,
     )
-    if not hits and counts["matched"] <= 1 and _store_lean(check, resolutions, scenario):
+    if counts["matched"] <= 1 and _store_lean(check, resolutions, hits, scenario):
         answer["id"] = check.pk
         check.elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
         return check
@@ -742,32 +742,54 @@ WITH c AS (
         created_at, subject_count, matched_count, hit_count, measure_count, feedback_due,
         answer, request_id)
     VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)
-    RETURNING id
+    RETURNING id, created_at, user_id, client_id, actor_label, request_id, department_id,
+        feedback_due
+), s AS (
+    INSERT INTO {subject} (check_run_id, position, subject_id, subject_label, verdicts,
+        black_count, red_count, record_count)
+    SELECT c.id, %s::integer, %s::bigint, %s::text, %s::jsonb, %s::integer, %s::integer,
+        %s::integer
+    FROM c WHERE %s::boolean
+    RETURNING id, check_run_id
+), f AS (
+    INSERT INTO {feedback} (check_run_id, check_subject_id, department_id, measure_id,
+        measure_code, due_date, reason, result, given_by)
+    SELECT s.check_run_id, s.id, c.department_id, m.id, m.code, c.feedback_due, '', '', ''
+    FROM s CROSS JOIN c CROSS JOIN unnest(%s::bigint[], %s::text[]) WITH ORDINALITY
+        AS m(id, code, n)
+    ORDER BY m.n
 ), a AS (
     INSERT INTO {log} (at, actor_user_id, actor_client_id, actor_label, subject_id,
         subject_label, resource, purpose, request_id)
-    SELECT %s::timestamptz, %s::bigint, %s::bigint, %s::text, %s::bigint, %s::text, %s::text,
-        %s::text || c.id, %s::text
+    SELECT c.created_at, c.user_id, c.client_id, c.actor_label, %s::bigint, %s::text,
+        %s::text, %s::text || c.id, c.request_id
     FROM c WHERE %s::boolean
 )
 SELECT id FROM c
 """
 
 
-def _store_lean(check: CreditCheck, resolutions: list[dict], scenario) -> bool:
-    """The hot path of a check with nothing to follow up (no hit, at most one subject read):
-    the check and its access-log row in one statement, one round trip, atomic by itself.
+def _store_lean(check: CreditCheck, resolutions: list[dict], hits: list, scenario) -> bool:
+    """A check that read at most one subject, stored in one statement: the check, its hit
+    row with one feedback row per applicable measure, and its access-log row. One round
+    trip, atomic by itself, against six or more for the general path.
     PostgreSQL only; returns False to let the general path store it elsewhere."""
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or len(hits) > 1:
         return False
     row = next((r["row"] for r in resolutions if r.get("status") == "matched"), None)
-    sql = _LEAN_INSERT.format(check=CreditCheck._meta.db_table, log=AccessLog._meta.db_table)
-    user_id = check.user.pk if check.user is not None else None
-    client_id = check.client.pk if check.client is not None else None
+    sql = _LEAN_INSERT.format(
+        check=CreditCheck._meta.db_table,
+        subject=CheckSubject._meta.db_table,
+        feedback=Feedback._meta.db_table,
+        log=AccessLog._meta.db_table,
+    )
+    position, _row, verdicts, applicable, (black, red, records) = (
+        hits[0] if hits else (0, None, [], [], (0, 0, 0))
+    )
     params = (
         check.department_id,
-        user_id,
-        client_id,
+        check.user.pk if check.user is not None else None,
+        check.client.pk if check.client is not None else None,
         check.actor_label,
         check.scenario_id,
         check.purpose,
@@ -779,15 +801,20 @@ def _store_lean(check: CreditCheck, resolutions: list[dict], scenario) -> bool:
         check.feedback_due,
         orjson.dumps(check.answer).decode(),
         check.request_id,
-        check.created_at,
-        user_id,
-        client_id,
-        check.actor_label,
+        position,
+        row["id"] if row else None,
+        row["name"][:200] if row else "",
+        orjson.dumps(verdicts).decode(),
+        black,
+        red,
+        records,
+        bool(hits),
+        [m.pk for m in applicable],
+        [m.code for m in applicable],
         row["id"] if row else None,
         row["name"][:200] if row else "",
         ACCESS_RESOURCE,
         _access_purpose(scenario),
-        check.request_id,
         row is not None,
     )
     with fastpath.server_cursor() as cursor:
