@@ -35,6 +35,8 @@ class PublicityFilter(forms.Form):
     category = forms.ChoiceField(label="类别", required=False)
     date_from = forms.DateField(label="决定日期自", required=False)
     date_to = forms.DateField(label="决定日期至", required=False)
+    # Set by the profile's "查看全部" link: one subject's records, by its public identifier.
+    subject = forms.CharField(required=False, max_length=22, widget=forms.HiddenInput)
 
     def __init__(self, dataset_code: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +61,8 @@ def filtered(dataset_code: str, form: PublicityFilter):
     """The dataset's public records narrowed by the valid filters, newest first."""
     qs = records.public_records().filter(dataset__code=dataset_code)
     data = form.cleaned_data if form.is_valid() else {}
+    if data.get("subject"):
+        qs = qs.filter(subject__public_id=data["subject"])
     if data.get("department"):
         qs = qs.filter(department_id=data["department"])
     if data.get("category"):

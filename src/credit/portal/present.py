@@ -17,6 +17,8 @@ from django.utils import timezone
 from credit.catalog import queries as catalog
 from credit.core.fieldcrypto import FieldCryptoError, decrypt_id
 from credit.core.masking import mask_id_number, mask_person_name, mask_text_ids
+from credit.lists.models import Color, ListEntry
+from credit.lists.queries import public_condition
 from credit.portal.opaque import record_token
 from credit.records import queries as records
 from credit.subjects.models import SubjectKind
@@ -180,3 +182,66 @@ def _with_subject(queryset, subject):
     for record in queryset:
         record.subject = subject
         yield record
+
+
+@dataclass
+class ProfilePage:
+    """What the 信用档案 page shows: the newest records of each dataset, with totals."""
+
+    public_id: str
+    name: str
+    kind_name: str
+    is_person: bool
+    uscc: str
+    legal_rep: str
+    id_number: str
+    region: str
+    updated: dt.date | None
+    licences: list
+    licence_total: int
+    penalties: list
+    penalty_total: int
+    red: list
+    black: list
+
+
+def profile_page(public_id: str, data) -> ProfilePage | None:
+    """The page's masked view of `profile_page.load()`; None for a person with nothing public."""
+    s = data.subject
+    person = s.kind == SubjectKind.PERSON
+    licences, penalties = data.datasets[LICENCE], data.datasets[PENALTY]
+    if person and not (licences.total or penalties.total or data.red or data.black):
+        return None
+    for shown in (licences, penalties):
+        for row in shown.rows:
+            row.content = mask_text_ids(row.content)
+    return ProfilePage(
+        public_id=public_id,
+        name=mask_person_name(s.name) if person else s.name,
+        kind_name=KIND_NAMES.get(s.kind, s.kind),
+        is_person=person,
+        uscc=s.uscc or "",
+        legal_rep="" if person else s.legal_rep,
+        id_number=masked_id(s) if person else "",
+        region=region_name(s.region_code),
+        updated=timezone.localtime(data.updated).date() if data.updated else None,
+        licences=licences.rows,
+        licence_total=licences.total,
+        penalties=penalties.rows,
+        penalty_total=penalties.total,
+        red=data.red,
+        black=data.black,
+    )
+
+
+def list_counts(today: dt.date | None = None) -> dict[str, int]:
+    """{"red": n, "black": n} of list entries public today (home page)."""
+    rows = (
+        ListEntry.objects.filter(public_condition(today))
+        .values_list("list_type__color")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {Color.RED.value: 0, Color.BLACK.value: 0}
+    counts.update(dict(rows))
+    return counts

@@ -5,12 +5,10 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from credit.core.errors import NotFound
-from credit.portal import listing, present
+from credit.portal import listing, present, profile_page
 from credit.portal.opaque import record_pk
 from credit.portal.ratelimit import rate_limited
 from credit.records import queries as records
-from credit.subjects import queries as subjects
 from credit.subjects.search import search_subjects
 
 LATEST_ON_HOME = 8
@@ -32,6 +30,7 @@ def home(request):
         "portal/home.html",
         {
             "counts": records.public_counts(),
+            "list_counts": present.list_counts(),
             "latest_licences": latest["licence"],
             "latest_penalties": latest["penalty"],
         },
@@ -58,15 +57,18 @@ def search(request):
 @require_safe
 @rate_limited("portal")
 def subject_profile(request, public_id: str):
-    try:
-        subject = subjects.get_by_public_id(public_id)
-    except NotFound:
-        return _not_found(request, "未找到该信用主体")
-    profile = present.profile(subject)
+    data = profile_page.load(public_id)
+    profile = present.profile_page(public_id, data) if data else None
     if profile is None:
         return _not_found(request, "未找到该信用主体")
     return render(
-        request, "portal/profile.html", {"profile": profile, "noindex": profile.is_person}
+        request,
+        "portal/profile.html",
+        {
+            "profile": profile,
+            "noindex": profile.is_person,
+            "shown_per_dataset": profile_page.SHOWN_PER_DATASET,
+        },
     )
 
 

@@ -1,0 +1,260 @@
+"""The read behind the 信用档案 page: three compiled statements, plain tuples, no models.
+
+The page is the portal's busiest (every search result links to one), and building it
+through the ORM cost more in Django's query compiler and model instantiation than in the
+database. The querysets here are still built from the shared rules —
+`records.queries.public_records` and `lists.queries.public_condition` — so "public" keeps
+one definition; they are only compiled once per process, with marker values in the place
+of the subject and the day, and run again with the real ones substituted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.db import connection
+from django.db.models import CharField, Choices, Count, F, Max, Q, Value, Window
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, NullIf, RowNumber
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from credit.lists.models import Color, ListEntry
+from credit.lists.queries import public_condition
+from credit.portal.opaque import record_token
+from credit.records.queries import public_records
+from credit.subjects.models import Subject
+
+# Records of each dataset shown on the profile; the rest are one click away on the
+# 双公示 list filtered to the subject.
+SHOWN_PER_DATASET = 20
+DATASETS = ("licence", "penalty")
+
+# Marker values compiled into the cached statements. Nothing real takes these values, so
+# finding them among the parameters locates where the subject and the day go.
+_DAY = dt.date(1901, 2, 3)
+_SUBJECT = -7_654_321
+_PUBLIC_ID = "\x00portal-profile-subject\x00"
+_TEXT = CharField()
+
+
+@dataclass(frozen=True)
+class Statement:
+    sql: str
+    params: tuple
+    day_at: tuple[int, ...]
+    subject_at: tuple[int, ...]
+
+    def bind(self, subject, today: dt.date) -> list:
+        params = list(self.params)
+        for i in self.day_at:
+            params[i] = today if isinstance(params[i], dt.date) else today.isoformat()
+        for i in self.subject_at:
+            params[i] = subject
+        return params
+
+
+def compile_statement(queryset) -> Statement:
+    sql, params = queryset.query.sql_with_params()
+    # Choices members become plain strings: psycopg's server-side binding adapts by type.
+    params = [str(p) if isinstance(p, Choices) else p for p in params]
+    day_at = tuple(i for i, p in enumerate(params) if p in (_DAY, _DAY.isoformat()))
+    subject_at = tuple(i for i, p in enumerate(params) if p in (_SUBJECT, _PUBLIC_ID))
+    assert subject_at, "the subject marker did not reach the SQL"
+    return Statement(sql, tuple(params), day_at, subject_at)
+
+
+def _content(*codes: str):
+    return Coalesce(
+        *(NullIf(KT(f"data__{c}"), Value("")) for c in codes), Value(""), output_field=_TEXT
+    )
+
+
+@cache
+def _statements(vendor: str) -> dict[str, Statement]:
+    # Keyed by vendor so a test run that switches engines never reuses foreign SQL.
+    by_dataset = [F("dataset_id")]
+    newest_first = [F("decision_date").desc(), F("id").desc()]
+    records = (
+        public_records(_DAY)
+        .filter(subject_id=_SUBJECT)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=by_dataset, order_by=newest_first),
+            total=Window(Count("id"), partition_by=by_dataset),
+            newest=Window(Max("updated_at"), partition_by=by_dataset),
+        )
+        .filter(rank__lte=SHOWN_PER_DATASET)
+        .order_by("dataset_id", "-decision_date", "-id")
+        .values_list(
+            "id",
+            "dataset__code",
+            "doc_number",
+            Coalesce(NullIf("authority_name", Value("")), "department__name", output_field=_TEXT),
+            "decision_date",
+            _content("CF_NR", "XK_NR"),
+            "public_until",
+            "total",
+            "newest",
+        )
+    )
+    entries = (
+        ListEntry.objects.filter(public_condition(_DAY), subject_id=_SUBJECT)
+        .order_by("list_type__color", "list_type__position", "-decision_date", "-id")
+        .values_list(
+            "list_type__code",
+            "list_type__name",
+            "list_type__color",
+            "decision_number",
+            "decision_date",
+            "period_start",
+            "period_end",
+            Coalesce(
+                NullIf("authority_name", Value("")),
+                "department__name",
+                NullIf("list_type__authority_label", Value("")),
+                "list_type__department__name",
+                Value(""),
+                output_field=_TEXT,
+            ),
+        )
+    )
+    subject = Subject.objects.filter(Q(public_id=_PUBLIC_ID)).values_list(
+        "id", "kind", "name", "uscc", "id_cipher", "legal_rep", "region_code", "updated_at"
+    )
+    return {
+        "subject": compile_statement(subject),
+        "records": compile_statement(records),
+        "entries": compile_statement(entries),
+    }
+
+
+@dataclass
+class RecordRow:
+    token: str
+    doc_number: str
+    authority: str
+    decision_date: dt.date
+    content: str
+    public_until: dt.date | None
+
+
+@dataclass
+class DatasetRows:
+    rows: list[RecordRow] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+@dataclass
+class EntryRow:
+    list_code: str
+    list_name: str
+    color: str
+    decision_number: str
+    decision_date: dt.date | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    authority: str
+
+
+@dataclass
+class SubjectRow:
+    id: int
+    kind: str
+    name: str
+    uscc: str | None
+    id_cipher: str
+    legal_rep: str
+    region_code: str
+    updated_at: dt.datetime
+
+
+@dataclass
+class ProfileData:
+    subject: SubjectRow
+    datasets: dict[str, DatasetRows]
+    red: list[EntryRow]
+    black: list[EntryRow]
+    updated: dt.datetime | None
+
+
+@contextmanager
+def _cursor() -> Iterator:
+    """On PostgreSQL a cursor that binds on the server, so psycopg prepares the statements
+    once per connection (OPTIONS prepare_threshold) and PostgreSQL stops re-planning them:
+    planning cost several times the execution of these index lookups."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = connection._prepare_cursor(ServerBindingCursor(connection.connection))
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+def _run(statement: Statement, subject, today: dt.date) -> list[tuple]:
+    with _cursor() as cursor:
+        cursor.execute(statement.sql, statement.bind(subject, today))
+        return cursor.fetchall()
+
+
+def _date(value) -> dt.date | None:
+    # SQLite hands back ISO strings for values computed inside the statement.
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def _moment(value) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    moment = parse_datetime(value)
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, dt.UTC)
+    return moment
+
+
+def load(public_id: str, today: dt.date | None = None) -> ProfileData | None:
+    """The subject, its newest public records per dataset and its public list entries."""
+    today = today or timezone.localdate()
+    statements = _statements(connection.vendor)
+    found = _run(statements["subject"], public_id, today)
+    if not found:
+        return None
+    subject = SubjectRow(*found[0])
+    subject.updated_at = _moment(subject.updated_at)
+    datasets = {code: DatasetRows() for code in DATASETS}
+    newest = [subject.updated_at]
+    for pk, code, doc, authority, decided, content, until, total, latest in _run(
+        statements["records"], subject.id, today
+    ):
+        shown = datasets.setdefault(code, DatasetRows())
+        shown.total = total
+        shown.rows.append(
+            RecordRow(record_token(pk), doc, authority or "", _date(decided), content, _date(until))
+        )
+        newest.append(_moment(latest))
+    red, black = [], []
+    for row in _run(statements["entries"], subject.id, today):
+        entry = EntryRow(*row)
+        (red if entry.color == Color.RED else black).append(entry)
+    return ProfileData(
+        subject=subject,
+        datasets=datasets,
+        red=red,
+        black=black,
+        updated=max(filter(None, newest), default=None),
+    )
