@@ -141,7 +141,7 @@ def test_change_fields_are_listed_readably(client, auditor_user, operator_user, 
     )
     client.force_login(auditor_user)
     page = client.get("/console/audit/changes/").content.decode()
-    assert "<dt>dry_run</dt><dd>否</dd>" in page
+    assert "<dt>仅校验</dt><dd>否</dd>" in page
     assert "<dt>rows</dt><dd>3</dd>" in page and "<dt>note</dt><dd>—</dd>" in page
     assert "<dt>extra</dt><dd>{&quot;名称&quot;: &quot;本溪&quot;}</dd>" in page
     assert "'dry_run'" not in page

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from credit.audit import queries
+from credit.audit import labels, queries
 from credit.audit.forms import LogFilterForm
 
 PAGE_SIZE = 50
@@ -24,7 +24,7 @@ def _text(value) -> str:
         return "—"
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
-    return str(value)
+    return labels.VALUES.get(value, str(value)) if isinstance(value, str) else str(value)
 
 
 def _fields(payload) -> list[tuple[str, str]]:
@@ -33,7 +33,9 @@ def _fields(payload) -> list[tuple[str, str]]:
     if not payload:
         return []
     if isinstance(payload, dict):
-        return [(str(key), _text(value)) for key, value in payload.items()]
+        return [
+            (labels.FIELDS.get(str(key), str(key)), _text(value)) for key, value in payload.items()
+        ]
     return [("", _text(payload))]
 
 
