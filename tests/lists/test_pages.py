@@ -211,3 +211,8 @@ def test_console_enter_decided(client, operator_user, user_password, samr_list, 
     assert ListEntry.objects.count() == 1
     page = client.get(f"/console/lists/{entry.pk}/").content.decode()
     assert "录入列入决定" in page and "公开" in page
+
+
+def test_auditors_cannot_open_list_work(client, auditor_user):
+    client.force_login(auditor_user)
+    assert client.get("/console/lists/").status_code == 403

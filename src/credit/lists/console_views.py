@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -30,6 +31,9 @@ ACTIONS = {
 
 
 def _actor(request) -> Actor:
+    # Auditors read logs only (等保 separation of duties): list work is not theirs.
+    if request.user.is_auditor and not request.user.is_superuser:
+        raise PermissionDenied
     return Actor.for_user(request.user, request_id=request_id.get())
 
 
