@@ -11,8 +11,6 @@ of the subject and the day, and run again with the real ones substituted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -35,9 +33,8 @@ SHOWN_PER_DATASET = 20
 DATASETS = ("licence", "penalty")
 
 # Marker values compiled into the cached statements. Nothing real takes these values, so
-# finding them among the parameters locates where the subject and the day go.
+# finding them among the parameters locates where the subject's public id and the day go.
 _DAY = dt.date(1901, 2, 3)
-_SUBJECT = -7_654_321
 _PUBLIC_ID = "\x00portal-profile-subject\x00"
 _TEXT = CharField()
 
@@ -49,12 +46,12 @@ class Statement:
     day_at: tuple[int, ...]
     subject_at: tuple[int, ...]
 
-    def bind(self, subject, today: dt.date) -> list:
+    def bind(self, public_id: str, today: dt.date) -> list:
         params = list(self.params)
         for i in self.day_at:
             params[i] = today if isinstance(params[i], dt.date) else today.isoformat()
         for i in self.subject_at:
-            params[i] = subject
+            params[i] = public_id
         return params
 
 
@@ -63,7 +60,7 @@ def compile_statement(queryset) -> Statement:
     # Choices members become plain strings: psycopg's server-side binding adapts by type.
     params = [str(p) if isinstance(p, Choices) else p for p in params]
     day_at = tuple(i for i, p in enumerate(params) if p in (_DAY, _DAY.isoformat()))
-    subject_at = tuple(i for i, p in enumerate(params) if p in (_SUBJECT, _PUBLIC_ID))
+    subject_at = tuple(i for i, p in enumerate(params) if p == _PUBLIC_ID)
     assert subject_at, "the subject marker did not reach the SQL"
     return Statement(sql, tuple(params), day_at, subject_at)
 
@@ -81,7 +78,7 @@ def _statements(vendor: str) -> dict[str, Statement]:
     newest_first = [F("decision_date").desc(), F("id").desc()]
     records = (
         public_records(_DAY)
-        .filter(subject_id=_SUBJECT)
+        .filter(subject__public_id=_PUBLIC_ID)
         .annotate(
             rank=Window(RowNumber(), partition_by=by_dataset, order_by=newest_first),
             total=Window(Count("id"), partition_by=by_dataset),
@@ -102,7 +99,7 @@ def _statements(vendor: str) -> dict[str, Statement]:
         )
     )
     entries = (
-        ListEntry.objects.filter(public_condition(_DAY), subject_id=_SUBJECT)
+        ListEntry.objects.filter(public_condition(_DAY), subject__public_id=_PUBLIC_ID)
         .order_by("list_type__color", "list_type__position", "-decision_date", "-id")
         .values_list(
             "list_type__code",
@@ -185,30 +182,34 @@ class ProfileData:
     updated: dt.datetime | None
 
 
-@contextmanager
-def _cursor() -> Iterator:
-    """On PostgreSQL a cursor that binds on the server, so psycopg prepares the statements
-    once per connection (OPTIONS prepare_threshold) and PostgreSQL stops re-planning them:
-    planning cost several times the execution of these index lookups."""
+def _run_all(statements: list[Statement], public_id: str, today: dt.date) -> list[list[tuple]]:
+    """Each statement's rows. On PostgreSQL all are sent in one pipeline (one round trip,
+    which under load costs more than the statements) through cursors that bind on the
+    server, so psycopg prepares them once per connection (OPTIONS prepare_threshold) and
+    PostgreSQL stops re-planning them: planning cost several times their execution."""
     if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            yield cursor
-        return
+        results = []
+        for statement in statements:
+            with connection.cursor() as cursor:
+                cursor.execute(statement.sql, statement.bind(public_id, today))
+                results.append(cursor.fetchall())
+        return results
     from django.db.backends.postgresql.base import ServerBindingCursor
 
     connection.ensure_connection()
-    with connection.wrap_database_errors:
-        cursor = connection._prepare_cursor(ServerBindingCursor(connection.connection))
+    raw = connection.connection
+    cursors = []
     try:
-        yield cursor
+        with connection.wrap_database_errors, raw.pipeline():
+            for statement in statements:
+                cursor = connection._prepare_cursor(ServerBindingCursor(raw))
+                cursors.append(cursor)
+                cursor.execute(statement.sql, statement.bind(public_id, today))
+        with connection.wrap_database_errors:
+            return [cursor.fetchall() for cursor in cursors]
     finally:
-        cursor.close()
-
-
-def _run(statement: Statement, subject, today: dt.date) -> list[tuple]:
-    with _cursor() as cursor:
-        cursor.execute(statement.sql, statement.bind(subject, today))
-        return cursor.fetchall()
+        for cursor in cursors:
+            cursor.close()
 
 
 def _date(value) -> dt.date | None:
@@ -231,16 +232,16 @@ def load(public_id: str, today: dt.date | None = None) -> ProfileData | None:
     """The subject, its newest public records per dataset and its public list entries."""
     today = today or timezone.localdate()
     statements = _statements(connection.vendor)
-    found = _run(statements["subject"], public_id, today)
+    found, record_rows, entry_rows = _run_all(
+        [statements["subject"], statements["records"], statements["entries"]], public_id, today
+    )
     if not found:
         return None
     subject = SubjectRow(*found[0])
     subject.updated_at = _moment(subject.updated_at)
     datasets = {code: DatasetRows() for code in DATASETS}
     newest = [subject.updated_at]
-    for pk, code, doc, authority, decided, content, until, total, latest in _run(
-        statements["records"], subject.id, today
-    ):
+    for pk, code, doc, authority, decided, content, until, total, latest in record_rows:
         shown = datasets.setdefault(code, DatasetRows())
         shown.total = total
         shown.rows.append(
@@ -248,7 +249,7 @@ def load(public_id: str, today: dt.date | None = None) -> ProfileData | None:
         )
         newest.append(_moment(latest))
     red, black = [], []
-    for row in _run(statements["entries"], subject.id, today):
+    for row in entry_rows:
         entry = EntryRow(*row)
         (red if entry.color == Color.RED else black).append(entry)
     return ProfileData(
