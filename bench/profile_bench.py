@@ -64,6 +64,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
 
+    idle = os.getloadavg()
+    print(f"load average before the server starts: {idle[0]:.2f} {idle[1]:.2f} {idle[2]:.2f}")
     portal_data.setup_django(args.engine)
     paths = profile_paths(2000)
     env = {
@@ -117,8 +119,16 @@ def main() -> None:
         ]
         print("server:", " ".join(command))
         print("load:  ", " ".join(wrk))
+        # The machine is shared: a load average above the core count means the figures
+        # measure the neighbours as much as the page.
+        before = os.getloadavg()
         out = subprocess.run(wrk, check=True, capture_output=True, text=True).stdout
+        after = os.getloadavg()
         print(out)
+        print(
+            f"load average (1 min) before {before[0]:.2f}, after {after[0]:.2f} "
+            f"on {os.cpu_count()} cores"
+        )
         rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
         p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
         non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -127,7 +137,8 @@ def main() -> None:
             print(
                 f"SUMMARY engine={args.engine} connections={args.connections} "
                 f"req/s={float(rps.group(1)):.0f} p99={float(p99.group(1)) * scale:.1f} ms "
-                f"non-2xx={non2xx.group(1) if non2xx else 0}"
+                f"non-2xx={non2xx.group(1) if non2xx else 0} "
+                f"loadavg={before[0]:.2f}->{after[0]:.2f}"
             )
     finally:
         server.terminate()
