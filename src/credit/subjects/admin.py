@@ -34,7 +34,8 @@ class NameHistoryInline(ReadOnlyMixin, admin.TabularInline):
 class SubjectAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "uscc", "region", "verified", "needs_review", "updated_at"]
     list_filter = ["kind", "verified", "needs_review", "region_code"]
-    search_fields = ["uscc"]
+    # Exact code or name prefix: both served by an index on a million subjects.
+    search_fields = ["=uscc", "^name_norm"]
     fields = [
         "public_id",
         "kind",
