@@ -100,12 +100,15 @@ def test_lean_read_matches_the_shared_rules(portal_data, entries):
     assert profile_page.load("no-such-subject") is None
 
 
-def test_profile_page_costs_three_queries(client, portal_data, entries):
+def test_profile_page_costs_three_queries_and_no_session(client, portal_data, entries):
     url = f"/subjects/{portal_data.company.public_id}/"
     client.get(url)
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+    assert response.status_code == 200
     assert len(queries) == 3, [q["sql"][:80] for q in queries]
+    # An anonymous read neither touches the session nor sets cookies, so it stays cacheable.
+    assert not response.cookies and "Cookie" not in response.get("Vary", "")
 
 
 def test_profile_shows_latest_records_and_links_to_the_rest(client, portal_data, monkeypatch):
