@@ -248,7 +248,9 @@ def make_token() -> str:
 
     system = Actor.system("bench")
     department = Department.objects.get(name="本溪市市场监督管理局")
-    client = accounts.create_client(system, "招投标交易系统（压测）", department, [Scope.CHECKS_RUN])
+    client = accounts.create_client(
+        system, "招投标交易系统（压测）", department, [Scope.CHECKS_RUN]
+    )
     return accounts.issue_token(system, client)
 
 
@@ -266,6 +268,60 @@ def count_queries(codes: list[str]) -> int:
     with CaptureQueriesContext(connection) as ctx:
         checks.run_check(actor, "bidding", [{"uscc": codes[1]}])
     return len(ctx.captured_queries)
+
+
+def cpu_per_check(token: str, codes: list[str], n: int = 1000) -> dict:
+    """CPU per single check, in-process and one at a time: this Python process and the
+    PostgreSQL backend serving it (from /proc), for the platform (token lookup + service)
+    and for the minimal app's three reads. Throughput on a shared 2-core machine follows
+    the sum of the two, so this says where the difference between the servers goes."""
+    import check_minimal_app as minimal
+    import psycopg
+    from django.db import connection
+
+    from credit.accounts import tokens
+    from credit.core.actors import Actor
+    from credit.measures import checks
+
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def backend_cpu(pid: int) -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    def platform(code: str) -> None:
+        row = tokens.resolve(token)
+        checks.run_check(Actor.for_client(row.client), "bidding", [{"uscc": code}], "bench")
+
+    def bare(code: str) -> None:
+        with minimal_conn.cursor() as cur:
+            subject = cur.execute(minimal.SUBJECT, (code,)).fetchone()
+            if subject:
+                cur.execute(minimal.ENTRIES, (subject[0],)).fetchall()
+                cur.execute(minimal.RECORDS, (subject[0],)).fetchall()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        platform_pid = cursor.fetchone()[0]
+    minimal_conn = psycopg.connect(DSN, autocommit=True)
+    minimal_pid = minimal_conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+    out = {}
+    for label, call, pid in (("platform", platform, platform_pid), ("minimal", bare, minimal_pid)):
+        for code in codes[:50]:
+            call(code)
+        db0, py0 = backend_cpu(pid), time.process_time()
+        for code in codes[-n:]:
+            call(code)
+        out[label] = {
+            "python_ms": round((time.process_time() - py0) / n * 1000, 3),
+            "postgres_ms": round((backend_cpu(pid) - db0) / n * 1000, 3),
+        }
+    minimal_conn.close()
+    return out
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def start_server(target: str, port: int) -> subprocess.Popen:
@@ -394,6 +450,9 @@ def main() -> None:
     codes_file = OUT / "check_codes.txt"
     codes_file.write_text("\n".join(codes) + "\n")
     print("queries per single check (service, in-process):", count_queries(codes))
+    cpu = cpu_per_check(token, codes)
+    print("CPU per single check, in-process (python, postgres backend):", cpu)
+    load_before = load_average()
 
     results = {}
     for label, target, port in (
@@ -410,9 +469,11 @@ def main() -> None:
                 batch_codes = [uscc_of(n) for n in picks[10_000:20_000]]
                 times = []
                 for _ in range(args.batch_runs):
-                    body = {"scenario": "bidding", "purpose": "bench batch", "subjects": [
-                        {"uscc": c} for c in batch_codes
-                    ]}
+                    body = {
+                        "scenario": "bidding",
+                        "purpose": "bench batch",
+                        "subjects": [{"uscc": c} for c in batch_codes],
+                    }
                     started = time.perf_counter()
                     status, answer = post(url, body, token, timeout=120)
                     times.append(time.perf_counter() - started)
@@ -428,6 +489,15 @@ def main() -> None:
             stop_server(server)
 
     minimal, full = results["minimal WSGI app"], results["platform (full stack)"]
+    results["machine"] = {
+        "cpus": os.cpu_count(),
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
+        "cpu_per_check": cpu,
+        "server": "granian --interface wsgi --workers 2 (default blocking threads)",
+        "load": "wrk -t2 -c32 --latency -s bench/check_post.lua",
+    }
+    print(f"\nload average before {load_before}, after {load_average()}")
     print()
     print("| server | req/s | p50 ms | p90 ms | p99 ms | non-2xx |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
@@ -445,7 +515,8 @@ def main() -> None:
     )
     (OUT / "check_bench.json").write_text(
         json.dumps(
-            {k: {kk: vv for kk, vv in v.items() if kk != "raw"} for k, v in results.items()},
+            {k: {kk: vv for kk, vv in v.items() if kk != "raw"} for k, v in results.items()}
+            | {"measured_at": dt.datetime.now().isoformat(timespec="seconds")},
             ensure_ascii=False,
             indent=2,
         )
