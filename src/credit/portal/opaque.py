@@ -51,4 +51,7 @@ def record_pk(token: str) -> int | None:
     plain = decryptor.update(block) + decryptor.finalize()
     if plain[8:] != _ZERO:
         return None
-    return int.from_bytes(plain[:8], "big")
+    pk = int.from_bytes(plain[:8], "big")
+    # The last base64 character carries 4 padding bits that decoding ignores: accept only
+    # the canonical spelling, so each record has exactly one URL.
+    return pk if record_token(pk) == token else None
