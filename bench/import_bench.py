@@ -193,6 +193,10 @@ def child_department() -> None:
 
 def child_import(path: Path) -> None:
     _django()
+    import logging
+
+    # The pipeline logs the wall time of each phase at INFO (the project's handler prints it).
+    logging.getLogger("credit.collection.pipeline").setLevel(logging.INFO)
     from credit.accounts.models import Department
     from credit.collection import services
     from credit.core.actors import Actor

@@ -150,7 +150,6 @@ class StagedRow(models.Model):
     public_from = models.DateField(null=True)
     public_until = models.DateField(null=True)
     visibility = models.CharField(max_length=16, default="")
-    subject_id = models.BigIntegerField(null=True)
 
     class Meta:
         verbose_name = "暂存行"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,6 +33,23 @@ MAX_ERRORS = 100_000
 PROGRESS_EVERY = 5_000
 
 
+class _Phases:
+    """Wall time of each phase of a batch, logged at INFO (where an import spends time)."""
+
+    def __init__(self, batch: Batch):
+        self.batch = batch
+        self.last = time.perf_counter()
+        self.spent: list[str] = []
+
+    def mark(self, name: str) -> None:
+        now = time.perf_counter()
+        self.spent.append(f"{name} {now - self.last:.1f}s")
+        self.last = now
+
+    def log(self) -> None:
+        log.info("batch %s: %s", self.batch.public_id, ", ".join(self.spent))
+
+
 class _Rollback(Exception):
     """Raised inside the load transaction to undo a validate-only run."""
 
@@ -50,6 +68,7 @@ def run(
     on_progress: Callable[[int], None] | None = None,
 ) -> Batch:
     """Process a received batch to its final state. Never raises for bad data."""
+    batch._phases = _Phases(batch)
     staging.clear(batch.id)
     BatchError.objects.filter(batch=batch).delete()
     _set(
@@ -122,7 +141,9 @@ def _validate_and_stage(batch, table, on_progress) -> list[Problem] | None:
         writer.abort()
         return None
     writer.close()
+    batch._phases.mark("read+validate+stage")
     problems.extend(_duplicate_keys(batch))
+    batch._phases.mark("duplicates")
     return problems
 
 
@@ -166,7 +187,8 @@ def _stage_rows(batch, table, on_progress, validator, stager, columns, writer):
 
 def _duplicate_keys(batch) -> list[Problem]:
     """The same decision twice in one file is ambiguous: every repeat is an error."""
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        staging.whole_batch_memory(cursor)
         cursor.execute(
             """
             SELECT s.row_no, s.doc_number, first.first_row FROM collection_stagedrow s
@@ -199,6 +221,8 @@ def _load(batch: Batch, problems: list[Problem]) -> Batch:
     now = timezone.now()
     _set(batch, state=BatchState.LOADING, heartbeat_at=now)
     label = _role_label(batch, "document_number")
+    with transaction.atomic():
+        conflicting = upsert.conflicts(batch.id, batch.dataset_id, batch.department_id)
     problems.extend(
         Problem(
             errors.KEY_CONFLICT,
@@ -206,8 +230,10 @@ def _load(batch: Batch, problems: list[Problem]) -> Batch:
             row,
             label,
         )
-        for row, doc in upsert.conflicts(batch.id, batch.dataset_id, batch.department_id)
+        for row, doc in conflicting
     )
+    phases = batch._phases
+    phases.mark("conflicts")
     bad_rows = sorted({p.row for p in problems if p.row is not None})
     _store_problems(batch, problems)
     _set(batch, error_rows=len(bad_rows))
@@ -223,11 +249,11 @@ def _load(batch: Batch, problems: list[Problem]) -> Batch:
     counts: dict[str, int] = {}
     try:
         with transaction.atomic():
-            link = linking.link_batch(
-                batch.id, now, source=f"批次 {batch.public_id}", dataset_id=batch.dataset_id
-            )
+            link = linking.link_batch(batch.id, now, f"批次 {batch.public_id}", batch.dataset_id)
+            phases.mark("link")
             # Publicity windows were computed while staging and are written by the upsert.
             counts = upsert.apply(batch, now)
+            phases.mark("upsert")
             if batch.dataset.code == ingest.DATASET_CODE:
                 ingest.entries_from_batch(batch)
             counts.update(
@@ -239,7 +265,10 @@ def _load(batch: Batch, problems: list[Problem]) -> Batch:
                 raise _Rollback
     except _Rollback:
         pass
+    phases.mark("commit")
     staging.clear(batch.id)
+    phases.mark("clear staging")
+    phases.log()
     _set(
         batch,
         new_rows=counts["new"],

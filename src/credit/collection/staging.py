@@ -250,5 +250,15 @@ class StagingWriter:
             self._db.close()
 
 
+def whole_batch_memory(cursor) -> None:
+    """Give a statement over a whole batch room for its hash joins and aggregates.
+
+    The 4 MB default spills them to disk for large batches; SET LOCAL ends with the
+    surrounding transaction, so call it inside `transaction.atomic()`.
+    """
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL work_mem = '128MB'")
+
+
 def clear(batch_id: int) -> None:
     StagedRow.objects.filter(batch_id=batch_id).delete()

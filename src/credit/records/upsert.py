@@ -12,6 +12,7 @@ import datetime as dt
 from django.db import connection
 
 from credit.records.models import Record, RecordHistory, RecordVisibilityChange
+from credit.subjects.linking import SUBJECT_JOINS, subject_of
 
 STAGING = "collection_stagedrow"
 RECORD = Record._meta.db_table
@@ -29,6 +30,8 @@ _SAME_KEY = "r.dataset_id = %s AND r.authority_uscc = s.authority_uscc AND r.doc
 def conflicts(batch_id: int, dataset_id: int, department_id: int) -> list[tuple[int, str]]:
     """Rows whose decision was already sent by another department: (row, that record's doc)."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            cursor.execute("SET LOCAL work_mem = '128MB'")  # hash join over a whole batch
         cursor.execute(
             f"""
             SELECT s.row_no, s.doc_number FROM {STAGING} s JOIN {RECORD} r ON {_SAME_KEY}
@@ -67,7 +70,7 @@ def apply(batch, now: dt.datetime) -> dict[str, int]:
         cursor.execute(
             f"""
             UPDATE {RECORD} SET
-                dataset_version_id = %s, subject_id = s.subject_id,
+                dataset_version_id = %s, subject_id = {subject_of(f"{RECORD}.subject_id")},
                 authority_name = s.authority_name, doc_number = s.doc_number,
                 decision_date = s.decision_date, severity = s.severity,
                 data = {_json("s.data")}, content_hash = s.content_hash,
@@ -77,7 +80,7 @@ def apply(batch, now: dt.datetime) -> dict[str, int]:
                 public_until = CASE WHEN {_PLAIN} THEN s.public_until
                     ELSE {RECORD}.public_until END,
                 visibility = CASE WHEN {_PLAIN} THEN s.visibility ELSE {RECORD}.visibility END
-            FROM {STAGING} s
+            FROM {STAGING} s {SUBJECT_JOINS}
             WHERE s.batch_id = %s AND {RECORD}.dataset_id = %s
               AND {RECORD}.authority_uscc = s.authority_uscc AND {RECORD}.doc_key = s.doc_key
               AND {RECORD}.content_hash <> s.content_hash
@@ -92,11 +95,11 @@ def apply(batch, now: dt.datetime) -> dict[str, int]:
                 data, content_hash, version_no, received_at, workdays_to_receipt, is_late,
                 created_batch_id, batch_id, batch_row, created_at, updated_at,
                 public_from, public_until, visibility)
-            SELECT %s, %s, %s, s.subject_id, s.authority_uscc, s.authority_name, s.doc_number,
+            SELECT %s, %s, %s, {subject_of()}, s.authority_uscc, s.authority_name, s.doc_number,
                 s.doc_key, s.decision_date, s.severity, {_json("s.data")}, s.content_hash, 1, %s,
                 s.workdays, s.is_late, %s, %s, s.row_no, %s, %s,
                 s.public_from, s.public_until, s.visibility
-            FROM {STAGING} s
+            FROM {STAGING} s {SUBJECT_JOINS}
             WHERE s.batch_id = %s
               AND NOT EXISTS (SELECT 1 FROM {RECORD} r WHERE {_SAME_KEY})
             """,

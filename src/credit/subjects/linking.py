@@ -42,26 +42,31 @@ def _insert_by(cursor, key: str, batch_id: int, now: dt.datetime) -> int:
         """,
         [True, False, now, now, batch_id],
     )
-    created = cursor.rowcount
-    cursor.execute(
-        f"""
-        UPDATE {STAGING} SET subject_id = x.id
-        FROM {SUBJECT} x
-        WHERE {STAGING}.batch_id = %s AND {STAGING}.{key} IS NOT NULL
-          AND x.{key} = {STAGING}.{key}
-        """,
-        [batch_id],
-    )
-    return created
+    return cursor.rowcount
 
 
-def link_batch(
-    batch_id: int, now: dt.datetime, source: str, dataset_id: int | None = None
-) -> dict[str, int]:
-    """Fill `subject_id` of every staged row of the batch; returns counters.
+# Staged rows are never updated with their subject (rewriting every wide staging row cost
+# more than the joins): statements that need it join these and take `subject_of(...)`.
+# A row links by USCC, else by ID digest, else (`fallback`) the subject of the record it
+# updates, else the unverified subject created for it under its new_public_id. Every
+# joined column is unique, so the joins never multiply rows.
+SUBJECT_JOINS = f"""
+    LEFT JOIN {SUBJECT} su ON su.uscc = s.uscc
+    LEFT JOIN {SUBJECT} sd ON s.uscc IS NULL AND sd.id_digest = s.id_digest
+    LEFT JOIN {SUBJECT} sp ON s.uscc IS NULL AND s.id_digest IS NULL
+        AND sp.public_id = s.new_public_id
+"""
 
-    `dataset_id` is the batch's dataset: identifier-less rows whose decision is already
-    stored in it keep that record's subject.
+
+def subject_of(fallback: str = "NULL") -> str:
+    return f"COALESCE(su.id, sd.id, {fallback}, sp.id)"
+
+
+def link_batch(batch_id: int, now: dt.datetime, source: str, dataset_id: int) -> dict[str, int]:
+    """Create the subjects the staged rows of the batch need; returns counters.
+
+    Identifier-less rows whose decision is already stored in `dataset_id` keep that
+    record's subject; the others get a new, unverified subject each.
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -70,54 +75,39 @@ def link_batch(
             cursor.execute("SET LOCAL work_mem = '128MB'")
         created = _insert_by(cursor, "uscc", batch_id, now)
         created += _insert_by(cursor, "id_digest", batch_id, now)
-        # Identifier-less rows that update an existing record keep that record's subject.
-        if dataset_id is not None:
-            cursor.execute(
-                f"""
-                UPDATE {STAGING} SET subject_id = r.subject_id
-                FROM {RECORD} r
-                WHERE {STAGING}.batch_id = %s AND {STAGING}.subject_id IS NULL
-                  AND r.dataset_id = %s AND r.authority_uscc = {STAGING}.authority_uscc
-                  AND r.doc_key = {STAGING}.doc_key
-                """,
-                [batch_id, dataset_id],
-            )
         cursor.execute(
             f"""
             INSERT INTO {SUBJECT} ({_INSERT_COLUMNS})
             SELECT new_public_id, subject_kind, subject_name, name_norm, NULL, org_code, id_cipher,
                    NULL, legal_rep, region_code, %s, %s, %s, %s
-            FROM {STAGING} WHERE batch_id = %s AND subject_id IS NULL
+            FROM {STAGING} s
+            WHERE s.batch_id = %s AND s.uscc IS NULL AND s.id_digest IS NULL
+              AND NOT EXISTS (SELECT 1 FROM {RECORD} r WHERE {_SAME_RECORD})
             """,
-            [False, True, now, now, batch_id],
+            [False, True, now, now, batch_id, dataset_id],
         )
         unverified = cursor.rowcount
-        if unverified:
-            cursor.execute(
-                f"""
-                UPDATE {STAGING} SET subject_id = x.id
-                FROM {SUBJECT} x
-                WHERE {STAGING}.batch_id = %s AND {STAGING}.subject_id IS NULL
-                  AND x.public_id = {STAGING}.new_public_id
-                """,
-                [batch_id],
-            )
-        renamed = _record_name_changes(cursor, batch_id, now, source)
+        renamed = _record_name_changes(cursor, batch_id, dataset_id, now, source)
     return {"created": created + unverified, "unverified": unverified, "renamed": renamed}
 
 
-def _record_name_changes(cursor, batch_id: int, now: dt.datetime, source: str) -> int:
+_SAME_RECORD = "r.dataset_id = %s AND r.authority_uscc = s.authority_uscc AND r.doc_key = s.doc_key"
+
+
+def _record_name_changes(cursor, batch_id: int, dataset_id: int, now, source: str) -> int:
     """A verified subject whose newest row carries another name: keep the old as history."""
     cursor.execute(
         f"""
         SELECT subject_id, subject_name, name_norm FROM (
-            SELECT s.subject_id, s.subject_name, s.name_norm, ROW_NUMBER() OVER (
-                PARTITION BY s.subject_id ORDER BY s.decision_date DESC, s.row_no DESC) AS rank_
-            FROM {STAGING} s JOIN {SUBJECT} x ON x.id = s.subject_id
+            SELECT x.id AS subject_id, s.subject_name, s.name_norm, ROW_NUMBER() OVER (
+                PARTITION BY x.id ORDER BY s.decision_date DESC, s.row_no DESC) AS rank_
+            FROM {STAGING} s {SUBJECT_JOINS}
+            LEFT JOIN {RECORD} r ON {_SAME_RECORD}
+            JOIN {SUBJECT} x ON x.id = {subject_of("r.subject_id")}
             WHERE s.batch_id = %s AND x.verified AND x.name <> s.subject_name
         ) ranked WHERE rank_ = 1
         """,
-        [batch_id],
+        [dataset_id, batch_id],
     )
     changes = cursor.fetchall()
     if not changes:
