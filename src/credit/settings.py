@@ -81,7 +81,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django turns psycopg's statement preparation off. It only ever applies to queries run
     # through a server-binding cursor (the ORM's client-bound queries are never prepared):
     # the hot credit-check statements (credit.measures.fastpath, credit.accounts.tokens)
-    # are then planned once per connection instead of on every request.
+    # are then planned once per connection instead of on every request. Behind a
+    # transaction-pooling PgBouncer set it to None (prepared statements are per session).
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

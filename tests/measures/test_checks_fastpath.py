@@ -119,3 +119,26 @@ def test_lean_check_stores_check_and_access_log_and_hits(operator_user, import_p
     penalised = CheckSubject.objects.get(check_run__purpose="快路", subject__uscc=uscc(31))
     assert penalised.record_count == 1 and not penalised.feedback.exists()
     assert clean.pk not in set(CheckSubject.objects.values_list("subject_id", flat=True))
+
+
+def test_token_lookup_sees_revocation_disabling_and_expiry_at_once(api_client_scjg):
+    from datetime import timedelta
+
+    from credit.accounts import tokens
+    from credit.accounts.models import ApiClient, ApiToken
+
+    api_client, token = api_client_scjg
+    key_id = token.split("_")[1]
+    first = tokens.resolve(token)
+    assert first is not None and first.client.pk == api_client.pk
+    assert first.client.department.name and "checks:run" in first.client.scopes
+    assert tokens.resolve(token) is first  # unchanged row: the same built objects
+    ApiToken.objects.filter(key_id=key_id).update(is_active=False)
+    assert tokens.resolve(token) is None
+    ApiToken.objects.filter(key_id=key_id).update(is_active=True)
+    ApiClient.objects.filter(pk=api_client.pk).update(is_active=False)
+    assert tokens.resolve(token) is None
+    ApiClient.objects.filter(pk=api_client.pk).update(is_active=True)
+    ApiToken.objects.filter(key_id=key_id).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert tokens.resolve(token) is None
+    assert tokens.resolve(token[:-1] + ("x" if token[-1] != "x" else "y")) is None
