@@ -165,3 +165,9 @@ def test_person_on_a_list_only_has_a_page(client, portal_data):
     _enter("court_dishonest", portal_data.person, "（2026）辽0502执99号")
     page = text(client.get(url))
     assert "（2026）辽0502执99号" in page and "欧阳**" in page
+
+
+def test_public_api_profile_lists_entries_in_force(client, portal_data, entries):
+    body = client.get(f"/api/v1/public/subjects/{portal_data.company.public_id}").json()
+    assert [e["decision_number"] for e in body["blacklist"]] == ["本市监严〔2026〕7号"]
+    assert [e["list_name"] for e in body["redlist"]] == ["纳税信用A级纳税人"]

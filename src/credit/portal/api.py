@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from credit.core.errors import NotFound
+from credit.lists.queries import public_entries_of
 from credit.portal import present, ratelimit
 from credit.subjects import queries as subjects
 from credit.subjects.search import search_subjects
@@ -61,6 +62,16 @@ class RecordOut(Schema):
     fields: list[FieldOut]
 
 
+class ListEntryOut(Schema):
+    list_code: str
+    list_name: str
+    decision_number: str
+    decision_date: dt.date | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    authority: str
+
+
 class ProfileOut(Schema):
     id: str
     name: str
@@ -73,6 +84,8 @@ class ProfileOut(Schema):
     updated: dt.date | None
     licences: list[RecordOut]
     penalties: list[RecordOut]
+    redlist: list[ListEntryOut]
+    blacklist: list[ListEntryOut]
 
 
 class SearchParams(Schema):
@@ -143,7 +156,7 @@ def _record(r: present.PublicRecord) -> dict:
     "/subjects/{public_id}",
     response={200: ProfileOut, 404: Problem, 429: Problem},
     summary="信用档案",
-    description="信用主体的基本信息及公示期内的行政许可、行政处罚。自然人姓名仅保留姓氏，"
+    description="信用主体的基本信息、公示期内的行政许可和行政处罚，以及现行红黑名单。自然人姓名仅保留姓氏，"
     "身份证号码脱敏；法定代表人证件号码不予公开。",
 )
 def profile(request, response: HttpResponse, public_id: str):
@@ -155,6 +168,10 @@ def profile(request, response: HttpResponse, public_id: str):
     except NotFound:
         subject = None
     shown = present.profile(subject, with_fields=True) if subject else None
+    entries = public_entries_of(subject) if subject else []
+    if shown is None and entries:
+        # A person with nothing but a list entry still has a public profile.
+        shown = present.profile(subject, with_fields=True, allow_empty=True)
     if shown is None:
         return Status(404, {"code": "not_found", "message": "未找到该信用主体"})
     return {
@@ -169,4 +186,18 @@ def profile(request, response: HttpResponse, public_id: str):
         "updated": shown.updated,
         "licences": [_record(r) for r in shown.licences],
         "penalties": [_record(r) for r in shown.penalties],
+        "redlist": [_entry(e) for e in entries if e.list_type.color == "red"],
+        "blacklist": [_entry(e) for e in entries if e.list_type.color == "black"],
+    }
+
+
+def _entry(e) -> dict:
+    return {
+        "list_code": e.list_type.code,
+        "list_name": e.list_type.name,
+        "decision_number": e.decision_number,
+        "decision_date": e.decision_date,
+        "period_start": e.period_start,
+        "period_end": e.period_end,
+        "authority": e.authority_name or (e.department.name if e.department_id else ""),
     }

@@ -147,7 +147,7 @@ class Profile:
     penalties: list[PublicRecord]
 
 
-def profile(subject, *, with_fields: bool = False) -> Profile | None:
+def profile(subject, *, with_fields: bool = False, allow_empty: bool = False) -> Profile | None:
     """A subject's public credit profile; None for a person with nothing public."""
     person = is_person(subject)
     licences, penalties = (
@@ -157,7 +157,7 @@ def profile(subject, *, with_fields: bool = False) -> Profile | None:
         ]
         for code in (LICENCE, PENALTY)
     )
-    if person and not (licences or penalties):
+    if person and not (licences or penalties) and not allow_empty:
         return None
     newest = records.public_records_of(subject).aggregate(at=Max("updated_at"))["at"]
     updated = max(filter(None, [newest, subject.updated_at]))
