@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import BaseRenderer
 
-from credit.core.apiauth import UNAUTHORIZED_BODY
+from credit.accounts.apiauth import UNAUTHORIZED_BODY
 from credit.core.errors import ServiceError
 
 

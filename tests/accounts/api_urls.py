@@ -3,8 +3,8 @@
 from django.urls import path
 from ninja import NinjaAPI, Schema
 
+from credit.accounts.apiauth import api_auth, require_scope
 from credit.api import install_error_handlers
-from credit.core.apiauth import api_auth, require_scope
 
 test_api = NinjaAPI(urls_namespace="accounts_test_api", auth=api_auth)
 install_error_handlers(test_api)

@@ -5,8 +5,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from credit.accounts import services
+from credit.accounts.apiauth import TokenAuth
 from credit.accounts.models import ApiToken
-from credit.core.apiauth import TokenAuth
 
 pytestmark = pytest.mark.urls("tests.accounts.api_urls")
 

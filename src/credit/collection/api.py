@@ -9,10 +9,10 @@ from django.http import FileResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from credit.accounts.apiauth import api_auth, require_scope
 from credit.accounts.models import Department
 from credit.collection import queries, reports, services
 from credit.collection.models import Batch, Policy, Source
-from credit.core.apiauth import api_auth, require_scope
 from credit.core.errors import NotFound
 
 router = Router(tags=["数据归集"], auth=api_auth)

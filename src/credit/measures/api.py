@@ -12,7 +12,7 @@ import orjson
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
-from credit.core.apiauth import api_auth, require_scope
+from credit.accounts.apiauth import api_auth, require_scope
 from credit.measures import checks, feedback, stats
 
 router = Router(tags=["信用核查"], auth=api_auth)

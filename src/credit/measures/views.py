@@ -12,8 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from credit.accounts.apiauth import ROLE_SCOPES
 from credit.core.actors import Actor
-from credit.core.apiauth import ROLE_SCOPES
 from credit.core.errors import NotFound, ServiceError
 from credit.measures import checks, feedback, stats
 from credit.measures.check_models import Feedback

@@ -7,8 +7,8 @@ import datetime as dt
 from ninja import Query, Router, Schema
 from pydantic import Field as PydanticField
 
+from credit.accounts.apiauth import api_auth, require_scope
 from credit.catalog import queries as catalog
-from credit.core.apiauth import api_auth, require_scope
 from credit.core.errors import NotFound
 from credit.core.masking import mask_id_number
 from credit.records import queries
