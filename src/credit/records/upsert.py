@@ -64,30 +64,33 @@ def apply(batch, now: dt.datetime) -> dict[str, int]:
             """,
             [now, batch.id, batch.id, *key],
         )
-        if cursor.rowcount:
+        # The history rows are exactly the changed records: none means no UPDATE to run
+        # (an unchanged re-import skips one more join of the batch with records).
+        updated = cursor.rowcount
+        if updated:
             _log_updates(cursor, batch, now, changed)
             _log_visibility(cursor, batch, now, changed)
-        cursor.execute(
-            f"""
-            UPDATE {RECORD} SET
-                dataset_version_id = %s, subject_id = {subject_of(f"{RECORD}.subject_id")},
-                authority_name = s.authority_name, doc_number = s.doc_number,
-                decision_date = s.decision_date, severity = s.severity,
-                data = {_json("s.data")}, content_hash = s.content_hash,
-                version_no = {RECORD}.version_no + 1, batch_id = %s, batch_row = s.row_no,
-                updated_at = %s,
-                public_from = CASE WHEN {_PLAIN} THEN s.public_from ELSE {RECORD}.public_from END,
-                public_until = CASE WHEN {_PLAIN} THEN s.public_until
-                    ELSE {RECORD}.public_until END,
-                visibility = CASE WHEN {_PLAIN} THEN s.visibility ELSE {RECORD}.visibility END
-            FROM {STAGING} s {SUBJECT_JOINS}
-            WHERE s.batch_id = %s AND {RECORD}.dataset_id = %s
-              AND {RECORD}.authority_uscc = s.authority_uscc AND {RECORD}.doc_key = s.doc_key
-              AND {RECORD}.content_hash <> s.content_hash
-            """,
-            [batch.dataset_version_id, batch.id, now, batch.id, *key],
-        )
-        updated = cursor.rowcount
+            cursor.execute(
+                f"""
+                UPDATE {RECORD} SET
+                    dataset_version_id = %s, subject_id = {subject_of(f"{RECORD}.subject_id")},
+                    authority_name = s.authority_name, doc_number = s.doc_number,
+                    decision_date = s.decision_date, severity = s.severity,
+                    data = {_json("s.data")}, content_hash = s.content_hash,
+                    version_no = {RECORD}.version_no + 1, batch_id = %s, batch_row = s.row_no,
+                    updated_at = %s,
+                    public_from = CASE WHEN {_PLAIN} THEN s.public_from ELSE {RECORD}.public_from END,
+                    public_until = CASE WHEN {_PLAIN} THEN s.public_until
+                        ELSE {RECORD}.public_until END,
+                    visibility = CASE WHEN {_PLAIN} THEN s.visibility ELSE {RECORD}.visibility END
+                FROM {STAGING} s {SUBJECT_JOINS}
+                WHERE s.batch_id = %s AND {RECORD}.dataset_id = %s
+                  AND {RECORD}.authority_uscc = s.authority_uscc AND {RECORD}.doc_key = s.doc_key
+                  AND {RECORD}.content_hash <> s.content_hash
+                """,
+                [batch.dataset_version_id, batch.id, now, batch.id, *key],
+            )
+            updated = cursor.rowcount
         cursor.execute(
             f"""
             INSERT INTO {RECORD} (dataset_id, dataset_version_id, department_id, subject_id,
