@@ -231,9 +231,10 @@ class RowWindows:
 def refresh_for_batch(batch, today: dt.date | None = None) -> int:
     """Compute and store the window of every record the batch wrote; returns rows changed.
 
-    Called by the import pipeline inside its load transaction. Records the batch created
-    get their first state without a history row (the batch is their provenance); records
-    it updated get one when their state changed.
+    The import pipeline no longer calls it (windows are computed while staging, see
+    `RowWindows` and `records.upsert`); it stays for repairs of a batch's windows. Records
+    the batch created get their first state without a history row (the batch is their
+    provenance); records it updated get one when their state changed.
     """
     return refresh_records(
         Record.objects.filter(batch=batch),
