@@ -58,7 +58,10 @@ def application(environ, start_response):
             records = cur.execute(RECORDS, (subject[0],)).fetchall()
     body = orjson.dumps(
         {
-            "subject": subject and dict(zip(("id", "public_id", "kind", "name", "uscc", "region"), subject, strict=True)),
+            "subject": subject
+            and dict(
+                zip(("id", "public_id", "kind", "name", "uscc", "region"), subject, strict=True)
+            ),
             "entries": [list(e) for e in entries],
             "records": [list(r) for r in records],
         },
