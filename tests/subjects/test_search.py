@@ -121,6 +121,13 @@ def test_like_wildcards_in_the_query_are_literal(registry):
     assert search.search_subjects("钢_贸").total == 0
 
 
+@pytest.mark.parametrize("query", ["(明山)\x00钢铁", "\x00", "明山)\x01钢\x7f铁贸易"])
+def test_control_characters_in_the_query_are_dropped_not_a_server_error(registry, query):
+    # A NUL made SQLite's FTS phrase "unterminated" and PostgreSQL refuse the parameter.
+    expected = [] if query == "\x00" else ["本溪市（明山）钢铁贸易有限公司"]
+    assert names(search.search_subjects(query)) == expected
+
+
 def test_fts_index_follows_renames(registry):
     steel = registry["steel"]
     Subject.objects.filter(pk=steel.pk).update(name="本溪新名称实业", name_norm="本溪新名称实业")

@@ -11,6 +11,7 @@ person typing 有限公司 needs anyway.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -57,9 +58,14 @@ def region_name(code: str) -> str:
     return "本溪市" if code.startswith("2105") else ""
 
 
+# Control characters never occur in a name; NUL in particular breaks both SQLite's FTS
+# phrase and PostgreSQL string parameters, turning a pasted query into a 500.
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def clean_query(q: str) -> str:
     """The normalised search text: full-width, brackets and spaces unified, bounded length."""
-    return name_key(q or "")[:MAX_QUERY_CHARS]
+    return name_key(_CONTROL_CHARS.sub("", q or ""))[:MAX_QUERY_CHARS]
 
 
 def as_uscc(q: str) -> str | None:
