@@ -12,6 +12,7 @@ from credit.accounts.forms import AdminLoginForm
 from credit.accounts.models import ApiClient, ApiToken, Department, LoginAttempt, User
 from credit.audit.services import log_change
 from credit.core.actors import Actor
+from credit.core.admin_mixins import ReadOnlyAdminMixin
 from credit.core.errors import ServiceError
 
 # The admin login must honour the lockout and say so in Chinese.
@@ -147,22 +148,13 @@ class ApiClientAdmin(LoggedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("key_id", "client", "created_at", "expires_at", "last_used_at", "is_active")
     list_filter = ("is_active",)
     search_fields = ("key_id", "client__name")
     fields = ("client", "key_id", "created_at", "expires_at", "last_used_at", "is_active")
     readonly_fields = fields
     actions = ["revoke"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="吊销所选令牌", permissions=["view"])
     def revoke(self, request, queryset):
@@ -172,16 +164,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(LoginAttempt)
-class LoginAttemptAdmin(admin.ModelAdmin):
+class LoginAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "username", "succeeded", "during_lock", "locked_until", "ip_address")
     list_filter = ("succeeded", ("at", admin.DateFieldListFilter))
     search_fields = ("username", "ip_address")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,22 +4,14 @@ from django.contrib import admin
 
 from credit.audit.models import AccessLog, ChangeLog
 from credit.audit.queries import can_browse
+from credit.core.admin_mixins import ReadOnlyAdminMixin
 
 
-class ReadOnlyLogAdmin(admin.ModelAdmin):
+class ReadOnlyLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # Logs are append-only evidence (等保 2.0): even superusers may not edit or delete them.
     date_hierarchy = "at"
     list_per_page = 50
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return can_browse(request.user)

@@ -3,20 +3,10 @@
 from django.contrib import admin
 
 from credit.catalog.models import Dataset, DatasetVersion, Field
+from credit.core.admin_mixins import ReadOnlyAdminMixin
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class DatasetVersionInline(ReadOnlyMixin, admin.TabularInline):
+class DatasetVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DatasetVersion
     fields = ["number", "standard", "name", "category", "share_attr", "open_attr", "created_at"]
     readonly_fields = fields
@@ -26,7 +16,7 @@ class DatasetVersionInline(ReadOnlyMixin, admin.TabularInline):
     verbose_name_plural = "历史版本（只读，修改请提交新的目录定义）"
 
 
-class FieldInline(ReadOnlyMixin, admin.TabularInline):
+class FieldInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Field
     fields = ["position", "label", "code", "type", "required", "required_when", "public", "role"]
     readonly_fields = fields
@@ -34,7 +24,7 @@ class FieldInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Dataset)
-class DatasetAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DatasetAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "current_version"]
     search_fields = ["code", "name"]
     readonly_fields = ["code", "name", "current_version"]
@@ -42,7 +32,7 @@ class DatasetAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(DatasetVersion)
-class DatasetVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DatasetVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "dataset",
         "number",
@@ -76,7 +66,7 @@ class DatasetVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Field)
-class FieldAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class FieldAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["label", "code", "type", "required", "public", "role", "version"]
     list_filter = ["version__dataset", "type", "required", "public"]
     search_fields = ["label", "code"]

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from credit.core.admin_mixins import ReadOnlyAdminMixin
 from credit.lists.models import ListEntry, ListEntryEvent, ListType
 
 
@@ -33,7 +34,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(ListEntry)
-class ListEntryAdmin(admin.ModelAdmin):
+class ListEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the procedure must go through lists/services.py to be logged."""
 
     list_display = ("list_type", "subject", "state", "decision_number", "period_end")
@@ -41,12 +42,3 @@ class ListEntryAdmin(admin.ModelAdmin):
     search_fields = ("decision_number", "subject__name")
     list_select_related = ("list_type", "subject")
     inlines = [EventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 
 from credit.core.actors import Actor
+from credit.core.admin_mixins import ReadOnlyAdminMixin
 from credit.core.errors import ServiceError
 from credit.records import services
 from credit.records.models import PublicityRule, RecordVisibilityChange
@@ -76,18 +77,9 @@ class PublicityRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecordVisibilityChange)
-class RecordVisibilityChangeAdmin(admin.ModelAdmin):
+class RecordVisibilityChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["record", "from_state", "to_state", "at", "actor_label", "job_id"]
     list_filter = ["to_state", ("at", admin.DateFieldListFilter)]
     search_fields = ["record__doc_number", "job_id", "actor_label"]
     list_select_related = ["record"]
     raw_id_fields = ["record"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -6,24 +6,14 @@ The ID-number ciphertext and digest are never shown: the admin sees the masked n
 from django.contrib import admin
 from django.db.models import Q
 
+from credit.core.admin_mixins import ReadOnlyAdminMixin
 from credit.core.fieldcrypto import FieldCryptoError, decrypt_id
 from credit.core.masking import mask_id_number
 from credit.subjects.models import Subject, SubjectNameHistory
 from credit.subjects.search import clean_query, region_name
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class NameHistoryInline(ReadOnlyMixin, admin.TabularInline):
+class NameHistoryInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SubjectNameHistory
     fields = ["name", "replaced_at", "source"]
     readonly_fields = fields
@@ -31,7 +21,7 @@ class NameHistoryInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Subject)
-class SubjectAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SubjectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "uscc", "region", "verified", "needs_review", "updated_at"]
     list_filter = ["kind", "verified", "needs_review", "region_code"]
     # Exact code or name prefix: both served by an index on a million subjects.
