@@ -129,10 +129,19 @@ def test_system_import_enters_any_list_and_dry_run_stores_nothing(submit, scjg):
     assert queries.current_entries([entry.subject_id])[entry.subject_id] == [entry]
 
 
-def test_unknown_list_type_is_skipped_not_fatal(submit, scjg):
+def test_unknown_list_type_is_a_row_error(submit, scjg):
+    """The catalog knows the list types: an unknown one is refused with its row and column,
+    instead of a record stored without its list entry."""
     decided = dt.date.today() - dt.timedelta(days=5)
     batch = submit(scjg, [decision_row(8, decided, 名单类型代码="no_such_list")])
-    assert batch.state == BatchState.DONE
+    assert batch.state == BatchState.REJECTED
+    error = batch.errors.get()
+    assert (error.row, error.column, error.code) == (2, "名单类型代码", "enum_value")
     assert not ListEntry.objects.exists()
-    log = ChangeLog.objects.get(action="list_entry.import")
-    assert "未知的名单类型" in log.after["skipped"][0]["message"]
+
+
+def test_list_type_may_be_given_by_name(submit, scjg):
+    decided = dt.date.today() - dt.timedelta(days=5)
+    batch = submit(scjg, [decision_row(9, decided, 名单类型代码="市场监督管理严重违法失信名单")])
+    assert batch.state == BatchState.DONE, batch.message
+    assert ListEntry.objects.get().list_type.code == "samr_serious_violation"
