@@ -139,6 +139,21 @@ def test_unknown_and_missing_headers_are_named(scjg, run_file, tmp_path):
     assert "缺少必填列：处罚决定日期" in messages
 
 
+@pytest.mark.parametrize("nul_line", [1, 3])
+def test_csv_with_nul_characters_is_refused_with_the_line(scjg, run_file, tmp_path, nul_line):
+    # NUL means UTF-16 or a binary file; PostgreSQL could not store it and the upload
+    # used to end in a 500.
+    path = write_csv(tmp_path / "p.csv", [penalty_row(1), penalty_row(2)])
+    lines = path.read_bytes().split(b"\n")
+    lines[nul_line - 1] = lines[nul_line - 1].replace(b",", b"\x00,", 1)
+    path.write_bytes(b"\n".join(lines))
+    batch = run_file(scjg, path)
+    assert batch.state == BatchState.REJECTED
+    assert errors_of(batch) == [(nul_line, "", errors.FILE_ENCODING)]
+    assert f"第 {nul_line} 行含有空字符" in batch.errors.get().message
+    assert not Record.objects.exists()
+
+
 def test_header_brackets_and_spaces_are_tolerated(scjg, run_file, tmp_path):
     row = penalty_row(1)
     row["行政相对人代码_1 (统一社会信用代码)"] = row.pop("行政相对人代码_1（统一社会信用代码）")

@@ -83,12 +83,15 @@ def _open_csv(path: Path) -> Table:
         raise FileProblem([Problem(errors.FILE_EMPTY, "文件为空")])
     encoding = detect_encoding(head)
     fh = open(path, encoding=encoding, newline="", errors="strict")  # noqa: SIM115
-    reader = csv.reader(fh)
+    reader = csv.reader(_without_nul(fh))
     try:
         header = next(reader)
     except (StopIteration, UnicodeDecodeError, csv.Error) as exc:
         fh.close()
         raise FileProblem([Problem(errors.FILE_UNREADABLE, "无法读取表头行")]) from exc
+    except FileProblem:
+        fh.close()
+        raise
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         # Rows are numbered as a spreadsheet shows them (header = 1), not by physical
@@ -120,6 +123,24 @@ def _open_csv(path: Path) -> Table:
             ) from exc
 
     return Table("csv", encoding, "", header, rows(), [fh.close])
+
+
+def _without_nul(lines) -> Iterator[str]:
+    """The lines of a text CSV; a NUL means UTF-16 or a binary file, which PostgreSQL
+    could not store anyway, so the file is refused with the line it was found on."""
+    for number, line in enumerate(lines, start=1):
+        if "\x00" in line:
+            raise FileProblem(
+                [
+                    Problem(
+                        errors.FILE_ENCODING,
+                        f"第 {number} 行含有空字符（NUL）：文件不是 UTF-8 或 GBK 编码的 CSV"
+                        "（可能是 UTF-16 编码或二进制文件），请另存为 UTF-8 CSV 或 XLSX",
+                        row=number,
+                    )
+                ]
+            )
+        yield line
 
 
 def _cell_text(value) -> str:
