@@ -195,6 +195,20 @@ def test_name_match_normalises_width_brackets_and_legal_form(actor):
     assert any("有限责任公司" in r for r in item["resolution"]["reasons"])
 
 
+def test_control_characters_in_the_input_are_dropped_not_a_server_error(actor):
+    # PostgreSQL refuses NUL in a text parameter: a pasted NUL used to give a 500.
+    make_subject("本溪市（平山）恒达建材有限公司", code=uscc(100014))
+    check = checks.run_check(
+        actor,
+        "bidding",
+        [{"name": "本溪市（平山）恒达\x00建材有限公司"}, {"name": "\x00", "uscc": "\x00"}],
+        purpose="招标\x00核查",
+    )
+    assert _item(check)["status"] == "matched"
+    assert _item(check, 1)["status"] != "matched"
+    assert check.purpose == "招标核查"
+
+
 def test_ambiguous_name_is_never_picked(actor):
     make_subject("本溪市同名商贸有限公司", code=uscc(100011), region="210502")
     make_subject("本溪市同名商贸有限责任公司", code=uscc(100012), region="210503")

@@ -102,11 +102,20 @@ class SubjectQuery:
     def of(cls, raw) -> SubjectQuery:
         get = raw.get if isinstance(raw, dict) else lambda key: getattr(raw, key, None)
         return cls(
-            uscc=(get("uscc") or "").strip(),
-            id_number=(get("id_number") or "").strip(),
-            name=(get("name") or "").strip(),
-            region=(get("region") or "").strip(),
+            uscc=_text(get("uscc")),
+            id_number=_text(get("id_number")),
+            name=_text(get("name")),
+            region=_text(get("region")),
         )
+
+
+# PostgreSQL refuses NUL in any text parameter; a pasted control character is never part
+# of a name or code, so it is dropped rather than turning the whole check into a 500.
+_CONTROL_CHARS = str.maketrans("", "", "".join(map(chr, [*range(32), 127])))
+
+
+def _text(value) -> str:
+    return (value or "").translate(_CONTROL_CHARS).strip()
 
 
 def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
@@ -569,6 +578,7 @@ def run_check(
     now = timezone.now()
     today = today or timezone.localdate(now)
     queries = [SubjectQuery.of(raw) for raw in subjects]
+    purpose = _text(purpose)
 
     single = fastpath.lookup_single(queries, today)
     if single is not None:
