@@ -67,6 +67,26 @@ def test_json_push_gives_per_item_results(client, bearer, catalog):
     assert again.json()["items"][0]["result"] == "未变"
 
 
+def test_json_push_with_nul_characters_is_not_a_server_error(client, bearer, catalog):
+    # PostgreSQL cannot store \u0000, not even in an error message quoting the value.
+    items = [
+        penalty_row(1, **{"处罚决定日期": "\x00"}),
+        penalty_row(2, **{"行政相对人名称": "本溪市\x00测试公司"}),
+    ]
+    for item in items:
+        item["违法\x00事实"] = item.pop("违法事实")
+    response = client.post(
+        "/api/v1/records",
+        {"dataset": "penalty", "policy": "reject_failed_rows", "items": items},
+        content_type="application/json",
+        **bearer,
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [i["result"] for i in body["items"]] == ["错误", "新增"]
+    assert body["items"][0]["errors"][0]["code"] == "required"
+
+
 def test_unknown_token_and_other_department_batches(
     client, bearer, catalog, tmp_path, other_operator
 ):

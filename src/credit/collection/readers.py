@@ -188,16 +188,19 @@ def _open_workbook(path: Path) -> Table:
 
 def open_json_rows(items: list[dict]) -> Table:
     """JSON pushes: the union of keys in order of first appearance is the header."""
-    header: list[str] = []
+    keys: list[str] = []
     seen: set[str] = set()
     for item in items:
         for key in item:
             if key not in seen:
                 seen.add(key)
-                header.append(key)
+                keys.append(key)
 
+    # JSON may carry \u0000, which PostgreSQL cannot store (not even in an error message
+    # quoting the value); it is never meaningful in a field, so it is dropped.
     def rows() -> Iterator[tuple[int, list[str]]]:
         for number, item in enumerate(items, start=1):
-            yield number, [_cell_text(item.get(key)) for key in header]
+            yield number, [_cell_text(item.get(key)).replace("\x00", "") for key in keys]
 
+    header = [key.replace("\x00", "") for key in keys]
     return Table("json", "utf-8", "", header, rows())
