@@ -110,6 +110,8 @@ def main() -> None:
             f"loaded {args.subjects:,} subjects in {timings['subjects']:.0f} s, "
             f"{args.records:,} records in {timings['records']:.0f} s (direct COPY/executemany)"
         )
+        if "indexes" in timings:
+            print(f"SQLite indexes, insert trigger and FTS rebuilt in {timings['indexes']:.0f} s")
         if args.engine == "postgresql":
             from django.db import connection
 
