@@ -116,9 +116,13 @@ def build_sql(
         score = "length(h.name_norm)"
         score_params = []
     else:
+        # On PostgreSQL the planner would otherwise walk the whole trigram index for a
+        # pattern with no trigram in it (465 ms on 1 M names); `|| ''` hides the column from
+        # that index so a (parallel) sequential scan stops at the cap instead (~100 ms).
+        column = "(s.name_norm || '')" if vendor == "postgresql" else "s.name_norm"
         hits = f"""
             SELECT s.id, s.name_norm FROM {TABLE} s
-            WHERE s.name_norm LIKE %s ESCAPE '\\' {person_filter}
+            WHERE {column} LIKE %s ESCAPE '\\' {person_filter}
             LIMIT {MAX_CANDIDATES}"""
         hit_params = [like]
         score = "length(h.name_norm)"
