@@ -210,11 +210,16 @@ def _enqueue(batch: Batch) -> None:
     Batch.objects.filter(pk=batch.pk, job_id="").update(job_id=str(result.id))
 
 
-def process(batch_id: int) -> str:
-    """Job body: run a received (or re-run a failed) batch."""
-    batch = Batch.objects.select_related(
+def _for_run(batch_id: int) -> Batch:
+    """A batch with what the pipeline reads of it, in one query."""
+    return Batch.objects.select_related(
         "dataset_version", "department", "created_by", "created_by_client"
     ).get(pk=batch_id)
+
+
+def process(batch_id: int) -> str:
+    """Job body: run a received (or re-run a failed) batch."""
+    batch = _for_run(batch_id)
     if batch.state in (BatchState.DONE, BatchState.REJECTED):
         return batch.state
     pipeline.run(batch)
@@ -223,10 +228,7 @@ def process(batch_id: int) -> str:
 
 
 def process_now(batch: Batch, on_progress=None) -> Batch:
-    batch = Batch.objects.select_related(
-        "dataset_version", "department", "created_by", "created_by_client"
-    ).get(pk=batch.pk)
-    return pipeline.run(batch, on_progress=on_progress)
+    return pipeline.run(_for_run(batch.pk), on_progress=on_progress)
 
 
 def rerun(actor: Actor, batch: Batch) -> Batch:
