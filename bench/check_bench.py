@@ -24,6 +24,7 @@ import json
 import os
 import random
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -324,7 +325,7 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def start_server(target: str, port: int) -> subprocess.Popen:
+def start_server(target: str, port: int, threads: int = 4, workers: int = 2) -> subprocess.Popen:
     process = subprocess.Popen(
         [
             sys.executable,
@@ -333,11 +334,11 @@ def start_server(target: str, port: int) -> subprocess.Popen:
             "--interface",
             "wsgi",
             "--workers",
-            "2",
+            str(workers),
             # Same for both servers: a few threads per worker, as the portal benchmark uses;
             # granian's default (up to 256 Python threads) only adds GIL contention here.
             "--blocking-threads",
-            "4",
+            str(threads),
             "--host",
             "127.0.0.1",
             "--port",
@@ -399,8 +400,39 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
+def cpu_by_process() -> dict[str, float]:
+    """CPU seconds used so far by every process on the machine, summed by command name."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals: dict[str, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        comm = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        totals[comm] = totals.get(comm, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return totals
+
+
+def cpu_per_request(before: dict, after: dict, requests: int) -> dict[str, float]:
+    """ms of CPU per request during a load run: PostgreSQL, wrk, and everything else (the
+    server under test: granian and its Python workers)."""
+    spent = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}
+    postgres = sum(v for k, v in spent.items() if k.startswith("postgres"))
+    wrk = spent.get("wrk", 0.0)
+    server = sum(spent.values()) - postgres - wrk
+    return {
+        "server_ms": round(server / requests * 1000, 3),
+        "postgres_ms": round(postgres / requests * 1000, 3),
+        "wrk_ms": round(wrk / requests * 1000, 3),
+    }
+
+
 def run_wrk(url: str, token: str, codes_file: Path, duration: int) -> dict:
     env = {**os.environ, "BENCH_USCC_FILE": str(codes_file), "BENCH_TOKEN": token}
+    cpu_before = cpu_by_process()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         [
             "wrk",
@@ -417,6 +449,12 @@ def run_wrk(url: str, token: str, codes_file: Path, duration: int) -> dict:
         text=True,
         check=True,
     ).stdout
+    cpu_after = cpu_by_process()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # wrk has exited by now: its CPU is this process's children's.
+    cpu_after["wrk"] = cpu_before.get("wrk", 0.0) + (
+        children.ru_utime + children.ru_stime - children_before.ru_utime - children_before.ru_stime
+    )
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = {p: _ms(re.search(rf"\s{p}%\s+(\S+)", out).group(1)) for p in ("50", "90", "99")}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -426,6 +464,7 @@ def run_wrk(url: str, token: str, codes_file: Path, duration: int) -> dict:
         "p90_ms": round(latency["90"], 1),
         "p99_ms": round(latency["99"], 1),
         "non_2xx": int(errors.group(1)) if errors else 0,
+        "cpu_per_request": cpu_per_request(cpu_before, cpu_after, max(1, round(rps * duration))),
         "raw": out,
     }
 
@@ -436,6 +475,10 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--batch-runs", type=int, default=3)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument(
+        "--threads", type=int, default=4, help="granian blocking threads per worker (both servers)"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="granian workers (both servers)")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
 
@@ -464,7 +507,7 @@ def main() -> None:
         ("platform (full stack)", "credit.wsgi:application", FULL_PORT),
     ):
         url = f"http://127.0.0.1:{port}/api/v1/checks"
-        server = start_server(target, port)
+        server = start_server(target, port, args.threads, args.workers)
         try:
             wait_ready(url, token, codes[0])
             run_wrk(url, token, codes_file, 3)  # warm-up: connections, caches
@@ -503,13 +546,17 @@ def main() -> None:
     }
     print(f"\nload average before {load_before}, after {load_average()}")
     print()
-    print("| server | req/s | p50 ms | p90 ms | p99 ms | non-2xx |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| server | req/s | p50 ms | p90 ms | p99 ms | non-2xx "
+        "| CPU ms/request: server, PostgreSQL, wrk |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
     for label in ("minimal WSGI app", "platform (full stack)"):
         r = results[label]
+        cpu = r["cpu_per_request"]
         print(
             f"| {label} | {r['rps']} | {r['p50_ms']} | {r['p90_ms']} | {r['p99_ms']} | "
-            f"{r['non_2xx']} |"
+            f"{r['non_2xx']} | {cpu['server_ms']}, {cpu['postgres_ms']}, {cpu['wrk_ms']} |"
         )
     print(f"\nratio platform/minimal: {full['rps'] / minimal['rps']:.2f}")
     batch = results["batch"]

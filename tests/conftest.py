@@ -83,3 +83,15 @@ def api_client_scjg(system_actor, scjg):
         [Scope.RECORDS_WRITE, Scope.RECORDS_READ, Scope.CHECKS_RUN],
     )
     return client, accounts.issue_token(system_actor, client)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Each test starts with nothing cached by an earlier test (its rows were rolled back):
+    API token rows, and the scenarios and measures the credit checks keep."""
+    from credit.accounts import tokens
+    from credit.measures.checks import forget_catalog
+
+    tokens._recent.clear()
+    forget_catalog()
+    yield

@@ -1,3 +1,4 @@
+import time
 from datetime import timedelta
 
 import pytest
@@ -46,7 +47,8 @@ def test_wrong_secret_and_unknown_key_give_identical_401(client, api_client_scjg
     assert wrong_secret.content == unknown_key.content
 
 
-def test_expired_token_is_refused(client, system_actor, api_client_scjg):
+def test_expired_token_is_refused(client, system_actor, api_client_scjg, settings):
+    settings.CREDIT_TOKEN_CACHE_SECONDS = 0  # the expiry below is changed behind the platform
     api_client, _ = api_client_scjg
     token = services.issue_token(
         system_actor, api_client, expires_at=timezone.now() + timedelta(hours=1)
@@ -93,7 +95,8 @@ def test_validation_error_is_422_with_chinese_message(client, api_client_scjg):
     assert body["details"][0]["loc"][-1] == "count"
 
 
-def test_last_used_at_is_written_at_most_once_a_minute(api_client_scjg):
+def test_last_used_at_is_written_at_most_once_a_minute(api_client_scjg, settings):
+    settings.CREDIT_TOKEN_CACHE_SECONDS = 0  # the last use is moved back behind the platform
     _, token = api_client_scjg
     auth = TokenAuth()
     request = RequestFactory().get("/")
@@ -117,3 +120,28 @@ def test_staff_session_gets_role_scopes(client, operator_user, auditor_user, use
     response = client.get("/api/whoami")
     assert response.status_code == 403
     assert response.json()["message"] == "该接口需要权限：records:read"
+
+
+def test_token_rows_are_reused_briefly_and_forgotten_on_change(
+    client, system_actor, api_client_scjg, settings
+):
+    """An active token is read once per cache period per process; the platform's own
+    changes (services, admin saves) take effect at once, other writers' within the period."""
+    settings.CREDIT_TOKEN_CACHE_SECONDS = 0.3
+    api_client, token = api_client_scjg
+    key_id = token.split("_")[1]
+    assert client.get("/api/whoami", **bearer(token)).status_code == 200
+    # Another process disables the token behind this one's back: reused until the period ends.
+    ApiToken.objects.filter(key_id=key_id).update(is_active=False)
+    assert client.get("/api/whoami", **bearer(token)).status_code == 200
+    time.sleep(0.35)
+    assert client.get("/api/whoami", **bearer(token)).status_code == 401
+    # The wrong secret is refused even while the row is cached.
+    second = services.issue_token(system_actor, api_client)
+    assert client.get("/api/whoami", **bearer(second)).status_code == 200
+    prefix, second_key, secret = second.split("_", 2)
+    wrong = client.get("/api/whoami", **bearer(f"{prefix}_{second_key}_{secret[:-1]}x"))
+    assert wrong.status_code == 401
+    # Disabling the client through the platform applies at once, cache or not.
+    services.disable_client(system_actor, api_client)
+    assert client.get("/api/whoami", **bearer(second)).status_code == 401

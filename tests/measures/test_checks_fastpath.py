@@ -121,8 +121,12 @@ def test_lean_check_stores_check_and_access_log_and_hits(operator_user, import_p
     assert clean.pk not in set(CheckSubject.objects.values_list("subject_id", flat=True))
 
 
-def test_token_lookup_sees_revocation_disabling_and_expiry_at_once(api_client_scjg):
+def test_token_lookup_sees_revocation_disabling_and_expiry_at_once(api_client_scjg, settings):
+    """The lookup itself, with the per-process reuse of token rows turned off (the rows are
+    changed behind the platform's back; tests/accounts/test_apiauth.py covers the reuse)."""
     from datetime import timedelta
+
+    settings.CREDIT_TOKEN_CACHE_SECONDS = 0
 
     from credit.accounts import tokens
     from credit.accounts.models import ApiClient, ApiToken
@@ -142,3 +146,51 @@ def test_token_lookup_sees_revocation_disabling_and_expiry_at_once(api_client_sc
     ApiToken.objects.filter(key_id=key_id).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert tokens.resolve(token) is None
     assert tokens.resolve(token[:-1] + ("x" if token[-1] != "x" else "y")) is None
+
+
+def _without_time(answer: dict) -> dict:
+    return {k: v for k, v in answer.items() if k not in {"id", "created_at"}}
+
+
+def test_clean_single_answers_and_stores_as_run_check_does(operator_user, import_penalty):  # noqa: F811
+    """`check_answer` answers a one-subject check with nothing against it in two statements;
+    the answer and the stored rows are those `run_check` gives, and a hit still goes
+    through `run_check` with its feedback rows."""
+    from credit.audit.models import AccessLog
+
+    actor = Actor.for_user(operator_user)
+    import_penalty(41)
+    make_subject("本溪市快路清白核查有限公司", code=uscc(200020))
+    asked = [
+        {
+            "uscc": uscc(200020),
+            "name": "本溪市快路清白核查有限责任公司",
+        },  # clean, named differently
+        {"uscc": uscc(299998)},  # valid code, not registered
+        {"uscc": uscc(41)},  # a shareable penalty: a hit
+    ]
+    for raw in asked:
+        lean = checks.check_answer(actor, "bidding", [raw], purpose="快路清白")
+        general = checks.run_check(actor, "bidding", [raw], purpose="快路清白").answer
+        assert _without_time(lean) == _without_time(general), raw
+        stored = CreditCheck.objects.get(pk=lean["id"])
+        assert _without_time(stored.answer) == _without_time(lean)
+        assert (stored.subject_count, stored.hit_count) == (1, lean["summary"]["hits"])
+        assert stored.request_id == CreditCheck.objects.get(pk=general["id"]).request_id
+        logs = AccessLog.objects.filter(purpose=f"信用核查（招标投标）#{lean['id']}")
+        assert logs.count() == lean["summary"]["matched"]
+    hit = CreditCheck.objects.filter(purpose="快路清白", hit_count=1).order_by("id").first()
+    assert hit is not None and CheckSubject.objects.filter(check_run=hit).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_clean_check_commit_mode_lasts_only_for_its_statement(operator_user, settings):
+    """The asynchronous commit of a clean check applies to its own statement only."""
+    settings.CREDIT_CHECK_ASYNC_COMMIT = True
+    actor = Actor.for_user(operator_user)
+    make_subject("本溪市快路提交方式有限公司", code=uscc(200030))
+    answer = checks.check_answer(actor, "bidding", [{"uscc": uscc(200030)}])
+    assert CreditCheck.objects.filter(pk=answer["id"], hit_count=0).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"

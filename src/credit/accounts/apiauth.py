@@ -7,11 +7,12 @@ caller, so it cannot learn which key ids exist or why a token was refused.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from credit.accounts import tokens
-from credit.accounts.models import Role, Scope
+from credit.accounts.models import ApiToken, Role, Scope
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied
 
@@ -29,24 +30,43 @@ def _request_id(request: HttpRequest) -> str:
     return getattr(request, "request_id", "")
 
 
+def bearer_identity(token: str, request_id: str = "") -> tuple[ApiToken, Actor, frozenset] | None:
+    """(token row, actor, scopes) for a valid bearer token, its use recorded; else None.
+
+    Shared by the ninja auth class and the credit check's own WSGI entry
+    (`credit.measures.check_entry`), so both accept and refuse exactly the same tokens.
+    """
+    row = tokens.resolve(token)
+    if row is None:
+        return None
+    tokens.touch(row)
+    return row, Actor.for_client(row.client, request_id), frozenset(row.client.scopes)
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer cbx_<key_id>_<secret>`."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        row = tokens.resolve(token)
-        if row is None:
+        identity = bearer_identity(token, _request_id(request))
+        if identity is None:
             return None
-        tokens.touch(row)
-        client = row.client
-        request.api_client = client
+        row, actor, scopes = identity
+        request.api_client = row.client
         request.api_token = row
-        request.actor = Actor.for_client(client, _request_id(request))
-        request.scopes = frozenset(client.scopes)
-        return client
+        request.actor = actor
+        request.scopes = scopes
+        return row.client
 
 
 class StaffSessionAuth(SessionAuth):
     """A logged-in staff user (cookie session, CSRF-checked for unsafe methods)."""
+
+    def __call__(self, request: HttpRequest):
+        # Without a session cookie there is nobody to authenticate and nothing to forge:
+        # a system whose bearer token failed must get the API's 401, not a CSRF 403.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, key: str | None):
         user = getattr(request, "user", None)

@@ -1,20 +1,21 @@
 """API bearer tokens: `cbx_<key_id>_<secret>`; only HMAC-SHA256(key, secret) is stored.
 
-`resolve` does the same work whether or not the key id exists, so response time does not
-tell a caller which key ids are real.
+`resolve` does the same work for an unknown key id as for a known one that is not in this
+process's short-lived cache (see `_recent`), so response time tells a caller little about
+which key ids are real: only that a key id it has guessed was used in the last second.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
+import time
 from datetime import datetime
 from functools import cache
 
 import orjson
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import JSONField
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ _DUMMY_HASH = "0" * 64
 
 def hash_secret(secret: str) -> str:
     key = settings.CREDIT_TOKEN_HASH_KEY.encode()
-    return hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key, secret.encode(), "sha256").hex()  # one-shot: no HMAC object
 
 
 def new_key_id() -> str:
@@ -83,7 +84,7 @@ def _lookup(key_id: str) -> ApiToken | None:
 
     Every API call pays this lookup, so on PostgreSQL it is one hand-written statement,
     bound on the server and prepared per connection (no ORM compile, no re-planning),
-    read fresh on every call: a revoked token or a disabled client is refused at once.
+    read again once the process's cached row (`_recent`) has expired.
     """
     if connection.vendor != "postgresql":
         return (
@@ -124,12 +125,54 @@ _built: dict[tuple, ApiToken] = {}
 _BUILT_MAX = 256
 
 
+# key id -> (active token row, monotonic time until which it may be reused). Reading the
+# token, its client and department cost as much database and Python time as the credit
+# check it authorises, so an active row is reused for a moment in this process
+# (CREDIT_TOKEN_CACHE_SECONDS, default 1 s). The secret is compared and the expiry checked on every
+# call; revoking or disabling through the platform (services or admin) forgets the row here at once, and in
+# other server processes within the cache time. Only active rows are kept: a refused
+# token is read again on every call, and a new token works at once.
+_recent: dict[str, tuple[ApiToken, float]] = {}
+_RECENT_MAX = 1024
+
+
+def _cached_lookup(key_id: str) -> ApiToken | None:
+    ttl = settings.CREDIT_TOKEN_CACHE_SECONDS
+    if ttl > 0:
+        hit = _recent.get(key_id)
+        if hit is not None and hit[1] > time.monotonic():
+            return hit[0]
+    row = _lookup(key_id)
+    if ttl > 0 and row is not None and row.is_active and row.client.is_active:
+        if len(_recent) >= _RECENT_MAX:
+            _recent.clear()
+        _recent[key_id] = (row, time.monotonic() + ttl)
+    return row
+
+
+def forget_saved(sender, instance, **kwargs) -> None:
+    """post_save of an ApiClient or ApiToken: its cached rows are stale. Forgotten now and
+    again after the save commits, so that no request re-reads and caches the row still
+    committed in between."""
+
+    def forget() -> None:
+        if isinstance(instance, ApiToken):
+            _recent.pop(instance.key_id, None)
+            return
+        for key_id, (row, _until) in list(_recent.items()):
+            if row.client_id == instance.pk:
+                _recent.pop(key_id, None)
+
+    forget()
+    transaction.on_commit(forget, using=kwargs.get("using"))
+
+
 def resolve(token: str, now: datetime | None = None) -> ApiToken | None:
     """The active token (with its active client) that `token` proves, else None."""
     now = now or timezone.now()
     parsed = parse_token(token)
     key_id, secret = parsed if parsed else ("", token)
-    row = _lookup(key_id) if key_id else None
+    row = _cached_lookup(key_id) if key_id else None
     expected = row.secret_hash if row is not None else _DUMMY_HASH
     matches = hmac.compare_digest(hash_secret(secret), expected)
     if row is None or not matches:

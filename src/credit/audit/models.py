@@ -34,11 +34,23 @@ class AccessLog(models.Model):
     """One read of non-public data: who, when, which subject, for what purpose."""
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # Append-only and written by every credit check: no database constraint (see
+    # CreditCheck for why) and no index; the audit pages filter by `actor_label`.
     actor_user = models.ForeignKey(
-        "accounts.User", verbose_name="查询用户", null=True, on_delete=models.PROTECT
+        "accounts.User",
+        verbose_name="查询用户",
+        null=True,
+        on_delete=models.PROTECT,
+        db_index=False,
+        db_constraint=False,
     )
     actor_client = models.ForeignKey(
-        "accounts.ApiClient", verbose_name="调用系统", null=True, on_delete=models.PROTECT
+        "accounts.ApiClient",
+        verbose_name="调用系统",
+        null=True,
+        on_delete=models.PROTECT,
+        db_index=False,
+        db_constraint=False,
     )
     actor_label = models.CharField("查询者", max_length=150)
     subject_id = models.BigIntegerField("信用主体", null=True, db_index=True)

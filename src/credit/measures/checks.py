@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import orjson
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -123,17 +123,30 @@ def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
         yield values[start : start + size]
 
 
-# Scenarios change a few times a year in the admin; every single check would otherwise pay
-# a query for one. Each process re-reads them after SCENARIO_TTL seconds.
-SCENARIO_TTL = 30.0
+# Scenarios and measures change a few times a year in the admin; every check would
+# otherwise pay queries for them (a hit's measures cost more than the rest of the check).
+# Each process re-reads them after CATALOG_TTL seconds, and at once after a save in this
+# process (`forget_catalog`, connected in apps.py).
+CATALOG_TTL = 30.0
 _scenarios: dict[str, Scenario] = {}
 _scenarios_at = 0.0
+_measure_sets: dict[tuple, list[Measure]] = {}
+_measure_sets_at = 0.0
+
+
+def forget_catalog(*args, **kwargs) -> None:
+    """Signal receiver: a scenario, measure or list type changed; read them again, now and
+    once the change has committed (a check in between may have read the old rows)."""
+    global _scenarios_at, _measure_sets_at
+    _scenarios_at = _measure_sets_at = 0.0
+    if kwargs.get("signal") is not None:
+        transaction.on_commit(forget_catalog, using=kwargs.get("using"))
 
 
 def _scenario(code: str) -> Scenario:
     global _scenarios, _scenarios_at
     now = time.monotonic()
-    if now - _scenarios_at > SCENARIO_TTL:
+    if now - _scenarios_at > CATALOG_TTL:
         _scenarios = {
             s.code: s for s in Scenario.objects.filter(active=True).only("id", "code", "name")
         }
@@ -504,23 +517,36 @@ def _measure_out(measure: Measure, triggering: dict[int, str]) -> dict:
     }
 
 
+def _applicable(list_type_ids: frozenset[int], scenario_code: str, kind: str) -> list[Measure]:
+    """`applicable_measures`, kept per process (see CATALOG_TTL). The Measure objects are
+    shared between requests and only read."""
+    global _measure_sets, _measure_sets_at
+    now = time.monotonic()
+    if now - _measure_sets_at > CATALOG_TTL:
+        _measure_sets = {}
+        _measure_sets_at = now
+    key = (list_type_ids, scenario_code, kind)
+    measures = _measure_sets.get(key)
+    if measures is None:
+        measures = applicable_measures(list_type_ids, scenario_code, kind)
+        for measure in measures:
+            measure._list_type_ids = {lt.id for lt in measure.list_types.all()}
+        _measure_sets[key] = measures
+    return measures
+
+
 class _MeasureCache:
-    """Applicable measures per (set of list types, subject kind): a batch asks few times."""
+    """Applicable measures of one check's scenario, and each measure by code."""
 
     def __init__(self, scenario_code: str):
         self.scenario_code = scenario_code
-        self.cache: dict[tuple, list[Measure]] = {}
         self.by_code: dict[str, Measure] = {}
 
     def get(self, list_type_ids: frozenset[int], kind: str) -> list[Measure]:
-        key = (list_type_ids, kind)
-        if key not in self.cache:
-            measures = applicable_measures(list_type_ids, self.scenario_code, kind)
-            for measure in measures:
-                measure._list_type_ids = {lt.id for lt in measure.list_types.all()}
-                self.by_code[measure.code] = measure
-            self.cache[key] = measures
-        return self.cache[key]
+        measures = _applicable(list_type_ids, self.scenario_code, kind)
+        for measure in measures:
+            self.by_code[measure.code] = measure
+        return measures
 
 
 def verdicts_for(black: int, red: int, records: int) -> list[str]:
@@ -557,6 +583,168 @@ def _check_actor(actor: Actor) -> None:
         raise PermissionDenied("当前身份未关联部门，不能发起信用核查")
 
 
+def _validated(actor: Actor, scenario_code: str, subjects: list, purpose: str):
+    _check_actor(actor)
+    if not subjects:
+        raise ServiceError("no_subjects", "请至少提供一个核查主体")
+    if len(subjects) > MAX_SUBJECTS:
+        raise ServiceError("too_many_subjects", f"一次最多核查 {MAX_SUBJECTS} 个主体")
+    return _scenario(scenario_code), _text(purpose)
+
+
+def _item_out(
+    index: int,
+    query: SubjectQuery,
+    res: dict,
+    entries: dict,
+    records: dict,
+    measures: _MeasureCache,
+    counts: dict,
+) -> tuple[dict, tuple | None]:
+    """One subject's part of the answer, counted into `counts`; with its hit, if any:
+    (index, row, verdicts, applicable measures, (black, red, records))."""
+    status = res["status"]
+    counts[status] += 1
+    item = {
+        "index": index,
+        "input": _input_out(query),
+        "status": status,
+        "status_label": STATUS_LABELS[status],
+    }
+    if status != "matched":
+        item["message"] = res["message"]
+        item["candidates"] = [
+            {k: v for k, v in c.items() if k != "id"} for c in res.get("candidates", [])
+        ]
+        return item, None
+    row = res["row"]
+    subject_entries = entries.get(row["id"], [])
+    black = [e["out"] for e in subject_entries if e["color"] == "black"]
+    red = [e["out"] for e in subject_entries if e["color"] == "red"]
+    subject_records = records.get(row["id"], [])
+    list_types = {e["list_type_id"]: e["list_name"] for e in subject_entries}
+    applicable = measures.get(frozenset(list_types), row["kind"]) if list_types else []
+    verdicts = verdicts_for(len(black), len(red), len(subject_records))
+    item.update(
+        resolution={
+            "method": res["method"],
+            "method_label": METHOD_LABELS[res["method"]],
+            "score": res["score"],
+            "reasons": res["reasons"],
+        },
+        subject=_subject_out(row, query.id_number),
+        verdict=verdicts[0],
+        verdicts=verdicts,
+        black_entries=black,
+        red_entries=red,
+        records=subject_records,
+        measures=[_measure_out(m, list_types) for m in applicable],
+    )
+    for label in verdicts:
+        counts[label] += 1
+    if not (black or red or subject_records):
+        return item, None
+    counts["hit"] += 1
+    counts["measures"] += len(applicable)
+    return item, (index, row, verdicts, applicable, (len(black), len(red), len(subject_records)))
+
+
+def _answer_out(actor, scenario, purpose: str, now, due, counts: dict, items: list) -> dict:
+    summary = {
+        "subjects": len(items),
+        "matched": counts["matched"],
+        "ambiguous": counts["ambiguous"],
+        "not_found": counts["not_found"],
+        "invalid": counts["invalid"],
+        "hits": counts["hit"],
+        "black": counts[Verdict.BLACK.value],
+        "red": counts[Verdict.RED.value],
+        "bad_records": counts[Verdict.BAD.value],
+        "clean": counts[Verdict.CLEAN.value],
+        "measures": counts["measures"],
+    }
+    return {
+        "id": None,
+        "scenario": {"code": scenario.code, "name": scenario.name},
+        "purpose": purpose,
+        "created_at": now.isoformat(),
+        "department": _department_name(actor),
+        "requested_by": actor.label,
+        "feedback_due": due.isoformat() if due else None,
+        "summary": summary,
+        "items": items,
+    }
+
+
+def check_answer(actor: Actor, scenario_code: str, subjects: list, purpose: str = "") -> dict:
+    """Run and store a check; its answer as the API gives it.
+
+    One subject asked for by code against which nothing is held — most calls from an
+    approval or bidding system — is answered and stored by `_clean_single` in two
+    statements; everything else by `run_check`.
+    """
+    scenario, purpose = _validated(actor, scenario_code, subjects, purpose)
+    if len(subjects) == 1:
+        answer = _clean_single(actor, scenario, SubjectQuery.of(subjects[0]), purpose)
+        if answer is not None:
+            return answer
+    return run_check(actor, scenario_code, subjects, purpose).answer
+
+
+def _clean_single(actor: Actor, scenario, query: SubjectQuery, purpose: str) -> dict | None:
+    """The stored answer for one subject by valid USCC that is not registered, or is on no
+    list and has no shareable negative record; None for anything else (PostgreSQL only).
+
+    The answer is built by the same `_item_out`/`_answer_out` as `run_check`'s, and the
+    check and its access-log row are stored by one statement (`fastpath.store_clean`).
+    """
+    db = connections[DEFAULT_DB_ALIAS]  # one thread-local lookup for the whole check
+    if not query.uscc or db.vendor != "postgresql":
+        return None
+    try:
+        code = validate_uscc(query.uscc)
+    except IdentifierError:
+        return None
+    now = timezone.now()
+    with fastpath.server_cursor(db) as cursor:
+        today = timezone.localdate(now, timezone.get_default_timezone())
+        found = fastpath.lookup_uscc(cursor, code, today)
+        if found is not None and (found[1] or found[2]):
+            return None  # a hit: stored by run_check with its feedback rows
+        row = found[0] if found is not None else None
+        counts = defaultdict(int)
+        item, _hit = _item_out(
+            0,
+            query,
+            uscc_resolution(query, code, row),
+            {},
+            {},
+            _MeasureCache(scenario.code),
+            counts,
+        )
+        answer = _answer_out(actor, scenario, purpose, now, None, counts, [item])
+        request_id = actor.request_id or audit_context.request_id.get()
+        answer["id"] = fastpath.store_clean(
+            cursor,
+            actor,
+            scenario,
+            now,
+            purpose,
+            answer,
+            row,
+            request_id,
+            access_resource=ACCESS_RESOURCE,
+            access_purpose=_access_purpose(scenario),
+            # Never inside a caller's transaction: the setting would outlive the statement.
+            asynchronous=(
+                settings.CREDIT_CHECK_ASYNC_COMMIT
+                and db.get_autocommit()
+                and not db.in_atomic_block
+            ),
+        )
+    return answer
+
+
 def run_check(
     actor: Actor,
     scenario_code: str,
@@ -569,16 +757,10 @@ def run_check(
     `subjects` are dicts (or objects) with any of uscc, id_number, name, region.
     """
     started = time.perf_counter()
-    _check_actor(actor)
-    if not subjects:
-        raise ServiceError("no_subjects", "请至少提供一个核查主体")
-    if len(subjects) > MAX_SUBJECTS:
-        raise ServiceError("too_many_subjects", f"一次最多核查 {MAX_SUBJECTS} 个主体")
-    scenario = _scenario(scenario_code)
+    scenario, purpose = _validated(actor, scenario_code, subjects, purpose)
     now = timezone.now()
     today = today or timezone.localdate(now)
     queries = [SubjectQuery.of(raw) for raw in subjects]
-    purpose = _text(purpose)
 
     single = fastpath.lookup_single(queries, today)
     if single is not None:
@@ -596,80 +778,13 @@ def run_check(
     hits: list[tuple[int, dict, list[str], list[Measure], tuple[int, int, int]]] = []
     counts = defaultdict(int)
     for index, (query, res) in enumerate(zip(queries, resolutions, strict=True)):
-        status = res["status"]
-        counts[status] += 1
-        item = {
-            "index": index,
-            "input": _input_out(query),
-            "status": status,
-            "status_label": STATUS_LABELS[status],
-        }
-        if status != "matched":
-            item["message"] = res["message"]
-            item["candidates"] = [
-                {k: v for k, v in c.items() if k != "id"} for c in res.get("candidates", [])
-            ]
-            items.append(item)
-            continue
-        row = res["row"]
-        subject_entries = entries.get(row["id"], [])
-        black = [e["out"] for e in subject_entries if e["color"] == "black"]
-        red = [e["out"] for e in subject_entries if e["color"] == "red"]
-        subject_records = records.get(row["id"], [])
-        list_types = {e["list_type_id"]: e["list_name"] for e in subject_entries}
-        applicable = measures.get(frozenset(list_types), row["kind"]) if list_types else []
-        verdicts = verdicts_for(len(black), len(red), len(subject_records))
-        item.update(
-            resolution={
-                "method": res["method"],
-                "method_label": METHOD_LABELS[res["method"]],
-                "score": res["score"],
-                "reasons": res["reasons"],
-            },
-            subject=_subject_out(row, query.id_number),
-            verdict=verdicts[0],
-            verdicts=verdicts,
-            black_entries=black,
-            red_entries=red,
-            records=subject_records,
-            measures=[_measure_out(m, list_types) for m in applicable],
-        )
+        item, hit = _item_out(index, query, res, entries, records, measures, counts)
         items.append(item)
-        if black or red or subject_records:
-            counts["hit"] += 1
-            counts["measures"] += len(applicable)
-            hits.append(
-                (index, row, verdicts, applicable, (len(black), len(red), len(subject_records)))
-            )
-        for label in verdicts:
-            counts[label] += 1
+        if hit is not None:
+            hits.append(hit)
 
     due = _feedback_due(today) if counts["measures"] else None
-    summary = {
-        "subjects": len(queries),
-        "matched": counts["matched"],
-        "ambiguous": counts["ambiguous"],
-        "not_found": counts["not_found"],
-        "invalid": counts["invalid"],
-        "hits": counts["hit"],
-        "black": counts[Verdict.BLACK.value],
-        "red": counts[Verdict.RED.value],
-        "bad_records": counts[Verdict.BAD.value],
-        "clean": counts[Verdict.CLEAN.value],
-        "measures": counts["measures"],
-    }
-    department_name = _department_name(actor)
-    answer = {
-        "id": None,
-        "scenario": {"code": scenario.code, "name": scenario.name},
-        "purpose": purpose,
-        "created_at": now.isoformat(),
-        "department": department_name,
-        "requested_by": actor.label,
-        "feedback_due": due.isoformat() if due else None,
-        "summary": summary,
-        "items": items,
-    }
+    answer = _answer_out(actor, scenario, purpose, now, due, counts, items)
     request_id = actor.request_id or audit_context.request_id.get()
     check = CreditCheck(
         department_id=actor.department_id,

@@ -13,10 +13,9 @@ paths' answers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 
+import orjson
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from credit.catalog.models import Category, ShareAttr
@@ -26,23 +25,43 @@ from credit.records.models import Record, Visibility
 from credit.subjects.models import Subject
 
 
-@contextmanager
-def server_cursor() -> Iterator:
-    """A Django cursor (query logging and error wrapping kept) that binds on the server.
+class server_cursor:  # noqa: N801  (used as a context manager, like a function)
+    """`with server_cursor() as cursor:` a cursor of Django's connection that binds on the
+    server, so psycopg can prepare its statements.
 
     Django's psycopg backend binds on the client unless `server_side_binding` is set for
-    the whole project, and a client-bound query can never be prepared.
+    the whole project, and a client-bound query can never be prepared. Errors still go
+    through Django's wrapper (which marks a broken connection for closing). The cursor is
+    kept with the connection (one per thread) and reused; Django's cursor wrapper, which
+    only adds query logging, is used only while queries are logged.
     """
-    from django.db.backends.postgresql.base import ServerBindingCursor
 
-    db = connections[DEFAULT_DB_ALIAS]  # one thread-local lookup, not one per attribute
-    db.ensure_connection()
-    with db.wrap_database_errors:
-        cursor = db._prepare_cursor(ServerBindingCursor(db.connection))
-    try:
-        yield cursor
-    finally:
-        cursor.close()
+    __slots__ = ("db", "cursor", "owned", "errors")
+
+    def __init__(self, db=None):
+        self.db = db if db is not None else connections[DEFAULT_DB_ALIAS]
+
+    def __enter__(self):
+        from django.db.backends.postgresql.base import ServerBindingCursor
+
+        db = self.db
+        if db.connection is None:
+            db.ensure_connection()
+        self.errors = db.wrap_database_errors
+        self.owned = db.queries_logged
+        if self.owned:
+            self.cursor = db._prepare_cursor(ServerBindingCursor(db.connection))
+            return self.cursor
+        cursor = getattr(db, "_credit_server_cursor", None)
+        if cursor is None or cursor.closed or cursor.connection is not db.connection:
+            cursor = db._credit_server_cursor = ServerBindingCursor(db.connection)
+        self.cursor = cursor
+        return cursor
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.owned:
+            self.cursor.close()
+        return self.errors.__exit__(exc_type, exc, tb)
 
 
 @cache
@@ -88,6 +107,19 @@ def _literals(*values) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
+def lookup_uscc(cursor, code: str, today: dt.date) -> tuple[dict, list, list] | None:
+    """(subject row, its entries in force, its shareable negative records) as raw rows of
+    the statement, for a valid USCC; None when no subject has it."""
+    cursor.execute(_lookup_sql(), {"today": today, "code": code})
+    found = cursor.fetchone()
+    if found is None:
+        return None
+    return dict(zip(_SUBJECT_COLUMNS, found[:6], strict=True)), found[6] or [], found[7] or []
+
+
+_SUBJECT_COLUMNS = ("id", "public_id", "kind", "name", "uscc", "region_code")
+
+
 def lookup_single(queries: list, today: dt.date) -> tuple[list[dict], dict, dict] | None:
     """(resolutions, entries, records) as the general path gives them, for one subject
     asked for by a valid USCC on PostgreSQL; None for every other request."""
@@ -99,21 +131,80 @@ def lookup_single(queries: list, today: dt.date) -> tuple[list[dict], dict, dict
         return None  # the general path words the error
     from credit.measures import checks
 
-    params = {"today": today, "code": code}
     with server_cursor() as cursor:
-        cursor.execute(_lookup_sql(), params)
-        found = cursor.fetchone()
+        found = lookup_uscc(cursor, code, today)
     if found is None:
         return [checks.uscc_resolution(queries[0], code, None)], {}, {}
-    subject_id, public_id, kind, name, uscc, region_code, entry_rows, record_rows = found
-    row = {
-        "id": subject_id,
-        "public_id": public_id,
-        "kind": kind,
-        "name": name,
-        "uscc": uscc,
-        "region_code": region_code,
-    }
+    row, entry_rows, record_rows = found
+    subject_id = row["id"]
     entries = {subject_id: [checks.entry_out(*e) for e in entry_rows]} if entry_rows else {}
     records = {subject_id: [checks.record_out(*r) for r in record_rows]} if record_rows else {}
     return [checks.uscc_resolution(queries[0], code, row)], entries, records
+
+
+@cache
+def _store_clean_sql() -> str:
+    from credit.audit.models import AccessLog
+    from credit.measures.check_models import CreditCheck
+
+    # set_config(..., true) lasts until the end of the statement's own transaction, so it
+    # governs this statement's commit only (see CREDIT_CHECK_ASYNC_COMMIT).
+    return f"""
+WITH commit_mode AS (SELECT set_config('synchronous_commit', %s::text, true)),
+c AS (
+    INSERT INTO {CreditCheck._meta.db_table} (department_id, user_id, client_id, actor_label,
+        scenario_id, purpose, created_at, subject_count, matched_count, hit_count,
+        measure_count, feedback_due, answer, request_id)
+    SELECT %s, %s, %s, %s, %s, %s, %s, 1, %s, 0, 0, NULL, %s::jsonb, %s FROM commit_mode
+    RETURNING id, created_at, user_id, client_id, actor_label, request_id
+), a AS (
+    INSERT INTO {AccessLog._meta.db_table} (at, actor_user_id, actor_client_id, actor_label,
+        subject_id, subject_label, resource, purpose, request_id)
+    SELECT c.created_at, c.user_id, c.client_id, c.actor_label, %s::bigint, %s::text,
+        %s::text, %s::text || c.id, c.request_id
+    FROM c WHERE %s::boolean
+)
+SELECT id FROM c
+"""
+
+
+def store_clean(
+    cursor,
+    actor,
+    scenario,
+    now,
+    purpose: str,
+    answer: dict,
+    row: dict | None,
+    request_id: str,
+    *,
+    access_resource: str,
+    access_purpose: str,
+    asynchronous: bool,
+) -> int:
+    """Store a one-subject check with no hit (no feedback is due) and, when the subject
+    was found (and so read), its access-log row: one statement, its own transaction.
+    `asynchronous` (CREDIT_CHECK_ASYNC_COMMIT) must be False inside a caller's
+    transaction, where the setting would outlive this statement. Returns the check id."""
+    cursor.execute(
+        _store_clean_sql(),
+        (
+            "off" if asynchronous else "on",
+            actor.department_id,
+            actor.user.pk if actor.user is not None else None,
+            actor.client.pk if actor.client is not None else None,
+            actor.label,
+            scenario.pk,
+            purpose[:200],
+            now,
+            int(row is not None),
+            orjson.dumps(answer).decode(),
+            request_id,
+            row["id"] if row else None,
+            row["name"][:200] if row else "",
+            access_resource,
+            access_purpose,
+            row is not None,
+        ),
+    )
+    return cursor.fetchone()[0]
