@@ -152,7 +152,11 @@ def _without_time(answer: dict) -> dict:
     return {k: v for k, v in answer.items() if k not in {"id", "created_at"}}
 
 
-def test_clean_single_answers_and_stores_as_run_check_does(operator_user, import_penalty):  # noqa: F811
+def test_clean_single_answers_and_stores_as_run_check_does(
+    operator_user,
+    import_penalty,  # noqa: F811
+    monkeypatch,
+):
     """`check_answer` answers a one-subject check with nothing against it in two statements;
     the answer and the stored rows are those `run_check` gives, and a hit still goes
     through `run_check` with its feedback rows."""
@@ -181,6 +185,17 @@ def test_clean_single_answers_and_stores_as_run_check_does(operator_user, import
         assert logs.count() == lean["summary"]["matched"]
     hit = CreditCheck.objects.filter(purpose="快路清白", hit_count=1).order_by("id").first()
     assert hit is not None and CheckSubject.objects.filter(check_run=hit).count() == 1
+    # A hit reads the subject once: what the lean path read is handed to the general one.
+    reads = []
+    real_lookup = fastpath.lookup_uscc
+
+    def counted(*args):
+        reads.append(args[1])
+        return real_lookup(*args)
+
+    monkeypatch.setattr(fastpath, "lookup_uscc", counted)
+    answer = checks.check_answer(actor, "bidding", [{"uscc": uscc(41)}])
+    assert answer["summary"]["hits"] == 1 and reads == [uscc(41)]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -684,33 +684,37 @@ def check_answer(actor: Actor, scenario_code: str, subjects: list, purpose: str 
     statements; everything else by `run_check`.
     """
     scenario, purpose = _validated(actor, scenario_code, subjects, purpose)
-    if len(subjects) == 1:
-        answer = _clean_single(actor, scenario, SubjectQuery.of(subjects[0]), purpose)
+    queries = [SubjectQuery.of(raw) for raw in subjects]
+    single = None
+    if len(queries) == 1:
+        answer, single = _clean_single(actor, scenario, queries[0], purpose)
         if answer is not None:
             return answer
-    return run_check(actor, scenario_code, subjects, purpose).answer
+    return _run(actor, scenario, purpose, queries, timezone.now(), None, single).answer
 
 
-def _clean_single(actor: Actor, scenario, query: SubjectQuery, purpose: str) -> dict | None:
-    """The stored answer for one subject by valid USCC that is not registered, or is on no
-    list and has no shareable negative record; None for anything else (PostgreSQL only).
+def _clean_single(actor: Actor, scenario, query: SubjectQuery, purpose: str):
+    """(answer, None) — the stored answer — for one subject by valid USCC that is not
+    registered, or is on no list and has no shareable negative record; (None, what was
+    read) for a hit, which `_run` stores with its feedback rows; (None, None) for any
+    other request (and on databases other than PostgreSQL).
 
     The answer is built by the same `_item_out`/`_answer_out` as `run_check`'s, and the
     check and its access-log row are stored by one statement (`fastpath.store_clean`).
     """
     db = connections[DEFAULT_DB_ALIAS]  # one thread-local lookup for the whole check
     if not query.uscc or db.vendor != "postgresql":
-        return None
+        return None, None
     try:
         code = validate_uscc(query.uscc)
     except IdentifierError:
-        return None
+        return None, None
     now = timezone.now()
     with fastpath.server_cursor(db) as cursor:
         today = timezone.localdate(now, timezone.get_default_timezone())
         found = fastpath.lookup_uscc(cursor, code, today)
         if found is not None and (found[1] or found[2]):
-            return None  # a hit: stored by run_check with its feedback rows
+            return None, fastpath.resolved(query, code, found)
         row = found[0] if found is not None else None
         counts = defaultdict(int)
         item, _hit = _item_out(
@@ -742,7 +746,7 @@ def _clean_single(actor: Actor, scenario, query: SubjectQuery, purpose: str) -> 
                 and not db.in_atomic_block
             ),
         )
-    return answer
+    return answer, None
 
 
 def run_check(
@@ -756,13 +760,18 @@ def run_check(
 
     `subjects` are dicts (or objects) with any of uscc, id_number, name, region.
     """
-    started = time.perf_counter()
     scenario, purpose = _validated(actor, scenario_code, subjects, purpose)
-    now = timezone.now()
-    today = today or timezone.localdate(now)
     queries = [SubjectQuery.of(raw) for raw in subjects]
+    return _run(actor, scenario, purpose, queries, timezone.now(), today)
 
-    single = fastpath.lookup_single(queries, today)
+
+def _run(actor, scenario, purpose, queries, now, today, single=None) -> CreditCheck:
+    """run_check's work for validated input; `single` is what `_clean_single` already
+    read for a one-subject hit."""
+    started = time.perf_counter()
+    today = today or timezone.localdate(now)
+    if single is None:
+        single = fastpath.lookup_single(queries, today)
     if single is not None:
         resolutions, entries, records = single
     else:

@@ -129,17 +129,22 @@ def lookup_single(queries: list, today: dt.date) -> tuple[list[dict], dict, dict
         code = validate_uscc(queries[0].uscc)
     except IdentifierError:
         return None  # the general path words the error
-    from credit.measures import checks
-
     with server_cursor() as cursor:
         found = lookup_uscc(cursor, code, today)
+    return resolved(queries[0], code, found)
+
+
+def resolved(query, code: str, found) -> tuple[list[dict], dict, dict]:
+    """`lookup_uscc`'s result as the general path's (resolutions, entries, records)."""
+    from credit.measures import checks
+
     if found is None:
-        return [checks.uscc_resolution(queries[0], code, None)], {}, {}
+        return [checks.uscc_resolution(query, code, None)], {}, {}
     row, entry_rows, record_rows = found
     subject_id = row["id"]
     entries = {subject_id: [checks.entry_out(*e) for e in entry_rows]} if entry_rows else {}
     records = {subject_id: [checks.record_out(*r) for r in record_rows]} if record_rows else {}
-    return [checks.uscc_resolution(queries[0], code, row)], entries, records
+    return [checks.uscc_resolution(query, code, row)], entries, records
 
 
 @cache
