@@ -7,8 +7,10 @@ from credit.core import workdays
 from credit.core.models import CalendarYear, Holiday
 from credit.core.workdays import (
     PACKAGE_YEARS,
+    CalendarLevel,
     WorkdayCalendarError,
     add_workdays,
+    calendar_status,
     is_workday,
     known_years,
     reset_cache,
@@ -97,9 +99,12 @@ def test_year_beyond_the_package_raises_until_the_office_maintains_it():
     may_day = date(BEYOND, 5, 1)
     with pytest.raises(WorkdayCalendarError) as exc:
         is_workday(may_day)
-    assert f"日期 {may_day.isoformat()} 超出工作日历已知年份" in exc.value.message
-    assert f"{min(PACKAGE_YEARS)}–{max(PACKAGE_YEARS)}" in exc.value.message
-    assert "请在管理后台维护节假日" in exc.value.message
+    message = exc.value.message
+    assert message.startswith(f"{BEYOND} 年节假日安排尚未录入工作日历")
+    assert f"已知年份：{min(PACKAGE_YEARS)}–{max(PACKAGE_YEARS)}" in message
+    assert f"无法计算日期 {may_day.isoformat()} 涉及的工作日" in message
+    assert "请联系信用办管理员" in message  # operators cannot fix it; they learn who can
+    assert exc.value.code == "workday_calendar_unknown_year" and exc.value.year == BEYOND
     with pytest.raises(WorkdayCalendarError):
         workdays_between(date(max(PACKAGE_YEARS), 12, 1), may_day)
     # An override alone does not make the year known: the rest of it would be guessed.
@@ -154,3 +159,56 @@ def test_changes_from_another_process_are_seen_after_revalidation(monkeypatch):
     monkeypatch.setattr(workdays, "_checked_at", 0.0)
     monkeypatch.setattr(workdays, "REVALIDATE_SECONDS", 0.0)
     assert is_workday(day)
+
+
+# Calendar status: the last year chinese-calendar ships is "this year", the one after it
+# is unknown until the credit office enters it. Dates are passed in, never read from a clock.
+LAST = max(PACKAGE_YEARS)
+
+
+@pytest.mark.parametrize(
+    ("today", "level"),
+    [
+        (date(LAST, 1, 1), CalendarLevel.NONE),
+        (date(LAST, 10, 31), CalendarLevel.NONE),  # too early to expect next year's holidays
+        (date(LAST, 11, 1), CalendarLevel.WARNING),  # from 1 November on
+        (date(LAST, 11, 27), CalendarLevel.WARNING),
+        (date(LAST, 12, 31), CalendarLevel.WARNING),
+        (date(LAST + 1, 1, 1), CalendarLevel.ERROR),  # this year unknown: imports fail now
+        (date(LAST + 1, 6, 15), CalendarLevel.ERROR),
+        (date(LAST - 1, 11, 27), CalendarLevel.NONE),  # next year is shipped
+    ],
+)
+def test_calendar_status_level(today, level):
+    status = calendar_status(today)
+    assert status.level is level
+    assert status.this_year_known == (today.year <= LAST)
+    assert status.next_year_known == (today.year + 1 <= LAST)
+    assert status.needs_attention == (level is not CalendarLevel.NONE)
+
+
+def test_calendar_status_messages_name_the_missing_year():
+    warning = calendar_status(date(LAST, 11, 27))
+    assert warning.message == (
+        f"{LAST + 1} 年节假日安排尚未录入工作日历。自 {LAST + 1} 年 1 月 1 日起，"
+        "报送时效无法计算，数据将无法入库。请在管理后台“节假日调整”中录入 "
+        f"{LAST + 1} 年节假日和调休上班日，并在“已维护年度”中确认 {LAST + 1} 年。"
+    )
+    error = calendar_status(date(LAST + 1, 11, 2)).message
+    assert error.startswith(f"{LAST + 1} 年节假日安排尚未录入工作日历")
+    assert "请立即" in error and f"{LAST + 2} 年节假日安排也尚未录入" in error
+    assert f"{LAST + 2} 年" not in calendar_status(date(LAST + 1, 3, 1)).message
+    assert "尚未录入" in calendar_status(date(LAST, 6, 1)).message  # none, but still said
+
+
+def test_calendar_status_follows_the_office_years():
+    CalendarYear.objects.create(year=LAST + 1, note="按国务院办公厅通知录入")
+    assert calendar_status(date(LAST, 11, 27)).level is CalendarLevel.NONE
+    assert calendar_status(date(LAST + 1, 6, 1)).level is CalendarLevel.NONE
+    assert calendar_status(date(LAST + 1, 11, 1)).level is CalendarLevel.WARNING
+    assert calendar_status(date(LAST, 11, 27)).message.startswith(
+        f"工作日历已包含 {LAST} 年和 {LAST + 1} 年"
+    )
+    # Holiday rows alone do not make a year known: it must be confirmed.
+    Holiday.objects.create(date=date(LAST + 2, 1, 1), is_workday=False, name="元旦")
+    assert calendar_status(date(LAST + 2, 1, 2)).level is CalendarLevel.ERROR

@@ -6,6 +6,9 @@ ships; Monday–Friday for a year the credit office has declared complete in `Ca
 every function raises `WorkdayCalendarError` rather than guess: a wrong count would make
 a department's upload late or on time by mistake.
 
+`calendar_status(today)` tells ahead of time whether this year and next year are known, so
+the credit office enters a new year before the first import that needs it fails.
+
 Counting is called once per imported row, so each process keeps a cumulative count per day
 over all known years and answers with two list lookups. The cache is dropped by the
 Holiday/CalendarYear signals (wired in `CoreConfig.ready`) and, because other processes
@@ -20,6 +23,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 import chinese_calendar
 
@@ -33,8 +37,12 @@ class WorkdayCalendarError(ValueError):
 
     def __init__(self, day: date, known: str):
         self.day = day
+        self.year = day.year
+        # Shown to department operators in import errors: say what is missing and who fixes it.
         self.message = (
-            f"日期 {day.isoformat()} 超出工作日历已知年份（{known}），请在管理后台维护节假日"
+            f"{day.year} 年节假日安排尚未录入工作日历（已知年份：{known}），"
+            f"无法计算日期 {day.isoformat()} 涉及的工作日。"
+            f"请联系信用办管理员在管理后台录入 {day.year} 年节假日调整并确认年度"
         )
         super().__init__(self.message)
 
@@ -183,3 +191,91 @@ def add_workdays(start: date, n: int) -> date:
         if year not in calendar.known_years:
             raise WorkdayCalendarError(date(year, 1, 1), calendar.known_label)
     return result
+
+
+# The State Council usually publishes next year's holidays in November or December.
+NEXT_YEAR_WARNING_FROM = (11, 1)  # (month, day)
+
+
+class CalendarLevel(StrEnum):
+    NONE = "none"
+    WARNING = "warning"  # next year unknown, and it is time to enter it
+    ERROR = "error"  # this year unknown: imports fail now
+
+
+@dataclass(frozen=True)
+class CalendarStatus:
+    """Whether the calendar knows this year and next year, on `today`."""
+
+    today: date
+    this_year_known: bool
+    next_year_known: bool
+    known_label: str
+    level: CalendarLevel
+
+    @property
+    def this_year(self) -> int:
+        return self.today.year
+
+    @property
+    def next_year(self) -> int:
+        return self.today.year + 1
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.level is not CalendarLevel.NONE
+
+    @property
+    def message(self) -> str:
+        """The state in Chinese, for the console banner and the check command."""
+        y, n = self.this_year, self.next_year
+        if self.level is CalendarLevel.ERROR:
+            text = (
+                f"{y} 年节假日安排尚未录入工作日历（已知年份：{self.known_label}）。"
+                f"报送时效和反馈期限现在无法计算，涉及 {y} 年日期的数据无法入库。"
+                f"请立即{_how_to_enter(y)}"
+            )
+            if not self.next_year_known and _next_year_due(self.today):
+                text += f"{n} 年节假日安排也尚未录入。"
+            return text
+        if self.level is CalendarLevel.WARNING:
+            return (
+                f"{n} 年节假日安排尚未录入工作日历。"
+                f"自 {n} 年 1 月 1 日起，报送时效无法计算，数据将无法入库。"
+                f"请{_how_to_enter(n)}"
+            )
+        if self.next_year_known:
+            return f"工作日历已包含 {y} 年和 {n} 年（已知年份：{self.known_label}）。"
+        return (
+            f"工作日历已包含 {y} 年；{n} 年尚未录入"
+            "（国务院通常在 11–12 月公布次年节假日安排，公布后请及时录入）。"
+        )
+
+
+def _how_to_enter(year: int) -> str:
+    return (
+        f"在管理后台“节假日调整”中录入 {year} 年节假日和调休上班日，"
+        f"并在“已维护年度”中确认 {year} 年。"
+    )
+
+
+def _next_year_due(today: date) -> bool:
+    return (today.month, today.day) >= NEXT_YEAR_WARNING_FROM
+
+
+def calendar_status(today: date) -> CalendarStatus:
+    """Which of (this year, next year) the calendar knows on `today`, and how urgent it is.
+
+    error: this year is unknown; warning: next year is unknown and today is on or after
+    1 November; none otherwise. The caller passes the date (`timezone.localdate()`).
+    """
+    calendar = _get()
+    this_known = today.year in calendar.known_years
+    next_known = today.year + 1 in calendar.known_years
+    if not this_known:
+        level = CalendarLevel.ERROR
+    elif not next_known and _next_year_due(today):
+        level = CalendarLevel.WARNING
+    else:
+        level = CalendarLevel.NONE
+    return CalendarStatus(today, this_known, next_known, calendar.known_label, level)

@@ -1,0 +1,24 @@
+"""Template context of the staff console layout."""
+
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from credit.core.workdays import calendar_status
+
+
+def workday_calendar(request):
+    """`workday_calendar`: the calendar's state when a credit office administrator must act.
+
+    None for everybody else (operators cannot fix it; their import errors name the
+    problem) and when nothing is due. Lazy: evaluated only by the console layout, so portal
+    and API requests pay nothing.
+    """
+
+    def status():
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_credit_admin:
+            return None
+        current = calendar_status(timezone.localdate())
+        return current if current.needs_attention else None
+
+    return {"workday_calendar": SimpleLazyObject(status)}
