@@ -9,12 +9,16 @@ import pytest
 from django.core.management import call_command
 
 from credit.audit.models import ChangeLog
+from credit.catalog import queries as catalog
+from credit.collection import reports
 from credit.collection import services as collection
 from credit.collection.models import BatchState
 from credit.core.actors import Actor
 from credit.lists import queries
 from credit.lists.models import EntryState, ListEntry, ListType, Source
+from credit.records.models import Record
 from tests.collection.samples import SCJG_NAME, SCJG_USCC, company_uscc, person_id
+from tests.collection.samples import write_csv as write_sample_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +56,12 @@ def write_csv(path, rows):
 def submit(db, tmp_path):
     call_command("load_catalog", verbosity=0)
 
-    def run(department, rows, actor=None, dry_run=False, policy="reject_all"):
-        path = write_csv(tmp_path / "名单认定.csv", rows)
+    def run(department, rows, actor=None, dry_run=False, policy="reject_all", encoding=None):
+        path = tmp_path / "名单认定.csv"
+        if encoding:
+            write_sample_csv(path, rows, encoding)
+        else:
+            write_csv(path, rows)
         return collection.submit_file(
             actor or Actor.system(),
             dataset_code="list_decision",
@@ -81,7 +89,7 @@ def test_import_creates_published_entries_idempotently(submit, scjg, operator_us
             统一社会信用代码="",
             证件类型="身份证",
             证件号码=person_id(3),
-            名单类型代码="拖欠农民工工资失信联合惩戒对象",
+            名单类型代码="市场监督管理严重违法失信名单",
         ),
     ]
     # Same columns in every row for DictWriter.
@@ -93,25 +101,22 @@ def test_import_creates_published_entries_idempotently(submit, scjg, operator_us
 
     samr = ListType.objects.get(code="samr_serious_violation")
     entries = ListEntry.objects.filter(list_type=samr).order_by("decision_number")
-    assert entries.count() == 2
-    first, second = entries
+    assert entries.count() == 3
+    first, second, third = entries
     assert first.state == EntryState.PUBLISHED and first.source == Source.IMPORT
     assert first.period_end == decided.replace(year=decided.year + 3)
     assert second.period_end == decided + dt.timedelta(days=400)
     assert first.facts == "因同一性质违法行为受到较重行政处罚"
     assert first.department_id == scjg.pk and first.authority_uscc == SCJG_USCC
     assert first.source_record.doc_number == first.decision_number
-    assert set(queries.public_entries(samr)) == {first, second}
-
-    # The wage list belongs to 人社: 市场监管 may not enter it, so the row is skipped.
-    assert not ListEntry.objects.filter(list_type__code="wage_arrears").exists()
+    assert third.subject.kind == "person"
+    assert set(queries.public_entries(samr)) == {first, second, third}
     log = ChangeLog.objects.get(action="list_entry.import")
-    assert log.after["created"] == 2
-    assert log.after["skipped"][0]["row"] == 4
+    assert log.after == {"created": 3, "existing": 0}
 
     again = submit(scjg, rows, actor=Actor.for_user(operator_user))
     assert again.state == BatchState.DONE
-    assert ListEntry.objects.filter(list_type=samr).count() == 2
+    assert ListEntry.objects.filter(list_type=samr).count() == 3
 
 
 def test_system_import_enters_any_list_and_dry_run_stores_nothing(submit, scjg):
@@ -145,3 +150,194 @@ def test_list_type_may_be_given_by_name(submit, scjg):
     batch = submit(scjg, [decision_row(9, decided, 名单类型代码="市场监督管理严重违法失信名单")])
     assert batch.state == BatchState.DONE, batch.message
     assert ListEntry.objects.get().list_type.code == "samr_serious_violation"
+
+
+# --- list types the sending department may not use are row errors ---------------------------
+
+UNKNOWN_MESSAGE = "「名单类型代码」（MD_LXDM）：名单类型“环保不良企业”不存在或已停用"
+NOT_ALLOWED_MESSAGE = (
+    "「名单类型代码」（MD_LXDM）：本单位不是“拖欠农民工工资失信联合惩戒对象”的认定部门，"
+    "不能报送该名单的认定决定"
+)
+
+
+@pytest.fixture
+def mixed_rows(db):
+    """Rows 2 and 5 are good; row 3 names a deactivated list (by its name), row 4 a list
+    that belongs to 人社, which 市场监管 may not enter."""
+    ListType.objects.filter(code="env_bad").update(active=False)
+    decided = dt.date.today() - dt.timedelta(days=6)
+    return [
+        decision_row(11, decided),
+        decision_row(12, decided, 名单类型代码="环保不良企业"),
+        decision_row(13, decided, 名单类型代码="wage_arrears"),
+        decision_row(14, decided),
+    ]
+
+
+def report_rows(batch) -> list[tuple[str, str]]:
+    rows = list(reports.iter_report_rows(batch))[1:]
+    return [(row[-4], row[-3]) for row in rows]
+
+
+def assert_list_errors(batch):
+    found = [(e.row, e.column, e.code, e.message) for e in batch.errors.order_by("row")]
+    assert found == [
+        (3, "名单类型代码", "unknown_list_type", UNKNOWN_MESSAGE),
+        (4, "名单类型代码", "list_not_allowed", NOT_ALLOWED_MESSAGE),
+    ]
+    assert batch.error_rows == 2
+
+
+def test_bad_list_types_reject_the_whole_batch(submit, scjg, operator_user, mixed_rows):
+    batch = submit(scjg, mixed_rows, actor=Actor.for_user(operator_user), encoding="gb18030")
+    assert batch.state == BatchState.REJECTED, batch.message
+    assert_list_errors(batch)
+    assert not Record.objects.exists() and not ListEntry.objects.exists()
+    assert report_rows(batch) == [
+        ("未处理", ""),
+        ("错误", UNKNOWN_MESSAGE),
+        ("错误", NOT_ALLOWED_MESSAGE),
+        ("未处理", ""),
+    ]
+
+
+def test_bad_list_types_are_failed_rows_the_others_are_stored(
+    submit, scjg, operator_user, mixed_rows
+):
+    batch = submit(
+        scjg,
+        mixed_rows,
+        actor=Actor.for_user(operator_user),
+        policy="reject_failed_rows",
+        encoding="gb18030",
+    )
+    assert batch.state == BatchState.DONE, batch.message
+    assert_list_errors(batch)
+    assert (batch.new_rows, batch.error_rows) == (2, 2)
+    assert sorted(Record.objects.values_list("batch_row", flat=True)) == [2, 5]
+    entries = ListEntry.objects.order_by("decision_number")
+    assert [(e.list_type.code, e.source_record.batch_row) for e in entries] == [
+        ("samr_serious_violation", 2),
+        ("samr_serious_violation", 5),
+    ]
+    assert [result for result, _ in report_rows(batch)] == ["新增", "错误", "错误", "新增"]
+
+
+def test_dry_run_reports_bad_list_types_and_stores_nothing(submit, scjg, operator_user, mixed_rows):
+    batch = submit(
+        scjg,
+        mixed_rows,
+        actor=Actor.for_user(operator_user),
+        policy="reject_failed_rows",
+        dry_run=True,
+        encoding="gb18030",
+    )
+    assert batch.state == BatchState.DONE, batch.message
+    assert_list_errors(batch)
+    assert not Record.objects.exists() and not ListEntry.objects.exists()
+    assert [result for result, _ in report_rows(batch)] == ["校验通过", "错误", "错误", "校验通过"]
+
+
+def test_json_push_reports_bad_list_types_per_item(client, api_client_scjg, mixed_rows):
+    call_command("load_catalog", verbosity=0)
+    _api_client, token = api_client_scjg
+    codes = {f.label: f.code for f in catalog.fields_of(catalog.current_version("list_decision"))}
+    # Keyed by exchange code, as departments' systems send them.
+    items = [{codes[label]: value for label, value in row.items()} for row in mixed_rows]
+    response = client.post(
+        "/api/v1/records",
+        {"dataset": "list_decision", "policy": "reject_all", "items": items},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["batch"]["state"] == BatchState.REJECTED
+    assert [item["result"] for item in body["items"]] == ["未处理", "错误", "错误", "未处理"]
+    assert [
+        (e["row"], e["column"], e["code"], e["message"])
+        for item in body["items"]
+        for e in item["errors"]
+    ] == [  # JSON items are numbered from 1
+        (2, "名单类型代码", "unknown_list_type", UNKNOWN_MESSAGE),
+        (3, "名单类型代码", "list_not_allowed", NOT_ALLOWED_MESSAGE),
+    ]
+    assert not Record.objects.exists() and not ListEntry.objects.exists()
+
+    good = client.post(
+        "/api/v1/records",
+        {"dataset": "list_decision", "policy": "reject_failed_rows", "items": items},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    ).json()
+    assert [item["result"] for item in good["items"]] == ["新增", "错误", "错误", "新增"]
+    assert ListEntry.objects.count() == 2
+
+
+def test_list_without_local_department_is_only_for_the_credit_office(
+    submit, scjg, operator_user, credit_office, admin_user
+):
+    decided = dt.date.today() - dt.timedelta(days=5)
+    rows = [decision_row(21, decided, 名单类型代码="court_dishonest")]
+    batch = submit(scjg, rows, actor=Actor.for_user(operator_user))
+    assert batch.state == BatchState.REJECTED
+    error = batch.errors.get()
+    assert (error.row, error.column, error.code) == (2, "名单类型代码", "list_not_allowed")
+    assert "“失信被执行人”无本市认定部门（人民法院）" in error.message
+    assert "信用主管部门" in error.message
+
+    # A credit administrator may enter it on the department's behalf.
+    batch = submit(scjg, rows, actor=Actor.for_user(admin_user))
+    assert batch.state == BatchState.DONE, batch.message
+    assert ListEntry.objects.get().list_type.code == "court_dishonest"
+
+
+def test_period_longer_than_the_list_allows_is_a_row_error(submit, scjg, operator_user):
+    decided = dt.date.today() - dt.timedelta(days=5)
+    ListType.objects.filter(code="samr_serious_violation").update(max_period_months=36)
+    too_long = decided.replace(year=decided.year + 4)
+    batch = submit(
+        scjg,
+        [decision_row(22, decided, 有效期至=too_long.isoformat())],
+        actor=Actor.for_user(operator_user),
+    )
+    assert batch.state == BatchState.REJECTED
+    error = batch.errors.get()
+    assert (error.row, error.column, error.code) == (2, "有效期至", "list_period_too_long")
+    assert error.message.startswith(
+        "「有效期至」（MD_YXQZ）：“市场监督管理严重违法失信名单”列入期限最长 36 个月"
+    )
+    assert not Record.objects.exists()
+
+
+def test_list_type_deactivated_after_validation_fails_the_batch(
+    submit, scjg, operator_user, monkeypatch
+):
+    """The safety net: a row validation let through but loading cannot enter fails the whole
+    batch with a clear message instead of storing the record without its entry."""
+    from credit.collection import pipeline
+
+    original = pipeline.upsert.apply
+
+    def deactivate_then_apply(batch, now):
+        ListType.objects.filter(code="samr_serious_violation").update(active=False)
+        return original(batch, now)
+
+    monkeypatch.setattr(pipeline.upsert, "apply", deactivate_then_apply)
+    decided = dt.date.today() - dt.timedelta(days=5)
+    actor = Actor.for_user(operator_user)
+    batch = submit(scjg, [decision_row(23, decided)], actor=actor)
+    assert batch.state == BatchState.FAILED
+    assert "第 2 行：名单类型“samr_serious_violation”不存在或已停用" in batch.message
+    assert "批次未入库，请重新处理" in batch.message
+    assert not Record.objects.exists() and not ListEntry.objects.exists()
+
+    # Run again once the list type really is inactive (the change above was rolled back
+    # with the batch): the row is now an ordinary row error.
+    monkeypatch.setattr(pipeline.upsert, "apply", original)
+    ListType.objects.filter(code="samr_serious_violation").update(active=False)
+    again = collection.rerun(actor, batch)
+    again.refresh_from_db()
+    assert again.state == BatchState.REJECTED
+    assert again.errors.get().code == "unknown_list_type"

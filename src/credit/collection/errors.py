@@ -33,6 +33,11 @@ SOURCE_MISMATCH = "source_mismatch"
 CALENDAR_UNKNOWN = "calendar_unknown"
 KEY_CONFLICT = "key_conflict"
 
+# Dataset-specific row problems come from the row checks other apps provide
+# (validation.RowCheck) and are declared there, with the same promise never to rename one:
+#   list_decision (credit.lists.ingest): unknown_list_type, list_not_allowed,
+#   list_period_too_long
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:

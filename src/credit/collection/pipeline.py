@@ -21,7 +21,7 @@ from credit.catalog import queries as catalog
 from credit.collection import errors, readers, staging
 from credit.collection.errors import FileProblem, Problem
 from credit.collection.models import Batch, BatchError, BatchState, Policy
-from credit.collection.validation import RowValidator, map_header
+from credit.collection.validation import RowCheck, RowValidator, map_header
 from credit.core.actors import Actor
 from credit.lists import ingest
 from credit.records import publicity, upsert
@@ -31,6 +31,13 @@ log = logging.getLogger(__name__)
 
 MAX_ERRORS = 100_000
 PROGRESS_EVERY = 5_000
+
+# Row checks a dataset needs beyond its catalog rules, by dataset code, each provided by the
+# app that consumes the dataset's records: `factory(actor, fields)` runs once per batch (the
+# actor is who the batch's follow-up writes are made as) and returns a validation.RowCheck.
+DATASET_ROW_CHECKS: dict[str, Callable[[Actor, list], RowCheck]] = {
+    ingest.DATASET_CODE: ingest.row_check,
+}
 
 
 class _Phases:
@@ -123,7 +130,7 @@ def _validate_and_stage(batch, table, on_progress) -> list[Problem] | None:
     fields = catalog.fields_of(version)
     columns = map_header(table.header, fields, table.sheet)
     today = timezone.localdate()
-    validator = RowValidator(fields, batch.department.uscc, today)
+    validator = RowValidator(fields, batch.department.uscc, today, _row_checks(batch, fields))
     stager = staging.RowStager(
         batch.id,
         fields,
@@ -145,6 +152,11 @@ def _validate_and_stage(batch, table, on_progress) -> list[Problem] | None:
     problems.extend(_duplicate_keys(batch))
     batch._phases.mark("duplicates")
     return problems
+
+
+def _row_checks(batch: Batch, fields) -> list[RowCheck]:
+    factory = DATASET_ROW_CHECKS.get(batch.dataset.code)
+    return [factory(batch_actor(batch), fields)] if factory else []
 
 
 def _stage_rows(batch, table, on_progress, validator, stager, columns, writer):
@@ -265,6 +277,11 @@ def _load(batch: Batch, problems: list[Problem]) -> Batch:
                 raise _Rollback
     except _Rollback:
         pass
+    except ingest.EntriesRefused as exc:
+        # Validation refuses such rows; this only happens when list types changed since.
+        log.warning("batch %s: %s", batch.public_id, exc.message)
+        staging.clear(batch.id)
+        return _finish(batch, BatchState.FAILED, exc.message)
     phases.mark("commit")
     staging.clear(batch.id)
     phases.mark("clear staging")

@@ -3,13 +3,20 @@
 `compile_version` turns the Field rows of one DatasetVersion into a list of small checker
 closures once per batch; `RowValidator.validate` then runs them for every row. The same
 validator serves files and the JSON API, so a rule can never differ between the two.
+
+A dataset may need a check its catalog cannot express because it depends on data the
+platform keeps (a list decision names a list type, which must exist and which the sending
+department must be allowed to decide). The app consuming that dataset provides it as a
+`RowCheck`, built once per batch; the pipeline hands it to the validator, so such problems
+are row errors like any other: found before anything is stored, reported with their row
+and column, subject to the batch's policy and shown by a validate-only run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -111,11 +118,23 @@ class RowResult:
 
 Checker = Callable[[str, dict[str, str]], tuple[str, object] | Problem]
 
+# A dataset-specific row check (see the module docstring). Called with the normalised values
+# of a row that passed every field rule (by exchange code, dates ISO); yields one
+# (exchange code of the column at fault, stable error code, Chinese message) per problem.
+# Plain tuples, so the app providing a check needs nothing from this package.
+RowCheck = Callable[[dict[str, str]], Iterable[tuple[str, str, str]]]
+
 
 class RowValidator:
     """Validates rows of one dataset version for one sending department."""
 
-    def __init__(self, fields: list[Field], department_uscc: str | None, today: dt.date):
+    def __init__(
+        self,
+        fields: list[Field],
+        department_uscc: str | None,
+        today: dt.date,
+        row_checks: Sequence[RowCheck] = (),
+    ):
         self.fields = fields
         self.department_uscc = department_uscc
         self.today = today
@@ -138,6 +157,8 @@ class RowValidator:
         ]
         self._source_code = self._role_code.get("source_uscc")
         self._source_label = labels.get(self._source_code, "")
+        self._row_checks = list(row_checks)
+        self._labels = labels
 
     # -- compilation ---------------------------------------------------------------
 
@@ -320,6 +341,13 @@ class RowValidator:
                     sheet,
                 )
             )
+        for row_check in self._row_checks:
+            for code, error_code, message in row_check(values):
+                # Named by label and exchange code: files use either as the header.
+                label = self._labels.get(code, code)
+                problems.append(
+                    Problem(error_code, f"「{label}」（{code}）：{message}", row_no, label, sheet)
+                )
         return problems
 
 

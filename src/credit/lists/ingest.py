@@ -1,19 +1,28 @@
 """Entering list decisions that arrive through the collection pipeline (dataset list_decision).
 
-Called by the pipeline inside the batch's load transaction, right after the records upsert,
-so a batch stores its records and their list entries together or not at all (a validate-only
-run rolls both back). Each decision is entered once: `services.enter_decided` is idempotent
-by (list type, decision number), so re-importing a file changes nothing.
+Two parts, both used by the collection pipeline:
+
+- `row_check` (built once per batch, run on every row while validating): a decision whose
+  list type is unknown or inactive, which the sending department may not enter, or whose
+  period is longer than its list allows is a row error of the batch, so it is refused
+  before anything is stored and reported with its row and column, like any other error.
+- `entries_from_batch` (inside the batch's load transaction, right after the records
+  upsert): enters each decision as a decided and published list entry, so a batch stores
+  its records and their list entries together or not at all (a validate-only run rolls both
+  back). `services.enter_decided` is idempotent by (list type, decision number), so
+  re-importing a file changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from django.utils import timezone
 
 from credit.audit.services import log_change
 from credit.catalog import queries as catalog
+from credit.core.actors import Actor
 from credit.core.errors import ServiceError
 from credit.lists import services
 from credit.lists.models import ListType, Source
@@ -24,11 +33,35 @@ DATASET_CODE = "list_decision"
 BASIS_CODE = "MD_RDYJ"
 FACTS_CODE = "MD_RDSS"
 
+# Stable error codes of the row check: departments' systems match on them, never rename one.
+UNKNOWN_LIST_TYPE = "unknown_list_type"
+LIST_NOT_ALLOWED = "list_not_allowed"
+LIST_PERIOD_TOO_LONG = "list_period_too_long"
+
+
+class EntriesRefused(Exception):
+    """Decisions of a batch that passed validation could not be entered at load time.
+
+    Only happens when list types or departments changed between validating and loading
+    the batch; the pipeline fails the batch with `message` (nothing is stored) and a re-run
+    reports the rows as row errors.
+    """
+
+    def __init__(self, refused: list[tuple[int, str]]):
+        shown = "；".join(f"第 {row} 行{message}" for row, message in refused[:5])
+        more = f"等 {len(refused)} 行" if len(refused) > 5 else ""
+        self.message = (
+            f"名单认定决定未能录入：{shown}{more}。名单类型或认定部门在校验后发生了变化，"
+            "批次未入库，请重新处理"
+        )
+        super().__init__(self.message)
+        self.refused = refused
+
 
 def _list_types() -> dict[str, ListType]:
     """Active list types by code and by Chinese name: files may carry either."""
     found: dict[str, ListType] = {}
-    for list_type in ListType.objects.filter(active=True):
+    for list_type in ListType.objects.filter(active=True).select_related("department"):
         found[list_type.code] = list_type
         found[list_type.name] = list_type
     return found
@@ -38,12 +71,67 @@ def _date(value) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def _not_allowed(list_type: ListType) -> str:
+    if list_type.department_id:
+        return f"本单位不是“{list_type.name}”的认定部门，不能报送该名单的认定决定"
+    return (
+        f"“{list_type.name}”无本市认定部门（{list_type.authority_display or '市外机关认定'}），"
+        "只能由信用主管部门报送该名单的认定决定"
+    )
+
+
+class _RowCheck:
+    """The list_decision row check of one batch (credit.collection.validation.RowCheck).
+
+    Resolved once: the active list types by code and by name, and which of them `actor`
+    (who the batch's entries are made as) may enter, by the same rule `enter_decided`
+    applies.
+    """
+
+    def __init__(self, actor: Actor, fields):
+        roles = {f.role: f.code for f in fields if f.role}
+        self.type_code = roles["list_type"]
+        self.start_code = roles["decision_date"]
+        self.end_code = roles.get("valid_to", "")
+        self.types = _list_types()
+        self.allowed = {
+            lt.pk for lt in self.types.values() if services.can_act(actor, lt.department_id)
+        }
+
+    def __call__(self, values: dict[str, str]) -> Iterator[tuple[str, str, str]]:
+        label = values.get(self.type_code, "")
+        list_type = self.types.get(label)
+        if list_type is None:
+            yield self.type_code, UNKNOWN_LIST_TYPE, f"名单类型“{label}”不存在或已停用"
+            return
+        if list_type.pk not in self.allowed:
+            yield self.type_code, LIST_NOT_ALLOWED, _not_allowed(list_type)
+            return
+        end = values.get(self.end_code) if self.end_code else None
+        if end and list_type.max_period_months:
+            start = dt.date.fromisoformat(values[self.start_code])
+            longest = services.period_end_for(start, list_type.max_period_months)
+            if dt.date.fromisoformat(end) > longest:
+                yield (
+                    self.end_code,
+                    LIST_PERIOD_TOO_LONG,
+                    f"“{list_type.name}”列入期限最长 {list_type.max_period_months} 个月"
+                    f"（至 {longest.isoformat()}）",
+                )
+
+
+def row_check(actor: Actor, fields) -> _RowCheck:
+    """The row check of a list_decision batch whose entries will be made as `actor`."""
+    return _RowCheck(actor, fields)
+
+
 def entries_from_batch(batch) -> dict:
     """Create decided and published entries for the list decisions this batch wrote.
 
-    Returns counts and the rows skipped with their reason; a row is skipped (its record
-    stays stored) when its list type is unknown or the batch's department may not enter
-    decisions of that list.
+    Returns the counts. Validation (`row_check`) has already refused every row that could
+    not be entered; a row refused here anyway (a list type deactivated or moved to another
+    department since) raises `EntriesRefused` rather than leaving a record without its
+    entry.
     """
     from credit.collection.pipeline import batch_actor
 
@@ -52,14 +140,14 @@ def entries_from_batch(batch) -> dict:
     list_types = _list_types()
     published_on = timezone.localtime(batch.received_at).date()
     created = existing = 0
-    skipped: list[dict] = []
+    refused: list[tuple[int, str]] = []
     records = Record.objects.filter(batch=batch).select_related("subject").order_by("batch_row")
     for record in records:
         data = record.data
         label = (data.get(roles["list_type"]) or "").strip()
         list_type = list_types.get(label)
         if list_type is None:
-            skipped.append({"row": record.batch_row, "message": f"未知的名单类型“{label}”"})
+            refused.append((record.batch_row, f"：名单类型“{label}”不存在或已停用"))
             continue
         try:
             _, made = services.enter_decided(
@@ -79,12 +167,14 @@ def entries_from_batch(batch) -> dict:
                 source_record_id=record.pk,
             )
         except ServiceError as exc:
-            skipped.append({"row": record.batch_row, "message": exc.message})
+            refused.append((record.batch_row, f"：{exc.message}"))
             continue
         if made:
             created += 1
         else:
             existing += 1
-    summary = {"created": created, "existing": existing, "skipped": skipped}
+    if refused:
+        raise EntriesRefused(refused)
+    summary = {"created": created, "existing": existing}
     log_change(actor, "list_entry.import", "Batch", batch.public_id, after=summary)
     return summary
