@@ -142,6 +142,7 @@ class StagedRow(models.Model):
     doc_key = models.CharField(max_length=128)
     decision_date = models.DateField()
     severity = models.CharField(max_length=4)
+    # jsonb on PostgreSQL (migration 0007: parsed during the COPY), text on SQLite.
     data = models.TextField()
     content_hash = models.CharField(max_length=32)
     workdays = models.IntegerField(null=True)
