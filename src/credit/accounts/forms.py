@@ -7,6 +7,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
 from credit.accounts import lockout
+from credit.core.forms import SafeInputMixin
 
 
 class _LockoutMixin:
@@ -26,7 +27,7 @@ class _LockoutMixin:
             raise
 
 
-class LoginForm(_LockoutMixin, AuthenticationForm):
+class LoginForm(SafeInputMixin, _LockoutMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "用户名或密码不正确",
@@ -34,5 +35,5 @@ class LoginForm(_LockoutMixin, AuthenticationForm):
     }
 
 
-class AdminLoginForm(_LockoutMixin, AdminAuthenticationForm):
+class AdminLoginForm(SafeInputMixin, _LockoutMixin, AdminAuthenticationForm):
     pass

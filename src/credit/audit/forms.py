@@ -3,14 +3,15 @@ from __future__ import annotations
 from django import forms
 
 from credit.audit.queries import LogFilter
+from credit.core.forms import SafeInputMixin, SearchField
 
 
-class LogFilterForm(forms.Form):
+class LogFilterForm(SafeInputMixin, forms.Form):
     date_from = forms.DateField(label="开始日期", required=False)
     date_to = forms.DateField(label="结束日期", required=False)
-    actor = forms.CharField(label="操作者", required=False, max_length=150)
-    action = forms.CharField(label="操作", required=False, max_length=100)
-    object_id = forms.CharField(label="对象标识", required=False, max_length=64)
+    actor = SearchField(label="操作者", required=False, max_length=150)
+    action = SearchField(label="操作", required=False, max_length=100)
+    object_id = SearchField(label="对象标识", required=False, max_length=64)
 
     def clean(self):
         data = super().clean()

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from credit.audit.models import AccessLog, ChangeLog
+from credit.core.normalize import as_int
 
 
 def can_browse(user) -> bool:
@@ -55,9 +56,10 @@ def accesses(f: LogFilter) -> QuerySet[AccessLog]:
     if f.action:
         qs = qs.filter(resource=f.action)
     if f.object_id:
-        if not f.object_id.isdigit():
+        subject_id = as_int(f.object_id)
+        if subject_id is None:
             return qs.none()
-        qs = qs.filter(subject_id=int(f.object_id))
+        qs = qs.filter(subject_id=subject_id)
     return qs.order_by("-at", "-id")
 
 

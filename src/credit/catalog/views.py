@@ -12,6 +12,7 @@ from credit.catalog import queries
 from credit.catalog.dictionary import COLUMNS, dictionary_rows
 from credit.catalog.xlsx_template import build_template, template_filename
 from credit.core.errors import NotFound
+from credit.core.normalize import as_int
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -23,9 +24,10 @@ def _version(code: str, number: str | None):
     try:
         if number is None:
             return queries.current_version(code)
-        if not number.isdigit():
+        version = as_int(number, max_digits=9)
+        if version is None:
             raise Http404("版本号无效")
-        return queries.version_of(code, int(number))
+        return queries.version_of(code, version)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 

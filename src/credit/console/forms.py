@@ -9,6 +9,7 @@ from django import forms
 from credit.accounts.models import Department
 from credit.catalog import queries as catalog
 from credit.collection.models import BatchState, Policy
+from credit.core.forms import SafeInputMixin
 
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
 MAX_UPLOAD_MB = 200
@@ -19,7 +20,7 @@ def dataset_choices() -> list[tuple[str, str]]:
     return [(d.code, d.name) for d in catalog.list_datasets() if d.current_version_id]
 
 
-class UploadForm(forms.Form):
+class UploadForm(SafeInputMixin, forms.Form):
     dataset = forms.ChoiceField(label="信息事项")
     department = forms.ModelChoiceField(
         label="报送单位", queryset=Department.objects.order_by("name"), empty_label=None
@@ -58,7 +59,7 @@ class UploadForm(forms.Form):
         return upload
 
 
-class BatchFilterForm(forms.Form):
+class BatchFilterForm(SafeInputMixin, forms.Form):
     state = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部")] + list(BatchState.choices)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from credit.core.forms import SafeInputMixin
 from credit.core.identifiers import IdentifierError, validate_uscc
 from credit.lists.models import ListType, RemovalKind
 
@@ -11,7 +12,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
-class NotifyForm(forms.Form):
+class NotifyForm(SafeInputMixin, forms.Form):
     list_type = forms.ModelChoiceField(ListType.objects.none(), label="名单类型")
     uscc = forms.CharField(label="统一社会信用代码", max_length=18)
     notice_number = forms.CharField(label="告知书文号", max_length=128)
@@ -30,7 +31,7 @@ class NotifyForm(forms.Form):
             raise forms.ValidationError(exc.message) from exc
 
 
-class EnterDecidedForm(forms.Form):
+class EnterDecidedForm(SafeInputMixin, forms.Form):
     """A decision whose notice and objection steps happened outside the platform."""
 
     list_type = forms.ModelChoiceField(ListType.objects.none(), label="名单类型")
@@ -52,12 +53,12 @@ class EnterDecidedForm(forms.Form):
     clean_uscc = NotifyForm.clean_uscc
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(SafeInputMixin, forms.Form):
     text = forms.CharField(label="陈述申辩意见", widget=TEXTAREA)
     answer = forms.CharField(label="核实答复", widget=TEXTAREA)
 
 
-class DecideForm(forms.Form):
+class DecideForm(SafeInputMixin, forms.Form):
     decision_number = forms.CharField(label="决定书文号", max_length=128)
     decision_date = forms.DateField(label="决定日期", widget=DATE)
     facts = forms.CharField(label="认定事实", widget=TEXTAREA)
@@ -68,11 +69,11 @@ class DecideForm(forms.Form):
     measures_note = forms.CharField(label="惩戒或激励措施", widget=TEXTAREA, required=False)
 
 
-class PublishForm(forms.Form):
+class PublishForm(SafeInputMixin, forms.Form):
     on = forms.DateField(label="公开日期", widget=DATE, required=False, help_text="留空为今天")
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(SafeInputMixin, forms.Form):
     kind = forms.ChoiceField(
         label="移出方式",
         choices=[(RemovalKind.APPLICATION, "申请提前移出"), (RemovalKind.REVOKED, "决定撤销")],
@@ -81,9 +82,9 @@ class RemoveForm(forms.Form):
     on = forms.DateField(label="移出日期", widget=DATE, required=False, help_text="留空为今天")
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(SafeInputMixin, forms.Form):
     reason = forms.CharField(label="不予列入理由", widget=TEXTAREA)
 
 
-class EmptyForm(forms.Form):
+class EmptyForm(SafeInputMixin, forms.Form):
     """Actions without input (放弃陈述申辩) still go through a CSRF-checked POST."""

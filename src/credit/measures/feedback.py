@@ -16,6 +16,7 @@ from django.utils import timezone
 from credit.audit.services import log_change
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
+from credit.core.normalize import has_control_chars
 from credit.measures.check_models import Feedback
 from credit.measures.checks import get_check
 
@@ -69,6 +70,9 @@ def give_feedback(actor: Actor, check_id: int, items: list, now=None) -> list[Fe
             problems.append(f"第 {number} 条：未实施措施时必须说明理由")
         elif len(reason) > MAX_TEXT or len(result) > MAX_TEXT:
             problems.append(f"第 {number} 条：理由或结果超过 {MAX_TEXT} 字")
+        elif has_control_chars(reason, multiline=True) or has_control_chars(result, multiline=True):
+            # PostgreSQL refuses NUL in text: say so instead of failing on the save.
+            problems.append(f"第 {number} 条：理由或结果不能包含控制字符")
         else:
             chosen.append((row, {"applied": bool(applied), "reason": reason, "result": result}))
     if problems:

@@ -17,9 +17,10 @@ from django.utils import timezone
 from credit.accounts.models import Department
 from credit.core.actors import Actor
 from credit.core.errors import ServiceError
+from credit.core.forms import DATE_MAX
 from credit.measures.check_models import CreditCheck, Feedback
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 
 
 def parse_month(text: str | None) -> dt.date:
@@ -27,7 +28,12 @@ def parse_month(text: str | None) -> dt.date:
     if not text:
         return timezone.localdate().replace(day=1)
     match = _MONTH.match(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+    # Up to the last year dates are accepted in (9999-12 would overflow the month's end).
+    if (
+        not match
+        or not 1 <= int(match.group(2)) <= 12
+        or not 2000 <= int(match.group(1)) <= DATE_MAX.year
+    ):
         raise ServiceError("invalid_month", "月份格式应为 YYYY-MM，例如 2026-03")
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 

@@ -15,6 +15,8 @@ from django.shortcuts import redirect, render
 from credit.accounts.apiauth import ROLE_SCOPES
 from credit.core.actors import Actor
 from credit.core.errors import NotFound, ServiceError
+from credit.core.forms import SafeInputMixin
+from credit.core.normalize import as_int
 from credit.measures import checks, feedback, stats
 from credit.measures.check_models import Feedback
 from credit.measures.queries import scenarios
@@ -51,7 +53,7 @@ def _scenario_choices():
     return [(s.code, s.name) for s in scenarios()]
 
 
-class SingleCheckForm(forms.Form):
+class SingleCheckForm(SafeInputMixin, forms.Form):
     scenario = forms.ChoiceField(label="业务场景")
     purpose = forms.CharField(label="核查事由", max_length=200, required=False)
     uscc = forms.CharField(label="统一社会信用代码", max_length=50, required=False)
@@ -66,7 +68,7 @@ class SingleCheckForm(forms.Form):
         self.fields["scenario"].choices = _scenario_choices()
 
 
-class BatchCheckForm(forms.Form):
+class BatchCheckForm(SafeInputMixin, forms.Form):
     scenario = forms.ChoiceField(label="业务场景")
     purpose = forms.CharField(label="核查事由", max_length=200, required=False)
     file = forms.FileField(label="主体名单（CSV 或 XLSX）")
@@ -189,13 +191,16 @@ def give_feedback(request, check_id: int):
         # One form row per (subject position, measure code): applied-<index>-<code>.
         if not key.startswith("applied-"):
             continue
-        _, index, code = key.split("-", 2)
+        _, _, rest = key.partition("-")
+        text, _, code = rest.partition("-")
+        index = as_int(text, max_digits=6)
         choice = request.POST[key]
-        if choice not in ("yes", "no"):
+        # A key the page never offers (forged or truncated) is no feedback at all.
+        if index is None or not code or choice not in ("yes", "no"):
             continue
         items.append(
             {
-                "index": int(index),
+                "index": index,
                 "measure": code,
                 "applied": choice == "yes",
                 "reason": request.POST.get(f"reason-{index}-{code}", ""),

@@ -10,6 +10,7 @@ from django.db.models.fields.json import KT
 from credit.accounts.models import Department
 from credit.catalog import queries as catalog
 from credit.core.errors import NotFound
+from credit.core.forms import SafeInputMixin, SearchField
 from credit.core.normalize import name_key
 from credit.records import queries as records
 from credit.subjects.models import SubjectKind
@@ -29,14 +30,14 @@ def _category_choices(dataset_code: str) -> list[tuple[str, str]]:
     return [(v, v) for v in values]
 
 
-class PublicityFilter(forms.Form):
-    q = forms.CharField(label="关键词", required=False, max_length=100)
+class PublicityFilter(SafeInputMixin, forms.Form):
+    q = SearchField(label="关键词", required=False, max_length=100)
     department = forms.TypedChoiceField(label="部门", required=False, coerce=int, empty_value=None)
     category = forms.ChoiceField(label="类别", required=False)
     date_from = forms.DateField(label="决定日期自", required=False)
     date_to = forms.DateField(label="决定日期至", required=False)
     # Set by the profile's "查看全部" link: one subject's records, by its public identifier.
-    subject = forms.CharField(required=False, max_length=22, widget=forms.HiddenInput)
+    subject = SearchField(required=False, max_length=22, widget=forms.HiddenInput)
 
     def __init__(self, dataset_code: str, *args, **kwargs):
         super().__init__(*args, **kwargs)

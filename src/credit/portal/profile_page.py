@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce, NullIf, RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from credit.core.normalize import has_control_chars
 from credit.lists.models import Color, ListEntry
 from credit.lists.queries import public_condition
 from credit.portal.opaque import record_token
@@ -230,6 +231,11 @@ def _moment(value) -> dt.datetime | None:
 
 def load(public_id: str, today: dt.date | None = None) -> ProfileData | None:
     """The subject, its newest public records per dataset and its public list entries."""
+    # No stored public id is longer or holds a control character; PostgreSQL would refuse a
+    # NUL from the URL as a parameter rather than find nothing.
+    max_length = Subject._meta.get_field("public_id").max_length
+    if not public_id or len(public_id) > max_length or has_control_chars(public_id):
+        return None
     today = today or timezone.localdate()
     statements = _statements(connection.vendor)
     found, record_rows, entry_rows = _run_all(

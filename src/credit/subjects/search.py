@@ -11,14 +11,13 @@ person typing 有限公司 needs anyway.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
 
 from credit.core.identifiers import is_valid_uscc
-from credit.core.normalize import halfwidth, name_key
+from credit.core.normalize import halfwidth, name_key, strip_control_chars
 from credit.subjects.models import Subject, SubjectKind
 
 PAGE_SIZE = 25
@@ -58,14 +57,11 @@ def region_name(code: str) -> str:
     return "本溪市" if code.startswith("2105") else ""
 
 
-# Control characters never occur in a name; NUL in particular breaks both SQLite's FTS
-# phrase and PostgreSQL string parameters, turning a pasted query into a 500.
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
-
-
 def clean_query(q: str) -> str:
-    """The normalised search text: full-width, brackets and spaces unified, bounded length."""
-    return name_key(_CONTROL_CHARS.sub("", q or ""))[:MAX_QUERY_CHARS]
+    """The normalised search text: full-width, brackets and spaces unified, bounded length.
+    Control characters never occur in a name; NUL in particular breaks both SQLite's FTS
+    phrase and PostgreSQL string parameters, so they are dropped."""
+    return name_key(strip_control_chars(q or ""))[:MAX_QUERY_CHARS]
 
 
 def as_uscc(q: str) -> str | None:

@@ -1,0 +1,547 @@
+"""Bad input to every page a person can reach never gives a 500.
+
+Each query-string parameter, path segment and form field of the portal, the console, the
+audit pages, the list procedure, the credit checks and the login page gets the values a
+person can type or paste by accident or on purpose: NUL (PostgreSQL refuses it in text),
+other control characters, 10,000 characters, impossible and far-away dates, non-numeric,
+negative and oversized numbers, unknown choices. Every answer must be below 500, and a
+form post with garbage must come back with a Chinese message instead of being accepted.
+
+Each request runs in a savepoint that is rolled back, so one request's writes (or one
+aborted PostgreSQL transaction) never change what the next one sees. /admin/ and /api/
+are not covered here (the API is fuzzed by schemathesis).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+
+from credit.core.actors import Actor
+from credit.lists import services as lists
+from credit.lists.models import ListType
+from credit.measures import checks
+from tests.measures.test_checks_helpers import make_subject, put_on_list, uscc
+
+pytestmark = pytest.mark.django_db
+
+BAD = {
+    "nul": "\x00",
+    "nul_inside": "本溪\x00钢铁",
+    "escape": "a\x1b[31mb",
+    "long": "x" * 10_000,
+    "bad_date": "2026-02-30",
+    "far_future": "9999-12-31",
+    "year_one": "0001-01-01",
+    "word": "abc",
+    "negative": "-1",
+    "zero": "0",
+    "huge": "99999999999999999999",
+    "superscript": "²",
+    "sql_and_like": "' OR '1'='1 %_\\",
+    "far_month": "9999-12",
+    "many_digits": "9" * 10_000,
+}
+CONTROL = ("nul", "nul_inside", "escape")
+TODAY = dt.date.today()
+CHECK_SUBJECT_USCC = uscc(515151)
+
+# Messages a rejected value must produce, by the kind of field it was typed into.
+CONTROL_MESSAGE = "不能包含控制字符"
+TOO_LONG = "不超过"
+INVALID_DATE = "有效的日期"
+DATE_RANGE = "日期应在"
+INVALID_CHOICE = "有效的选项"
+
+
+def expected_error(kind: str, name: str) -> str | None:
+    """The message a bad value must bring back, or None when the value is acceptable."""
+    if kind == "text" or kind == "uscc":
+        if name in CONTROL:
+            return CONTROL_MESSAGE
+        return TOO_LONG if name in ("long", "many_digits") else None
+    if kind == "textarea":
+        return CONTROL_MESSAGE if name in CONTROL else None
+    if kind == "date":
+        return DATE_RANGE if name in ("far_future", "year_one") else INVALID_DATE
+    if kind == "choice":
+        return INVALID_CHOICE
+    if kind == "login":
+        return CONTROL_MESSAGE if name in CONTROL else "用户名或密码不正确"
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# the world the pages need
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit(settings):
+    settings.CREDIT_RATE_LIMIT_PER_MINUTE = 0
+
+
+@pytest.fixture
+def world(request, departments):
+    """Objects the URLs name: created only for the cases that need them."""
+    made: dict = {}
+
+    def need(name: str):
+        if name in made:
+            return made[name]
+        if name == "catalog":
+            call_command("load_catalog", verbosity=0)
+            made[name] = True
+        elif name == "check":
+            company = make_subject("本溪市坏输入测试有限公司", code=CHECK_SUBJECT_USCC)
+            put_on_list(company, "samr_serious_violation")
+            operator = request.getfixturevalue("operator_user")
+            made[name] = checks.run_check(
+                Actor.for_user(operator), "bidding", [{"uscc": CHECK_SUBJECT_USCC}]
+            )
+        elif name in ("notified", "decided"):
+            operator = request.getfixturevalue("operator_user")
+            company = make_subject(f"本溪市名单坏输入测试有限公司{name}", code=uscc(len(made) + 1))
+            actor = Actor.for_user(operator)
+            entry = lists.notify(
+                actor,
+                ListType.objects.get(code="samr_serious_violation"),
+                company,
+                f"本市监告〔2026〕{len(made) + 1}号",
+                TODAY - dt.timedelta(days=30),
+                "严重违法",
+            )
+            if name == "decided":
+                lists.waive_objection(actor, entry)
+                lists.decide(
+                    actor,
+                    entry,
+                    "本市监严〔2026〕1号",
+                    TODAY - dt.timedelta(days=1),
+                    "事实",
+                    "依据",
+                )
+            made[name] = entry
+        elif name == "samr_list":
+            made[name] = ListType.objects.get(code="samr_serious_violation")
+        elif name == "list_company":
+            made[name] = make_subject("本溪市新列入测试有限公司", code=uscc(626262))
+        return made[name]
+
+    return need
+
+
+def _client(request, role: str | None) -> Client:
+    client = Client(raise_request_exception=False)
+    if role:
+        client.force_login(request.getfixturevalue(role))
+    return client
+
+
+def _send(client: Client, method: str, url: str, data=None, **kwargs):
+    """One request inside a rolled-back savepoint."""
+    with transaction.atomic():
+        response = getattr(client, method)(url, data, **kwargs)
+        transaction.set_rollback(True)
+    return response
+
+
+def _failure(label: str, response) -> str:
+    reason = ""
+    if getattr(response, "exc_info", None):
+        reason = f": {response.exc_info[0].__name__}: {response.exc_info[1]}"[:300]
+    return f"{label} → {response.status_code}{reason}"
+
+
+# ---------------------------------------------------------------------------------------
+# query strings
+
+SEARCH_FILTERS = ["q", "department", "category", "date_from", "date_to", "subject", "page"]
+AUDIT_FILTERS = ["date_from", "date_to", "actor", "action", "object_id", "page"]
+
+GET_CASES = [
+    (None, "/search/", ["q", "page"]),
+    (None, "/publicity/penalties/", SEARCH_FILTERS),
+    (None, "/lists/", ["page"]),
+    (None, "/lists/samr_serious_violation/", ["page"]),
+    (None, "/console/login/", ["next"]),
+    ("operator_user", "/console/", ["page"]),
+    ("operator_user", "/console/upload/", ["dataset"]),
+    ("operator_user", "/console/batches/", ["state", "dataset", "page"]),
+    ("operator_user", "/catalog/", ["page"]),
+    ("operator_user", "/catalog/penalty/", ["version"]),
+    ("operator_user", "/catalog/penalty/template.xlsx", ["version"]),
+    ("auditor_user", "/console/audit/changes/", AUDIT_FILTERS),
+    ("admin_user", "/console/audit/access/", AUDIT_FILTERS),
+    ("operator_user", "/console/checks/", ["page"]),
+    ("operator_user", "/console/checks/new/", ["scenario"]),
+    ("operator_user", "/console/checks/overdue/", ["page"]),
+    ("operator_user", "/console/checks/stats/", ["month"]),
+    ("admin_user", "/console/checks/stats/", ["month"]),
+    ("operator_user", "/console/checks/{check}/", ["show", "page"]),
+    ("operator_user", "/console/lists/", ["state", "page"]),
+]
+
+
+def _needs(url: str) -> list[str]:
+    needs = ["catalog"] if url.startswith(("/catalog/", "/publicity/", "/console/upload")) else []
+    if "{check}" in url:
+        needs.append("check")
+    if "{notified}" in url:
+        needs.append("notified")
+    if "{decided}" in url:
+        needs.append("decided")
+    return needs
+
+
+def _fill(url: str, world) -> str:
+    return url.format(**{name: world(name).pk for name in _needs(url) if name != "catalog"})
+
+
+@pytest.mark.parametrize(
+    "role,url,params", [pytest.param(*case, id=f"{case[1]}-{case[0]}") for case in GET_CASES]
+)
+def test_query_parameters(request, world, role, url, params):
+    for name in _needs(url):
+        world(name)
+    url = _fill(url, world)
+    client = _client(request, role)
+    failures = []
+    for param in params:
+        for name, value in BAD.items():
+            response = _send(client, "get", url, {param: value})
+            if response.status_code >= 500:
+                failures.append(_failure(f"GET {url}?{param}=<{name}>", response))
+    assert not failures, "\n".join(failures)
+
+
+# ---------------------------------------------------------------------------------------
+# path segments
+
+PATH_CASES = [
+    (None, "get", "/subjects/{}/"),
+    (None, "get", "/publicity/records/{}/"),
+    (None, "get", "/lists/{}/"),
+    ("operator_user", "get", "/catalog/{}/"),
+    ("operator_user", "get", "/catalog/{}/template.xlsx"),
+    ("operator_user", "get", "/console/batches/{}/"),
+    ("operator_user", "get", "/console/batches/{}/report.csv"),
+    ("operator_user", "get", "/console/checks/{}/"),
+    ("operator_user", "post", "/console/checks/{}/feedback/"),
+    ("operator_user", "get", "/console/lists/{}/"),
+    ("operator_user", "post", "/console/lists/{}/waive/"),
+    ("operator_user", "post", "/console/lists/{notified}/{}/"),
+]
+
+
+@pytest.mark.parametrize("role,method,url", PATH_CASES)
+def test_path_segment(request, world, role, method, url):
+    for name in _needs(url):
+        world(name)
+    client = _client(request, role)
+    failures = []
+    for name, value in BAD.items():
+        target = url.replace("{}", quote(value, safe=""))
+        target = _fill(target, world)
+        response = _send(client, method, target)
+        if response.status_code >= 500:
+            failures.append(_failure(f"{method.upper()} {url} with <{name}>", response))
+    assert not failures, "\n".join(failures)
+
+
+# ---------------------------------------------------------------------------------------
+# form posts
+
+
+def _login_form(world):
+    return {"username": "t_scjg", "password": "wrong-password"}
+
+
+def _upload_form(world):
+    world("catalog")
+    return {"dataset": "penalty", "policy": "reject_all", "dry_run": "on"}
+
+
+def _single_check_form(world):
+    return {"scenario": "bidding", "purpose": "资格审查", "uscc": uscc(717171)}
+
+
+def _notify_form(world):
+    return {
+        "list_type": world("samr_list").pk,
+        "uscc": world("list_company").uscc,
+        "notice_number": "本市监告〔2026〕99号",
+        "notice_date": (TODAY - dt.timedelta(days=10)).isoformat(),
+        "served_how": "直接送达",
+        "reasons": "严重违法",
+    }
+
+
+def _enter_form(world):
+    return {
+        "list_type": world("samr_list").pk,
+        "uscc": world("list_company").uscc,
+        "decision_number": "本市监严〔2026〕99号",
+        "decision_date": (TODAY - dt.timedelta(days=3)).isoformat(),
+        "facts": "事实",
+        "basis": "依据",
+        "authority_name": "本溪市市场监督管理局",
+        "publish_now": "on",
+    }
+
+
+def _prefixed(prefix: str, data: dict) -> dict:
+    return {f"{prefix}-{key}": value for key, value in data.items()}
+
+
+def _objection_form(world):
+    return _prefixed("objection", {"text": "不服", "answer": "经核实维持"})
+
+
+def _decide_form(world):
+    return _prefixed(
+        "decide",
+        {
+            "decision_number": "本市监严〔2026〕98号",
+            "decision_date": (TODAY - dt.timedelta(days=1)).isoformat(),
+            "facts": "事实",
+            "basis": "依据",
+            "period_end": "",
+            "measures_note": "",
+        },
+    )
+
+
+def _withdraw_form(world):
+    return _prefixed("withdraw", {"reason": "证据不足"})
+
+
+def _publish_form(world):
+    return _prefixed("publish", {"on": TODAY.isoformat()})
+
+
+def _remove_form(world):
+    return _prefixed("remove", {"kind": "revoked", "reason": "决定被撤销", "on": TODAY.isoformat()})
+
+
+# (role, url, baseline form, {field: kind}); a kind of None means only "no 500".
+FORM_CASES = [
+    (None, "/console/login/", _login_form, {"username": "login", "password": "login"}),
+    (
+        "operator_user",
+        "/console/upload/",
+        _upload_form,
+        {"dataset": "choice", "policy": "choice"},
+    ),
+    (
+        "admin_user",
+        "/console/upload/",
+        _upload_form,
+        {"dataset": "choice", "department": "choice", "policy": "choice"},
+    ),
+    (
+        "operator_user",
+        "/console/checks/new/",
+        _single_check_form,
+        {
+            "scenario": "choice",
+            "purpose": "text",
+            "uscc": "text",
+            "id_number": "text",
+            "name": "text",
+            "region": "text",
+        },
+    ),
+    (
+        "operator_user",
+        "/console/lists/new/",
+        _notify_form,
+        {
+            "list_type": "choice",
+            "uscc": "uscc",
+            "notice_number": "text",
+            "notice_date": "date",
+            "served_how": "text",
+            "reasons": "textarea",
+        },
+    ),
+    (
+        "operator_user",
+        "/console/lists/enter/",
+        _enter_form,
+        {
+            "list_type": "choice",
+            "uscc": "uscc",
+            "decision_number": "text",
+            "decision_date": "date",
+            "facts": "textarea",
+            "basis": "textarea",
+            "period_end": "date",
+            "authority_name": "text",
+            "publish_now": None,
+        },
+    ),
+    (
+        "operator_user",
+        "/console/lists/{notified}/objection/",
+        _objection_form,
+        {"objection-text": "textarea", "objection-answer": "textarea"},
+    ),
+    (
+        "operator_user",
+        "/console/lists/{notified}/decide/",
+        _decide_form,
+        {
+            "decide-decision_number": "text",
+            "decide-decision_date": "date",
+            "decide-facts": "textarea",
+            "decide-basis": "textarea",
+            "decide-period_end": "date",
+            "decide-measures_note": "textarea",
+        },
+    ),
+    (
+        "operator_user",
+        "/console/lists/{notified}/withdraw/",
+        _withdraw_form,
+        {"withdraw-reason": "textarea"},
+    ),
+    ("operator_user", "/console/lists/{decided}/publish/", _publish_form, {"publish-on": "date"}),
+    (
+        "operator_user",
+        "/console/lists/{decided}/remove/",
+        _remove_form,
+        {"remove-kind": "choice", "remove-reason": "textarea", "remove-on": "date"},
+    ),
+]
+
+
+def _upload_file(url: str) -> dict:
+    if url == "/console/upload/":
+        return {"file": SimpleUploadedFile("p.csv", "行政相对人名称\n".encode())}
+    return {}
+
+
+@pytest.mark.parametrize(
+    "role,url,baseline,fields",
+    [pytest.param(*case, id=f"{case[1]}-{case[0]}") for case in FORM_CASES],
+)
+def test_form_fields(request, world, role, url, baseline, fields):
+    for name in _needs(url):
+        world(name)
+    url = _fill(url, world)
+    data = baseline(world)
+    client = _client(request, role)
+    failures = []
+    for field, kind in fields.items():
+        for name, value in BAD.items():
+            response = _send(client, "post", url, {**data, field: value, **_upload_file(url)})
+            label = f"POST {url} {field}=<{name}>"
+            if response.status_code >= 500:
+                failures.append(_failure(label, response))
+                continue
+            message = expected_error(kind, name)
+            if message is None:
+                continue
+            if response.status_code in (301, 302) or message not in response.content.decode():
+                failures.append(f"{label} → {response.status_code}, no “{message}” on the page")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize(
+    "role,url,fields",
+    [
+        ("operator_user", "/console/upload/", {"dataset": "penalty", "policy": "reject_all"}),
+        ("operator_user", "/console/checks/batch/", {"scenario": "bidding"}),
+    ],
+)
+@pytest.mark.parametrize("name", ["nul", "escape", "long"])
+def test_uploaded_file_name(request, world, role, url, fields, name):
+    world("catalog")
+    client = _client(request, role)
+    filename = BAD[name][:200] + ".csv"
+    upload = SimpleUploadedFile(filename, "统一社会信用代码\n".encode())
+    response = _send(client, "post", url, {**fields, "file": upload})
+    assert response.status_code < 500, _failure(f"POST {url} file name <{name}>", response)
+
+
+def test_batch_check_form_fields(request, world):
+    client = _client(request, "operator_user")
+    failures = []
+    for field, kind in {"scenario": "choice", "purpose": "text"}.items():
+        for name, value in BAD.items():
+            upload = SimpleUploadedFile("s.csv", "统一社会信用代码\n".encode())
+            data = {"scenario": "bidding", "purpose": "", field: value, "file": upload}
+            response = _send(client, "post", "/console/checks/batch/", data)
+            label = f"POST /console/checks/batch/ {field}=<{name}>"
+            if response.status_code >= 500:
+                failures.append(_failure(label, response))
+                continue
+            message = expected_error(kind, name)
+            if message and message not in response.content.decode():
+                failures.append(f"{label} → {response.status_code}, no “{message}”")
+    assert not failures, "\n".join(failures)
+
+
+# ---------------------------------------------------------------------------------------
+# the feedback form: its field names carry the subject's position and the measure code
+
+
+def test_feedback_form(request, world):
+    check = world("check")
+    code = check.answer["items"][0]["measures"][0]["code"]
+    url = f"/console/checks/{check.pk}/feedback/"
+    client = _client(request, "operator_user")
+    failures = []
+    for name, value in BAD.items():
+        posts = {
+            "applied": {f"applied-0-{code}": value},
+            "position": {f"applied-{value}-{code}": "yes"},
+            "code": {f"applied-0-{value}": "yes"},
+            "bare key": {f"applied-{value}": "yes"},
+            "reason": {f"applied-0-{code}": "no", f"reason-0-{code}": value},
+            "result": {f"applied-0-{code}": "yes", f"result-0-{code}": value},
+        }
+        for what, data in posts.items():
+            # Only the texts need the page after the redirect: the message is on it.
+            follow = what in ("reason", "result")
+            response = _send(client, "post", url, data, follow=follow)
+            label = f"POST {url} {what}=<{name}>"
+            if response.status_code >= 500:
+                failures.append(_failure(label, response))
+                continue
+            page = response.content.decode()
+            if what in ("reason", "result") and name in CONTROL and CONTROL_MESSAGE not in page:
+                failures.append(f"{label}: no “{CONTROL_MESSAGE}”")
+            if (
+                what in ("reason", "result")
+                and name in ("long", "many_digits")
+                and "超过" not in page
+            ):
+                failures.append(f"{label}: a 10,000-character text was accepted")
+    assert not failures, "\n".join(failures)
+
+
+# ---------------------------------------------------------------------------------------
+# filters on GET say what was wrong instead of silently showing everything
+
+
+@pytest.mark.parametrize(
+    "role,url,param,value,message",
+    [
+        ("auditor_user", "/console/audit/changes/", "date_to", "9999-12-31", DATE_RANGE),
+        ("auditor_user", "/console/audit/access/", "date_from", "2026-02-30", INVALID_DATE),
+        (None, "/publicity/penalties/", "date_from", "0001-01-01", DATE_RANGE),
+        ("operator_user", "/console/checks/stats/", "month", "9999-12", "月份格式应为"),
+    ],
+)
+def test_filter_errors_are_shown(request, world, role, url, param, value, message):
+    world("catalog")
+    response = _client(request, role).get(url, {param: value})
+    assert response.status_code == 200
+    assert message in response.content.decode()
