@@ -37,6 +37,7 @@ from credit.core.errors import NotFound, PermissionDenied, ServiceError
 from credit.core.fieldcrypto import id_digest
 from credit.core.identifiers import IdentifierError, validate_id_number, validate_uscc
 from credit.core.masking import mask_id_number, mask_text_ids
+from credit.core.normalize import strip_control_chars
 from credit.core.workdays import WorkdayCalendarError, add_workdays
 from credit.lists.queries import current_entries
 from credit.measures import fastpath, matching
@@ -109,13 +110,9 @@ class SubjectQuery:
         )
 
 
-# PostgreSQL refuses NUL in any text parameter; a pasted control character is never part
-# of a name or code, so it is dropped rather than turning the whole check into a 500.
-_CONTROL_CHARS = str.maketrans("", "", "".join(map(chr, [*range(32), 127])))
-
-
 def _text(value) -> str:
-    return (value or "").translate(_CONTROL_CHARS).strip()
+    # A pasted control character is never part of a name or code: dropped, not a 500.
+    return strip_control_chars(value or "").strip()
 
 
 def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
