@@ -95,3 +95,18 @@ def _fresh_process_caches():
     tokens._recent.clear()
     forget_catalog()
     yield
+
+
+@pytest.fixture
+def keep_connection():
+    """For tests that call the WSGI application directly: as Django's test client does,
+    keep the test's transaction alive across requests (request_started/finished would
+    close the connection it runs in)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

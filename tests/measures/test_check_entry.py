@@ -8,8 +8,6 @@ import io
 
 import orjson
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from credit.accounts import services as accounts
 from credit.accounts.apiauth import UNAUTHORIZED_BODY
@@ -21,17 +19,7 @@ from credit.wsgi import django_application
 
 from .test_checks_helpers import make_subject, put_on_list, uscc
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def keep_connection():
-    """As Django's test client does: the test's transaction must survive each request."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keep_connection")]
 
 
 class CountingDjango:

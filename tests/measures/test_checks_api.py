@@ -4,8 +4,6 @@ OpenAPI-driven run of schemathesis against the /checks endpoints."""
 from __future__ import annotations
 
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.test import Client
 
 from credit.accounts import services as accounts
@@ -158,16 +156,6 @@ def test_console_pages(operator_user, other_operator, user_password, tmp_path):
     stranger = Client()
     assert stranger.login(username=other_operator.username, password=user_password)
     assert stranger.get(f"/console/checks/{check.pk}/").status_code == 404
-
-
-@pytest.fixture
-def keep_connection():
-    """As Django's test client does: the test's transaction must survive each request."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 def test_openapi_fuzz_finds_no_server_error(bearer, keep_connection):

@@ -4,12 +4,11 @@ For the operator's monitoring cron. Exit status: 0 nothing to do, 1 warning (nex
 not entered and it is November or later) or error (this year not entered).
 """
 
-import datetime as dt
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
+from credit.core.cli import date_option
 from credit.core.workdays import CalendarLevel, calendar_status
 
 LEVEL_LABELS = {
@@ -28,12 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="按指定日期检查（YYYY-MM-DD），默认今天")
 
     def handle(self, *args, **options):
-        today = timezone.localdate()
-        if options["date"]:
-            try:
-                today = dt.date.fromisoformat(options["date"])
-            except ValueError:
-                raise CommandError("日期格式应为 YYYY-MM-DD") from None
+        today = date_option(options["date"])
         status = calendar_status(today)
         self.stdout.write(
             f"工作日历检查（{today.isoformat()}）：{LEVEL_LABELS[status.level]}\n"

@@ -1,10 +1,9 @@
 """`credit end_publicity_windows`: the daily publicity job, for cron or a systemd timer."""
 
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from credit.core.cli import date_option
 from credit.records import services
 
 
@@ -15,12 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="按指定日期处理（YYYY-MM-DD），默认今天")
 
     def handle(self, *args, **options):
-        today = timezone.localdate()
-        if options["date"]:
-            try:
-                today = dt.date.fromisoformat(options["date"])
-            except ValueError:
-                raise CommandError("日期格式应为 YYYY-MM-DD") from None
+        today = date_option(options["date"])
         job_id = f"command:{timezone.now():%Y%m%dT%H%M%S}"
         changed = services.end_expired_windows(today=today, job_id=job_id)
         self.stdout.write(f"{today.isoformat()}：{changed} 条记录的公示状态已更新")
