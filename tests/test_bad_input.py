@@ -220,6 +220,14 @@ def test_query_parameters(request, world, role, url, params):
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.parametrize("page", ["99999999999999999999", "９", "-3", "0"])
+def test_search_with_an_absurd_page_answers(client, departments, page):
+    """A name search with a page far beyond the results: a page, never a 500 (the page
+    number reaches the SQL as OFFSET)."""
+    response = client.get("/search/", {"q": "本溪市", "page": page})
+    assert response.status_code == 200
+
+
 # ---------------------------------------------------------------------------------------
 # path segments
 

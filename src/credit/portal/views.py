@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from credit.core.normalize import as_int
 from credit.portal import listing, present, profile_page
 from credit.portal.opaque import record_pk
 from credit.portal.ratelimit import rate_limited
@@ -38,10 +39,7 @@ def home(request):
 
 
 def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
+    return max(1, as_int(request.GET.get("page")) or 1)
 
 
 @require_safe

@@ -233,7 +233,8 @@ def search_subjects(q: str, page: int = 1, *, count_records=None) -> SearchResul
     counts a record the public may not see.
     """
     count_records = count_records or (lambda ids: {})
-    page = max(1, int(page or 1))
+    # Beyond the last page of candidates there is nothing; a huge page must not reach SQL.
+    page = min(max(1, int(page or 1)), MAX_CANDIDATES // PAGE_SIZE + 1)
     uscc = as_uscc(q)
     if uscc:
         subject = Subject.objects.filter(uscc=uscc).only("id", "kind").first()
