@@ -33,7 +33,7 @@ def test_banner_names_the_year_and_links_to_the_admin():
     html = render_to_string("console/_calendar_notice.html", {"workday_calendar": status})
     assert 'class="notice warning calendar-notice"' in html
     assert f"{LAST + 1} 年节假日安排尚未录入工作日历。" in html
-    assert f"自 {LAST + 1} 年 1 月 1 日起，报送时效无法计算，数据将无法入库。" in html
+    assert f"自 {LAST + 1} 年 1 月 1 日起，报送时效无法计算，数据将无法入库；" in html
     assert reverse("admin:core_holiday_changelist") in html
     assert reverse("admin:core_calendaryear_changelist") in html
 

@@ -114,6 +114,15 @@ class BatchError(models.Model):
         indexes = [models.Index(fields=["batch", "row"], name="batcherror_batch_row")]
 
 
+class StagedJSON(models.TextField):
+    """A staged row's JSON, written as text: jsonb on PostgreSQL, so the COPY parses it while
+    the file is still being read (instead of the record insert after the whole file),
+    text elsewhere. Read only by `records.upsert`, which casts it to jsonb."""
+
+    def db_type(self, connection):
+        return "jsonb" if connection.vendor == "postgresql" else super().db_type(connection)
+
+
 class StagedRow(models.Model):
     """A validated row waiting to be linked and upserted (the staging table).
 
@@ -142,8 +151,7 @@ class StagedRow(models.Model):
     doc_key = models.CharField(max_length=128)
     decision_date = models.DateField()
     severity = models.CharField(max_length=4)
-    # jsonb on PostgreSQL (migration 0007: parsed during the COPY), text on SQLite.
-    data = models.TextField()
+    data = StagedJSON()
     content_hash = models.CharField(max_length=32)
     workdays = models.IntegerField(null=True)
     is_late = models.BooleanField()

@@ -177,9 +177,11 @@ def _open_workbook(path: Path) -> Table:
     while header and not header[-1]:
         header.pop()
 
+    # A cell may hold NUL, which PostgreSQL cannot store and is never meaningful in a
+    # field: dropped, as in JSON pushes.
     def rows() -> Iterator[tuple[int, list[str]]]:
         for number, values in enumerate(iterator, start=2):
-            texts = [_cell_text(v) for v in values]
+            texts = [_cell_text(v).replace("\x00", "") for v in values]
             if any(t.strip() for t in texts):
                 yield number, texts
 

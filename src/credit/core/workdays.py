@@ -241,7 +241,8 @@ class CalendarStatus:
         if self.level is CalendarLevel.WARNING:
             return (
                 f"{n} 年节假日安排尚未录入工作日历。"
-                f"自 {n} 年 1 月 1 日起，报送时效无法计算，数据将无法入库。"
+                f"自 {n} 年 1 月 1 日起，报送时效无法计算，数据将无法入库；"
+                f"12 月下旬起，跨入 {n} 年的期限（陈述申辩期、核查反馈期）也将无法计算。"
                 f"请{_how_to_enter(n)}"
             )
         if self.next_year_known:

@@ -1,27 +1,26 @@
-"""PostgreSQL: the staging table's `data` column holds jsonb (the model says text), and
-its rows are never compressed.
+"""Staged rows' data: jsonb on PostgreSQL (`StagedJSON`), and staged rows never compressed.
 
-The JSON of each row is then parsed while the file is still being read — by the COPY on
-the staging connection, next to Python validating the next rows — instead of in the
-single statement that inserts the records after the whole file has been read (2 KB of
-JSON per penalty row). The column is written only by COPY and read only by
-`records.upsert` (which casts to jsonb, a no-op here); SQLite keeps text. Staged rows
-live for one batch, so compressing them (PostgreSQL tries once a row passes 2 KB) is
-wasted work: `toast_tuple_target` lets rows up to a page stay as they are.
+Staged rows live for one batch, so compressing them (PostgreSQL tries once a row passes
+2 KB; a penalty row's JSON is ~2 KB) is wasted work: `toast_tuple_target` lets rows up to
+a page stay as they are. Rows left by an interrupted batch are dropped first (a re-run
+reads its file again), so no old row can stop the type change.
 """
 
 from django.db import migrations
 
+import credit.collection.models
 
-def _alter(type_name: str, using: str, tuple_target: int):
+
+def _drop_leftovers(apps, schema_editor):
+    apps.get_model("collection", "StagedRow").objects.all().delete()
+
+
+def _postgresql(change: str):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return
         table = schema_editor.quote_name(apps.get_model("collection", "StagedRow")._meta.db_table)
-        schema_editor.execute(
-            f"ALTER TABLE {table} ALTER COLUMN data TYPE {type_name} USING {using}"
-        )
-        schema_editor.execute(f"ALTER TABLE {table} SET (toast_tuple_target = {tuple_target})")
+        schema_editor.execute(f"ALTER TABLE {table} {change}")
 
     return run
 
@@ -30,7 +29,26 @@ class Migration(migrations.Migration):
     dependencies = [("collection", "0006_staging_data_lz4")]
 
     operations = [
+        migrations.RunPython(_drop_leftovers, migrations.RunPython.noop),
+        # Django casts text to jsonb only with an explicit USING; the column type is the
+        # same text elsewhere.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="stagedrow",
+                    name="data",
+                    field=credit.collection.models.StagedJSON(),
+                )
+            ],
+            database_operations=[
+                migrations.RunPython(
+                    _postgresql("ALTER COLUMN data TYPE jsonb USING data::jsonb"),
+                    _postgresql("ALTER COLUMN data TYPE text USING data::text"),
+                )
+            ],
+        ),
         migrations.RunPython(
-            _alter("jsonb", "data::jsonb", 8160), _alter("text", "data::text", 2032)
+            _postgresql("SET (toast_tuple_target = 8160)"),
+            _postgresql("RESET (toast_tuple_target)"),
         ),
     ]
