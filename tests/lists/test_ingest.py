@@ -118,6 +118,17 @@ def test_import_creates_published_entries_idempotently(submit, scjg, operator_us
     assert again.state == BatchState.DONE
     assert ListEntry.objects.filter(list_type=samr).count() == 3
 
+    # Sent once more after the list was switched off: still a no-op, not a row error; a
+    # decision the list does not hold yet is refused.
+    ListType.objects.filter(pk=samr.pk).update(active=False)
+    third_time = submit(scjg, rows, actor=Actor.for_user(operator_user))
+    assert third_time.state == BatchState.DONE, third_time.message
+    assert third_time.error_rows == 0 and third_time.new_rows == 0
+    assert ListEntry.objects.filter(list_type=samr).count() == 3
+    new_row = {**rows[0], "决定文书号": f"本市监严失〔{decided.year}〕99号"}
+    refused = submit(scjg, [new_row], actor=Actor.for_user(operator_user))
+    assert refused.state == BatchState.REJECTED and refused.error_rows == 1
+
 
 def test_system_import_enters_any_list_and_dry_run_stores_nothing(submit, scjg):
     decided = dt.date.today() - dt.timedelta(days=5)

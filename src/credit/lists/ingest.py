@@ -24,7 +24,7 @@ from credit.audit.services import log_change
 from credit.catalog import queries as catalog
 from credit.core.actors import Actor
 from credit.core.errors import ServiceError
-from credit.lists import services
+from credit.lists import queries, services
 from credit.lists.models import ListType, Source
 from credit.records.models import Record
 
@@ -58,10 +58,14 @@ class EntriesRefused(Exception):
         self.refused = refused
 
 
-def _list_types() -> dict[str, ListType]:
-    """Active list types by code and by Chinese name: files may carry either."""
+def _list_types(active_only: bool = True) -> dict[str, ListType]:
+    """List types (active ones by default) by code and by Chinese name: files may carry
+    either."""
     found: dict[str, ListType] = {}
-    for list_type in ListType.objects.filter(active=True).select_related("department"):
+    list_types = ListType.objects.select_related("department")
+    if active_only:
+        list_types = list_types.filter(active=True)
+    for list_type in list_types:
         found[list_type.code] = list_type
         found[list_type.name] = list_type
     return found
@@ -93,7 +97,9 @@ class _RowCheck:
         self.type_code = roles["list_type"]
         self.start_code = roles["decision_date"]
         self.end_code = roles.get("valid_to", "")
+        self.number_code = roles["document_number"]
         self.types = _list_types()
+        self.every_type = _list_types(active_only=False)
         self.allowed = {
             lt.pk for lt in self.types.values() if services.can_act(actor, lt.department_id)
         }
@@ -101,6 +107,14 @@ class _RowCheck:
     def __call__(self, values: dict[str, str]) -> Iterator[tuple[str, str, str]]:
         label = values.get(self.type_code, "")
         list_type = self.types.get(label)
+        if list_type is None or list_type.pk not in self.allowed:
+            # A decision the list already holds is re-sent unchanged, as `enter_decided`
+            # treats it: a file sent again stays a no-op even after its list type was
+            # switched off or moved to another department.
+            known = self.every_type.get(label)
+            number = values.get(self.number_code, "")
+            if known is not None and number and queries.decision_entered(known.pk, number):
+                return
         if list_type is None:
             yield self.type_code, UNKNOWN_LIST_TYPE, f"名单类型“{label}”不存在或已停用"
             return
@@ -138,6 +152,7 @@ def entries_from_batch(batch) -> dict:
     actor = batch_actor(batch)
     roles = {f.role: f.code for f in catalog.fields_of(batch.dataset_version) if f.role}
     list_types = _list_types()
+    every_type = _list_types(active_only=False)
     published_on = timezone.localtime(batch.received_at).date()
     created = existing = 0
     refused: list[tuple[int, str]] = []
@@ -147,6 +162,10 @@ def entries_from_batch(batch) -> dict:
         label = (data.get(roles["list_type"]) or "").strip()
         list_type = list_types.get(label)
         if list_type is None:
+            known = every_type.get(label)
+            if known is not None and queries.decision_entered(known.pk, record.doc_number):
+                existing += 1  # re-sent after its list type was switched off
+                continue
             refused.append((record.batch_row, f"：名单类型“{label}”不存在或已停用"))
             continue
         try:

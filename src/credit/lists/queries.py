@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from credit.core.normalize import doc_key
 from credit.lists.models import IN_FORCE_STATES, EntryState, ListEntry, ListType
 
 
@@ -98,3 +99,9 @@ def entries_of_department(department_id: int | None, all_departments: bool = Fal
     if not all_departments:
         entries = entries.filter(department_id=department_id)
     return entries.order_by("-updated_at", "-id")
+
+
+def decision_entered(list_type_id: int, decision_number: str) -> bool:
+    """Whether the list already holds this decision (entering it again changes nothing)."""
+    key = doc_key(decision_number)
+    return ListEntry.objects.filter(list_type_id=list_type_id, decision_key=key).exists()
