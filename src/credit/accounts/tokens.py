@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from credit.accounts import options
 from credit.accounts.models import ApiClient, ApiToken, Department
+from credit.core.pgcursor import server_cursor
 
 # A hash of a secret nobody holds, compared against when the key id is unknown.
 _DUMMY_HASH = "0" * 64
@@ -92,16 +93,9 @@ def _lookup(key_id: str) -> ApiToken | None:
             .filter(key_id=key_id)
             .first()
         )
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        cursor = connection._prepare_cursor(ServerBindingCursor(connection.connection))
-    try:
+    with server_cursor() as cursor:
         cursor.execute(_lookup_sql(), (key_id,))
         found = cursor.fetchone()
-    finally:
-        cursor.close()
     if found is None:
         return None
     # The row was just read, so reusing the objects built from an identical row changes

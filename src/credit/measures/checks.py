@@ -38,6 +38,7 @@ from credit.core.fieldcrypto import id_digest
 from credit.core.identifiers import IdentifierError, validate_id_number, validate_uscc
 from credit.core.masking import mask_id_number, mask_text_ids
 from credit.core.normalize import strip_control_chars
+from credit.core.pgcursor import server_cursor
 from credit.core.workdays import WorkdayCalendarError, add_workdays
 from credit.lists.queries import current_entries
 from credit.measures import fastpath, matching
@@ -707,7 +708,7 @@ def _clean_single(actor: Actor, scenario, query: SubjectQuery, purpose: str):
     except IdentifierError:
         return None, None
     now = timezone.now()
-    with fastpath.server_cursor(db) as cursor:
+    with server_cursor(db) as cursor:
         today = timezone.localdate(now, timezone.get_default_timezone())
         found = fastpath.lookup_uscc(cursor, code, today)
         if found is not None and (found[1] or found[2]):
@@ -948,7 +949,7 @@ def _store_lean(check: CreditCheck, resolutions: list[dict], hits: list, scenari
         _access_purpose(scenario),
         row is not None,
     )
-    with fastpath.server_cursor() as cursor:
+    with server_cursor() as cursor:
         cursor.execute(sql, params)
         check.pk = cursor.fetchone()[0]
     check._state.adding = False
