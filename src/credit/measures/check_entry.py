@@ -113,7 +113,8 @@ class CheckEntry:
         if settings.SECURE_SSL_REDIRECT and not secure:
             return self.django_app(environ, start_response)  # Django redirects to https
         token = self._bearer_token(environ)
-        if token is None or self._content_length(environ) is None:
+        length = self._content_length(environ) if token is not None else None
+        if length is None:
             return self.django_app(environ, start_response)
         db = connections[DEFAULT_DB_ALIAS]
         if settings.DEBUG or _obsolete(db):
@@ -122,7 +123,7 @@ class CheckEntry:
             signals.request_started.send(sender=self.__class__, environ=environ)
         answer = None
         try:
-            answer = self._answer(environ, token)
+            answer = self._answer(environ, token, length)
         finally:
             # What request_finished would do after this request (this entry uses no cache).
             if answer is None or answer[0] >= 500 or db.errors_occurred or _obsolete(db):
@@ -168,7 +169,7 @@ class CheckEntry:
             return None
         return length
 
-    def _answer(self, environ, token: str) -> tuple[int, bytes, str] | None:
+    def _answer(self, environ, token: str, length: int) -> tuple[int, bytes, str] | None:
         """(status, JSON, request id) for a request this entry owns; None hands it back.
         The token is checked before the body is read, as the ninja route does."""
         request_id = environ.get("HTTP_X_REQUEST_ID", "")[:64] or uuid.uuid4().hex
@@ -177,7 +178,6 @@ class CheckEntry:
             identity = bearer_identity(token, request_id)
             if identity is None or SCOPE not in identity[2]:
                 return None
-            length = self._content_length(environ)
             body = environ["wsgi.input"].read(length)
             # Django gets the body back if the request turns out to be its own.
             environ["wsgi.input"] = io.BytesIO(body)
