@@ -2,7 +2,7 @@
 a minimal WSGI app doing the same lookup, and the 10,000-subject batch.
 
 Usage:
-    uv run python bench/check_bench.py [--subjects 1000000] [--duration 20] [--fresh]
+    uv run python bench/check_bench.py [--subjects 1000000] [--duration 20] [--rounds 4] [--fresh]
 
 Data: PostgreSQL database `credit_bench_checks` on 127.0.0.1:5432 (created with a C.UTF-8
 locale, migrated with `credit migrate`), filled with COPY through psycopg: N subjects,
@@ -12,7 +12,10 @@ locale, migrated with `credit migrate`), filled with COPY through psycopg: N sub
 Load: wrk (Debian package) with bench/check_post.lua, 32 connections, 2 threads, each
 request a one-subject check of a random registered USCC. Both servers run under granian,
 2 workers, production settings (DEBUG off). The minimal app (bench/check_minimal_app.py)
-runs first, then the platform, in the same run on the same database.
+and the platform run side by side on the same database and take turns under load, in
+ABBA order over --rounds rounds: on shared vCPUs the machine's speed drifts by tens of
+percent from minute to minute, so each round's ratio is taken within the round and the
+median round is reported.
 The batch is timed from this process over HTTP (urllib): POST, full answer received.
 """
 
@@ -26,8 +29,10 @@ import random
 import re
 import resource
 import signal
+import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -400,25 +405,54 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def cpu_by_process() -> dict[str, float]:
-    """CPU seconds used so far by every process on the machine, summed by command name."""
+def _cpu_by_pid() -> dict[int, tuple[str, float]]:
+    """(command name, CPU seconds used so far) of every process on the machine."""
     tick = os.sysconf("SC_CLK_TCK")
-    totals: dict[str, float] = {}
+    found = {}
+    own = str(os.getpid())  # the sampler itself is not the server under test
     for stat in Path("/proc").glob("[0-9]*/stat"):
+        if stat.parent.name == own:
+            continue
         try:
             text = stat.read_text()
         except OSError:
             continue
         comm = text[text.index("(") + 1 : text.rindex(")")]
         fields = text.rsplit(")", 1)[1].split()
-        totals[comm] = totals.get(comm, 0.0) + (int(fields[11]) + int(fields[12])) / tick
-    return totals
+        found[int(stat.parent.name)] = (comm, (int(fields[11]) + int(fields[12])) / tick)
+    return found
 
 
-def cpu_per_request(before: dict, after: dict, requests: int) -> dict[str, float]:
+class CpuSampler:
+    """CPU spent during a load run, summed by command name. Sampled every 0.2 s, so a
+    process that ends during the run (a PostgreSQL backend whose connection was recycled)
+    still counts with what it had spent when last seen."""
+
+    def __init__(self):
+        self.before = _cpu_by_pid()
+        self.last = dict(self.before)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        while not self.done.wait(0.2):
+            self.last.update(_cpu_by_pid())
+
+    def stop(self) -> dict[str, float]:
+        self.done.set()
+        self.thread.join()
+        self.last.update(_cpu_by_pid())
+        spent: dict[str, float] = {}
+        for pid, (comm, seconds) in self.last.items():
+            start = self.before.get(pid)
+            spent[comm] = spent.get(comm, 0.0) + seconds - (start[1] if start else 0.0)
+        return spent
+
+
+def cpu_per_request(spent: dict[str, float], requests: int) -> dict[str, float]:
     """ms of CPU per request during a load run: PostgreSQL, wrk, and everything else (the
     server under test: granian and its Python workers)."""
-    spent = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}
     postgres = sum(v for k, v in spent.items() if k.startswith("postgres"))
     wrk = spent.get("wrk", 0.0)
     server = sum(spent.values()) - postgres - wrk
@@ -431,7 +465,7 @@ def cpu_per_request(before: dict, after: dict, requests: int) -> dict[str, float
 
 def run_wrk(url: str, token: str, codes_file: Path, duration: int) -> dict:
     env = {**os.environ, "BENCH_USCC_FILE": str(codes_file), "BENCH_TOKEN": token}
-    cpu_before = cpu_by_process()
+    sampler = CpuSampler()
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         [
@@ -449,10 +483,10 @@ def run_wrk(url: str, token: str, codes_file: Path, duration: int) -> dict:
         text=True,
         check=True,
     ).stdout
-    cpu_after = cpu_by_process()
+    spent = sampler.stop()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     # wrk has exited by now: its CPU is this process's children's.
-    cpu_after["wrk"] = cpu_before.get("wrk", 0.0) + (
+    spent["wrk"] = (
         children.ru_utime + children.ru_stime - children_before.ru_utime - children_before.ru_stime
     )
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -464,9 +498,28 @@ def run_wrk(url: str, token: str, codes_file: Path, duration: int) -> dict:
         "p90_ms": round(latency["90"], 1),
         "p99_ms": round(latency["99"], 1),
         "non_2xx": int(errors.group(1)) if errors else 0,
-        "cpu_per_request": cpu_per_request(cpu_before, cpu_after, max(1, round(rps * duration))),
+        "cpu_per_request": cpu_per_request(spent, max(1, round(rps * duration))),
         "raw": out,
     }
+
+
+def _combined(runs: list[dict]) -> dict:
+    """A server's figures over its rounds: requests per second over the whole time, and
+    its p99 in the worst and the median round."""
+    p99 = [r["p99_ms"] for r in runs]
+    return {
+        "rps": round(statistics.mean(r["rps"] for r in runs)),
+        "p99_ms_worst": max(p99),
+        "p99_ms_median": statistics.median(p99),
+    }
+
+
+def _without_raw(value):
+    if isinstance(value, dict):
+        return {k: _without_raw(v) for k, v in value.items() if k != "raw"}
+    if isinstance(value, list):
+        return [_without_raw(v) for v in value]
+    return value
 
 
 def main() -> None:
@@ -474,6 +527,9 @@ def main() -> None:
     parser.add_argument("--subjects", type=int, default=1_000_000)
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--batch-runs", type=int, default=3)
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="load runs per server, taken in turns (ABBA)"
+    )
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument(
         "--threads", type=int, default=4, help="granian blocking threads per worker (both servers)"
@@ -501,72 +557,107 @@ def main() -> None:
     print("CPU per single check, in-process (python, postgres backend):", cpu)
     load_before = load_average()
 
+    servers = {
+        "minimal WSGI app": ("bench.check_minimal_app:application", MINIMAL_PORT),
+        "platform (full stack)": ("credit.wsgi:application", FULL_PORT),
+    }
+    runs: dict[str, list[dict]] = {label: [] for label in servers}
+    processes = {
+        label: start_server(target, port, args.threads, args.workers)
+        for label, (target, port) in servers.items()
+    }
     results = {}
-    for label, target, port in (
-        ("minimal WSGI app", "bench.check_minimal_app:application", MINIMAL_PORT),
-        ("platform (full stack)", "credit.wsgi:application", FULL_PORT),
-    ):
-        url = f"http://127.0.0.1:{port}/api/v1/checks"
-        server = start_server(target, port, args.threads, args.workers)
-        try:
+    try:
+        urls = {
+            label: f"http://127.0.0.1:{port}/api/v1/checks" for label, (_, port) in servers.items()
+        }
+        for url in urls.values():
             wait_ready(url, token, codes[0])
             run_wrk(url, token, codes_file, 3)  # warm-up: connections, caches
-            results[label] = run_wrk(url, token, codes_file, args.duration)
-            if label.startswith("platform"):
-                batch_codes = [uscc_of(n) for n in picks[10_000:20_000]]
-                times = []
-                for _ in range(args.batch_runs):
-                    body = {
-                        "scenario": "bidding",
-                        "purpose": "bench batch",
-                        "subjects": [{"uscc": c} for c in batch_codes],
-                    }
-                    started = time.perf_counter()
-                    status, answer = post(url, body, token, timeout=120)
-                    times.append(time.perf_counter() - started)
-                    assert status == 200, answer[:300]
-                summary = json.loads(answer)["summary"]
-                results["batch"] = {
-                    "seconds": [round(t, 2) for t in times],
-                    "best_s": round(min(times), 2),
-                    "summary": summary,
-                    "bytes": len(answer),
-                }
-        finally:
-            stop_server(server)
+        # The machine's speed drifts from minute to minute (shared vCPUs): the two servers
+        # take turns, in ABBA order, and each round's ratio is taken within the round.
+        order = list(servers)
+        for round_no in range(args.rounds):
+            for label in order if round_no % 2 == 0 else order[::-1]:
+                runs[label].append(run_wrk(urls[label], token, codes_file, args.duration))
+        url = urls["platform (full stack)"]
+        batch_codes = [uscc_of(n) for n in picks[10_000:20_000]]
+        times = []
+        for _ in range(args.batch_runs):
+            body = {
+                "scenario": "bidding",
+                "purpose": "bench batch",
+                "subjects": [{"uscc": c} for c in batch_codes],
+            }
+            started = time.perf_counter()
+            status, answer = post(url, body, token, timeout=120)
+            times.append(time.perf_counter() - started)
+            assert status == 200, answer[:300]
+        if times:
+            results["batch"] = {
+                "seconds": [round(t, 2) for t in times],
+                "best_s": round(min(times), 2),
+                "summary": json.loads(answer)["summary"],
+                "bytes": len(answer),
+            }
+    finally:
+        for process in processes.values():
+            stop_server(process)
+    for label, label_runs in runs.items():
+        results[label] = {"rounds": label_runs, **_combined(label_runs)}
+    ratios = [
+        round(full["rps"] / minimal["rps"], 3)
+        for minimal, full in zip(
+            runs["minimal WSGI app"], runs["platform (full stack)"], strict=True
+        )
+    ]
+    results["ratio"] = {"per_round": ratios, "median": statistics.median(ratios)}
 
-    minimal, full = results["minimal WSGI app"], results["platform (full stack)"]
     results["machine"] = {
         "cpus": os.cpu_count(),
         "load_average_before": load_before,
         "load_average_after": load_average(),
         "cpu_per_check": cpu,
-        "server": "granian --interface wsgi --workers 2 --blocking-threads 4",
-        "load": "wrk -t2 -c32 --latency -s bench/check_post.lua",
+        "server": f"granian --interface wsgi --workers {args.workers} "
+        f"--blocking-threads {args.threads}",
+        "load": f"wrk -t2 -c32 -d{args.duration}s --latency -s bench/check_post.lua, "
+        f"{args.rounds} rounds ABBA",
     }
     print(f"\nload average before {load_before}, after {load_average()}")
     print()
     print(
-        "| server | req/s | p50 ms | p90 ms | p99 ms | non-2xx "
+        "| round | server | req/s | p50 ms | p90 ms | p99 ms | non-2xx "
         "| CPU ms/request: server, PostgreSQL, wrk |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    for round_no in range(args.rounds):
+        for label in ("minimal WSGI app", "platform (full stack)"):
+            r = runs[label][round_no]
+            cpu = r["cpu_per_request"]
+            print(
+                f"| {round_no + 1} | {label} | {r['rps']} | {r['p50_ms']} | {r['p90_ms']} | "
+                f"{r['p99_ms']} | {r['non_2xx']} "
+                f"| {cpu['server_ms']}, {cpu['postgres_ms']}, {cpu['wrk_ms']} |"
+            )
     for label in ("minimal WSGI app", "platform (full stack)"):
         r = results[label]
-        cpu = r["cpu_per_request"]
         print(
-            f"| {label} | {r['rps']} | {r['p50_ms']} | {r['p90_ms']} | {r['p99_ms']} | "
-            f"{r['non_2xx']} | {cpu['server_ms']}, {cpu['postgres_ms']}, {cpu['wrk_ms']} |"
+            f"{label}: {r['rps']} req/s over all rounds, p99 worst round {r['p99_ms_worst']} ms, "
+            f"median round {r['p99_ms_median']} ms"
         )
-    print(f"\nratio platform/minimal: {full['rps'] / minimal['rps']:.2f}")
-    batch = results["batch"]
     print(
-        f"10,000-subject batch by USCC: runs {batch['seconds']} s (best {batch['best_s']} s), "
-        f"answer {batch['bytes'] / 1e6:.1f} MB, summary {batch['summary']}"
+        f"\nratio platform/minimal per round: {results['ratio']['per_round']}, "
+        f"median {results['ratio']['median']:.2f}"
     )
+    if "batch" in results:
+        batch = results["batch"]
+        print(
+            f"10,000-subject batch by USCC: runs {batch['seconds']} s (best {batch['best_s']} s), "
+            f"answer {batch['bytes'] / 1e6:.1f} MB, summary {batch['summary']}"
+        )
     (OUT / "check_bench.json").write_text(
         json.dumps(
-            {k: {kk: vv for kk, vv in v.items() if kk != "raw"} for k, v in results.items()}
+            _without_raw(results)
             | {"measured_at": dt.datetime.now().isoformat(timespec="seconds")},
             ensure_ascii=False,
             indent=2,
