@@ -60,7 +60,8 @@ def accesses(f: LogFilter) -> QuerySet[AccessLog]:
         if subject_id is None:
             return qs.none()
         qs = qs.filter(subject_id=subject_id)
-    return qs.order_by("-at", "-id")
+    # The order written: `at` has only a BRIN index (see AccessLog).
+    return qs.order_by("-id")
 
 
 def change_actions() -> list[str]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from credit.core.jsonfields import ExactJSONField
+
 __all__ = ["CheckSubject", "CreditCheck", "Feedback", "Verdict"]
 
 
@@ -76,21 +78,24 @@ class CreditCheck(models.Model):
         db_constraint=False,
     )
     purpose = models.CharField("核查事由", max_length=200, blank=True)
-    created_at = models.DateTimeField("核查时间", db_index=True)
+    # BRIN on PostgreSQL (migration 0007, credit.core.brin): read by date range only.
+    created_at = models.DateTimeField("核查时间")
     subject_count = models.PositiveIntegerField("核查主体数", default=0)
     matched_count = models.PositiveIntegerField("匹配主体数", default=0)
     hit_count = models.PositiveIntegerField("命中主体数", default=0)
     measure_count = models.PositiveIntegerField("适用措施数", default=0)
     feedback_due = models.DateField("反馈截止日", null=True, blank=True)
-    answer = models.JSONField("核查结果")
+    answer = ExactJSONField("核查结果")
     request_id = models.CharField("请求标识", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "信用核查"
         verbose_name_plural = "信用核查"
-        ordering = ["-created_at", "-id"]
+        # Newest first by id: the order checks were stored in, served by the primary key
+        # (the credit office) and by creditcheck_dept_id (a department).
+        ordering = ["-id"]
         indexes = [
-            models.Index(fields=["department", "created_at"], name="creditcheck_dept_time"),
+            models.Index(fields=["department", "id"], name="creditcheck_dept_id"),
         ]
 
     def __str__(self) -> str:

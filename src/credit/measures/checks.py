@@ -873,7 +873,7 @@ WITH c AS (
     INSERT INTO {check} (department_id, user_id, client_id, actor_label, scenario_id, purpose,
         created_at, subject_count, matched_count, hit_count, measure_count, feedback_due,
         answer, request_id)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::json, %s)
     RETURNING id, created_at, user_id, client_id, actor_label, request_id, department_id,
         feedback_due
 ), s AS (

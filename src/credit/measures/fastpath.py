@@ -122,7 +122,7 @@ c AS (
     INSERT INTO {CreditCheck._meta.db_table} (department_id, user_id, client_id, actor_label,
         scenario_id, purpose, created_at, subject_count, matched_count, hit_count,
         measure_count, feedback_due, answer, request_id)
-    SELECT %s, %s, %s, %s, %s, %s, %s, 1, %s, 0, 0, NULL, %s::jsonb, %s FROM commit_mode
+    SELECT %s, %s, %s, %s, %s, %s, %s, 1, %s, 0, 0, NULL, %s::json, %s FROM commit_mode
     RETURNING id, created_at, user_id, client_id, actor_label, request_id
 ), a AS (
     INSERT INTO {AccessLog._meta.db_table} (at, actor_user_id, actor_client_id, actor_label,
