@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from credit.audit import labels
 from credit.audit.models import AccessLog, ChangeLog
 from credit.audit.services import log_access, log_change
 from credit.core.actors import Actor
@@ -46,6 +47,18 @@ def test_access_log_filters_by_subject_and_resource(client, admin_user, entries)
     response = client.get("/console/audit/access/", {"action": "subject.records"})
     assert [e.purpose for e in response.context["page"]] == ["执法检查"]
     assert "查询日志" in response.content.decode()
+
+
+def test_filters_offer_chinese_labels(client, admin_user, entries):
+    client.force_login(admin_user)
+    page = client.get("/console/audit/access/").content.decode()
+    # Every resource reads are logged under, by its Chinese name (no scan of the log).
+    assert '<option value="measures.check">信用核查</option>' in page
+    assert '<option value="records.shared">共享信用记录</option>' in page
+    page = client.get("/console/audit/changes/", {"action": "record.update"}).content.decode()
+    assert f'<option value="record.update" selected>{labels.action("record.update")}</option>' in (
+        page
+    )
 
 
 def test_reversed_dates_are_reported_in_chinese(client, auditor_user, entries):

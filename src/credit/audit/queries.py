@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from credit.audit import labels
 from credit.audit.models import AccessLog, ChangeLog
 from credit.core.normalize import as_int
 
@@ -64,11 +65,15 @@ def accesses(f: LogFilter) -> QuerySet[AccessLog]:
     return qs.order_by("-id")
 
 
-def change_actions() -> list[str]:
-    return list(ChangeLog.objects.order_by("action").values_list("action", flat=True).distinct())
+def change_actions() -> list[tuple[str, str]]:
+    """(code, Chinese label) of every action the change log holds, for the filter."""
+    codes = ChangeLog.objects.order_by("action").values_list("action", flat=True).distinct()
+    return [(code, labels.action(code)) for code in codes]
 
 
-def access_resources() -> list[str]:
-    return list(
-        AccessLog.objects.order_by("resource").values_list("resource", flat=True).distinct()
-    )
+def access_resources() -> list[tuple[str, str]]:
+    """(code, Chinese label) of the resources reads are logged under, for the filter.
+
+    From the label registry, not from the table: the access log gains a row on every
+    credit check, and a DISTINCT over it would read the whole table on every page view."""
+    return sorted(labels.RESOURCES.items(), key=lambda item: item[1])

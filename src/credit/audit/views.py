@@ -45,7 +45,7 @@ def _forbidden(request):
     )
 
 
-def _page(request, queryset, template: str, title: str, choices: list[str]):
+def _page(request, queryset, template: str, title: str, choices: list[tuple[str, str]]):
     form = LogFilterForm(request.GET or None)
     log_filter = form.to_filter() if form.is_bound else queries.LogFilter()
     page = Paginator(queryset(log_filter), PAGE_SIZE).get_page(request.GET.get("page"))
