@@ -405,8 +405,9 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def _cpu_by_pid() -> dict[int, tuple[str, float]]:
-    """(command name, CPU seconds used so far) of every process on the machine."""
+def _cpu_by_process() -> dict[tuple[int, int], tuple[str, int, float]]:
+    """(command name, process group, CPU seconds so far) of every process on the machine,
+    keyed by (pid, start time) so that a reused pid is a new process."""
     tick = os.sysconf("SC_CLK_TCK")
     found = {}
     own = str(os.getpid())  # the sampler itself is not the server under test
@@ -419,17 +420,18 @@ def _cpu_by_pid() -> dict[int, tuple[str, float]]:
             continue
         comm = text[text.index("(") + 1 : text.rindex(")")]
         fields = text.rsplit(")", 1)[1].split()
-        found[int(stat.parent.name)] = (comm, (int(fields[11]) + int(fields[12])) / tick)
+        key = (int(stat.parent.name), int(fields[19]))
+        found[key] = (comm, int(fields[2]), (int(fields[11]) + int(fields[12])) / tick)
     return found
 
 
 class CpuSampler:
-    """CPU spent during a load run, summed by command name. Sampled every 0.2 s, so a
-    process that ends during the run (a PostgreSQL backend whose connection was recycled)
-    still counts with what it had spent when last seen."""
+    """CPU spent during a load run per process. Sampled every 0.2 s, so a process that
+    ends during the run (a PostgreSQL backend whose connection was recycled) still counts
+    with what it had spent when last seen."""
 
     def __init__(self):
-        self.before = _cpu_by_pid()
+        self.before = _cpu_by_process()
         self.last = dict(self.before)
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._sample, daemon=True)
@@ -437,33 +439,39 @@ class CpuSampler:
 
     def _sample(self) -> None:
         while not self.done.wait(0.2):
-            self.last.update(_cpu_by_pid())
+            self.last.update(_cpu_by_process())
 
-    def stop(self) -> dict[str, float]:
+    def stop(self) -> list[tuple[str, int, float]]:
+        """(command name, process group, CPU seconds spent during the run) per process."""
         self.done.set()
         self.thread.join()
-        self.last.update(_cpu_by_pid())
-        spent: dict[str, float] = {}
-        for pid, (comm, seconds) in self.last.items():
-            start = self.before.get(pid)
-            spent[comm] = spent.get(comm, 0.0) + seconds - (start[1] if start else 0.0)
+        self.last.update(_cpu_by_process())
+        spent = []
+        for key, (comm, group, seconds) in self.last.items():
+            start = self.before.get(key)
+            spent.append((comm, group, seconds - (start[2] if start else 0.0)))
         return spent
 
 
-def cpu_per_request(spent: dict[str, float], requests: int) -> dict[str, float]:
-    """ms of CPU per request during a load run: PostgreSQL, wrk, and everything else (the
-    server under test: granian and its Python workers)."""
-    postgres = sum(v for k, v in spent.items() if k.startswith("postgres"))
-    wrk = spent.get("wrk", 0.0)
-    server = sum(spent.values()) - postgres - wrk
+def cpu_per_request(
+    spent: list[tuple[str, int, float]], wrk_seconds: float, server_group: int, requests: int
+) -> dict[str, float]:
+    """ms of CPU per request during a load run: the server under test (granian and its
+    Python workers: the process group it was started in), PostgreSQL, wrk, and whatever
+    else ran (the idle other server, the machine's own processes)."""
+    server = sum(s for _comm, group, s in spent if group == server_group)
+    postgres = sum(s for comm, group, s in spent if comm.startswith("postgres"))
+    # wrk's own CPU comes from the children's rusage (it may end between two samples).
+    other = sum(s for comm, _group, s in spent if comm != "wrk") - server - postgres
     return {
         "server_ms": round(server / requests * 1000, 3),
         "postgres_ms": round(postgres / requests * 1000, 3),
-        "wrk_ms": round(wrk / requests * 1000, 3),
+        "wrk_ms": round(wrk_seconds / requests * 1000, 3),
+        "other_ms": round(other / requests * 1000, 3),
     }
 
 
-def run_wrk(url: str, token: str, codes_file: Path, duration: int) -> dict:
+def run_wrk(url: str, token: str, codes_file: Path, duration: int, server_group: int) -> dict:
     env = {**os.environ, "BENCH_USCC_FILE": str(codes_file), "BENCH_TOKEN": token}
     sampler = CpuSampler()
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -486,7 +494,7 @@ def run_wrk(url: str, token: str, codes_file: Path, duration: int) -> dict:
     spent = sampler.stop()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     # wrk has exited by now: its CPU is this process's children's.
-    spent["wrk"] = (
+    wrk_seconds = (
         children.ru_utime + children.ru_stime - children_before.ru_utime - children_before.ru_stime
     )
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -498,7 +506,9 @@ def run_wrk(url: str, token: str, codes_file: Path, duration: int) -> dict:
         "p90_ms": round(latency["90"], 1),
         "p99_ms": round(latency["99"], 1),
         "non_2xx": int(errors.group(1)) if errors else 0,
-        "cpu_per_request": cpu_per_request(spent, max(1, round(rps * duration))),
+        "cpu_per_request": cpu_per_request(
+            spent, wrk_seconds, server_group, max(1, round(rps * duration))
+        ),
         "raw": out,
     }
 
@@ -573,13 +583,14 @@ def main() -> None:
         }
         for url in urls.values():
             wait_ready(url, token, codes[0])
-            run_wrk(url, token, codes_file, 3)  # warm-up: connections, caches
+            run_wrk(url, token, codes_file, 3, 0)  # warm-up: connections, caches
         # The machine's speed drifts from minute to minute (shared vCPUs): the two servers
         # take turns, in ABBA order, and each round's ratio is taken within the round.
         order = list(servers)
         for round_no in range(args.rounds):
             for label in order if round_no % 2 == 0 else order[::-1]:
-                runs[label].append(run_wrk(urls[label], token, codes_file, args.duration))
+                group = processes[label].pid  # started in a session of its own
+                runs[label].append(run_wrk(urls[label], token, codes_file, args.duration, group))
         url = urls["platform (full stack)"]
         batch_codes = [uscc_of(n) for n in picks[10_000:20_000]]
         times = []
@@ -627,7 +638,7 @@ def main() -> None:
     print()
     print(
         "| round | server | req/s | p50 ms | p90 ms | p99 ms | non-2xx "
-        "| CPU ms/request: server, PostgreSQL, wrk |"
+        "| CPU ms/request: server, PostgreSQL, wrk, other |"
     )
     print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |")
     for round_no in range(args.rounds):
@@ -637,7 +648,7 @@ def main() -> None:
             print(
                 f"| {round_no + 1} | {label} | {r['rps']} | {r['p50_ms']} | {r['p90_ms']} | "
                 f"{r['p99_ms']} | {r['non_2xx']} "
-                f"| {cpu['server_ms']}, {cpu['postgres_ms']}, {cpu['wrk_ms']} |"
+                f"| {cpu['server_ms']}, {cpu['postgres_ms']}, {cpu['wrk_ms']}, {cpu['other_ms']} |"
             )
     for label in ("minimal WSGI app", "platform (full stack)"):
         r = results[label]

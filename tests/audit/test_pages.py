@@ -3,10 +3,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from credit.audit import labels
+from credit.audit import labels, queries
 from credit.audit.models import AccessLog, ChangeLog
 from credit.audit.services import log_access, log_change
 from credit.core.actors import Actor
+from credit.measures.checks import ACCESS_RESOURCE
+from credit.records.queries import SHARED_RESOURCE
 
 
 @pytest.fixture
@@ -49,16 +51,35 @@ def test_access_log_filters_by_subject_and_resource(client, admin_user, entries)
     assert "查询日志" in response.content.decode()
 
 
-def test_filters_offer_chinese_labels(client, admin_user, entries):
+def test_filters_offer_chinese_labels(client, admin_user, entries, operator_user):
+    log_change(Actor.for_user(operator_user), "user.create", "User", 9)
     client.force_login(admin_user)
     page = client.get("/console/audit/access/").content.decode()
     # Every resource reads are logged under, by its Chinese name (no scan of the log).
     assert '<option value="measures.check">信用核查</option>' in page
     assert '<option value="records.shared">共享信用记录</option>' in page
-    page = client.get("/console/audit/changes/", {"action": "record.update"}).content.decode()
-    assert f'<option value="record.update" selected>{labels.action("record.update")}</option>' in (
-        page
-    )
+    page = client.get("/console/audit/changes/", {"action": "user.create"}).content.decode()
+    assert '<option value="user.create" selected>新建用户</option>' in page
+
+
+def test_every_resource_the_code_logs_under_has_a_label():
+    logged = {ACCESS_RESOURCE, SHARED_RESOURCE}
+    assert logged <= set(labels.RESOURCES)
+
+
+def test_access_log_in_admin_filters_by_registered_resource(client, admin_user, entries):
+    client.force_login(admin_user)
+    response = client.get("/admin/audit/accesslog/", {"resource": "measures.check"})
+    assert response.status_code == 200
+    assert "信用核查" in response.content.decode()
+    response = client.get("/admin/audit/accesslog/", {"at__gte": "2000-01-01"})
+    assert response.status_code == 200
+
+
+def test_a_date_range_is_read_by_time():
+    ranged = queries.accesses(queries.LogFilter(date_from=timezone.localdate()))
+    assert ranged.query.order_by == ("-at", "-id")
+    assert queries.accesses(queries.LogFilter()).query.order_by == ("-id",)
 
 
 def test_reversed_dates_are_reported_in_chinese(client, auditor_user, entries):

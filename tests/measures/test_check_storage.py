@@ -4,8 +4,10 @@ newest first in the order written, time columns indexed for date ranges."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
+from django.core.exceptions import FieldError
 from django.db import connection
 from django.utils import timezone
 
@@ -109,3 +111,34 @@ def test_postgres_keeps_the_answer_as_json_text_and_brin_time_indexes():
         if "btree" in definition and ("(created_at)" in definition or "(at)" in definition)
     ]
     assert btree_on_time == []
+
+
+@postgres_only
+def test_postgres_keeps_the_answer_as_written(actor):
+    subject = make_subject("本溪市原文有限公司", code=uscc(310005))
+    answer = checks.check_answer(actor, "bidding", [{"uscc": subject.uscc}])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT answer::text FROM {CreditCheck._meta.db_table} WHERE id = %s", [answer["id"]]
+        )
+        text = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT a.attcompression, 'lz4' = ANY(s.enumvals) FROM pg_attribute a,"
+            " pg_settings s WHERE a.attrelid = %s::regclass AND a.attname = 'answer'"
+            " AND s.name = 'default_toast_compression'",
+            [CreditCheck._meta.db_table],
+        )
+        compression, has_lz4 = cursor.fetchone()
+    # Keys in the order the platform wrote them (jsonb would sort them by length).
+    pairs = json.loads(text, object_pairs_hook=lambda pairs: pairs)
+    assert [key for key, _value in pairs] == list(answer)
+    # The type change kept the column's LZ4 compression (reset by the migration).
+    assert compression == ("l" if has_lz4 else "")
+
+
+def test_the_answer_cannot_be_searched_inside_on_either_database():
+    with pytest.raises(FieldError):
+        CreditCheck.objects.filter(answer__summary__hits__gt=0)
+    with pytest.raises(FieldError):
+        CreditCheck.objects.filter(answer={"id": 1})
+    assert CreditCheck.objects.filter(answer__isnull=True).count() == 0

@@ -5,6 +5,8 @@ Both are append-only: nothing in the platform updates or deletes their rows.
 
 from django.db import models
 
+from credit.core.brin import TimeIndex
+
 
 class ChangeLog(models.Model):
     """One write: who did what to which object, with before/after values."""
@@ -33,7 +35,7 @@ class ChangeLog(models.Model):
 class AccessLog(models.Model):
     """One read of non-public data: who, when, which subject, for what purpose."""
 
-    # BRIN on PostgreSQL (migration 0003, credit.core.brin): the date filter's index.
+    # The date filter's index: BRIN on PostgreSQL (accesslog_at_brin).
     at = models.DateTimeField("时间", auto_now_add=True)
     # Append-only and written by every credit check: no database constraint (see
     # CreditCheck for why) and no index; the audit pages filter by `actor_label`.
@@ -66,3 +68,4 @@ class AccessLog(models.Model):
         # Newest first in the order written (the primary key's), as `at` is only
         # BRIN-indexed.
         ordering = ["-id"]
+        indexes = [TimeIndex(fields=["at"], name="accesslog_at_brin")]

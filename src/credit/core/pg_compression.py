@@ -13,8 +13,12 @@ from __future__ import annotations
 from django.db import migrations
 
 
-def lz4_compression(*fields: tuple[str, str, str]) -> migrations.RunPython:
-    """`fields`: (app label, model name, field name) of each column to compress with LZ4."""
+def lz4_compression(*fields: tuple[str, str, str], on_reverse=False) -> migrations.RunPython:
+    """`fields`: (app label, model name, field name) of each column to compress with LZ4.
+
+    A change of a column's type drops its compression setting: follow such a change with
+    this operation, and precede it with one `on_reverse=True` (which sets LZ4 again when
+    the migration is reversed and the old type is back)."""
 
     def forward(apps, schema_editor):
         connection = schema_editor.connection
@@ -37,4 +41,6 @@ def lz4_compression(*fields: tuple[str, str, str]) -> migrations.RunPython:
                     f" ALTER COLUMN {quote(column)} SET COMPRESSION lz4"
                 )
 
+    if on_reverse:
+        return migrations.RunPython(migrations.RunPython.noop, forward, elidable=False)
     return migrations.RunPython(forward, migrations.RunPython.noop, elidable=False)

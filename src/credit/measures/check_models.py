@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from credit.core.brin import TimeIndex
 from credit.core.jsonfields import ExactJSONField
 
 __all__ = ["CheckSubject", "CreditCheck", "Feedback", "Verdict"]
@@ -78,7 +79,7 @@ class CreditCheck(models.Model):
         db_constraint=False,
     )
     purpose = models.CharField("核查事由", max_length=200, blank=True)
-    # BRIN on PostgreSQL (migration 0007, credit.core.brin): read by date range only.
+    # Read by date range only: BRIN on PostgreSQL (creditcheck_created_brin).
     created_at = models.DateTimeField("核查时间")
     subject_count = models.PositiveIntegerField("核查主体数", default=0)
     matched_count = models.PositiveIntegerField("匹配主体数", default=0)
@@ -96,6 +97,7 @@ class CreditCheck(models.Model):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["department", "id"], name="creditcheck_dept_id"),
+            TimeIndex(fields=["created_at"], name="creditcheck_created_brin"),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,8 @@ from credit.core.actors import Actor
 from credit.records.models import Record, Visibility
 from credit.records.publicity import LICENCE, PENALTY
 
+SHARED_RESOURCE = "records.shared"  # the access log's name for a department's shared read
+
 
 def public_records(today: dt.date | None = None) -> QuerySet[Record]:
     """Records the public may see today."""
@@ -71,7 +73,7 @@ def shared_records(actor: Actor, subject, purpose: str = "政务共享") -> Quer
     """
     audit.log_access(
         actor,
-        resource="records.shared",
+        resource=SHARED_RESOURCE,
         purpose=purpose,
         subject_id=subject.pk,
         subject_label=subject.name,

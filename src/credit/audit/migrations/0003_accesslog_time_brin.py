@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from credit.core.brin import time_index
+import credit.core.brin
 
 
 class Migration(migrations.Migration):
@@ -24,5 +24,8 @@ class Migration(migrations.Migration):
             name="at",
             field=models.DateTimeField(auto_now_add=True, verbose_name="时间"),
         ),
-        time_index("audit", "AccessLog", "at", "accesslog_at_brin"),
+        migrations.AddIndex(
+            model_name="accesslog",
+            index=credit.core.brin.TimeIndex(fields=["at"], name="accesslog_at_brin"),
+        ),
     ]

@@ -4,7 +4,7 @@ import credit.core.jsonfields
 from django.conf import settings
 from django.db import migrations, models
 
-from credit.core.brin import time_index
+import credit.core.brin
 from credit.core.pg_compression import lz4_compression
 
 
@@ -28,6 +28,8 @@ class Migration(migrations.Migration):
             model_name="creditcheck",
             name="creditcheck_dept_time",
         ),
+        # Reversed, the type change back to jsonb drops LZ4 again: set it after.
+        lz4_compression(("measures", "CreditCheck", "answer"), on_reverse=True),
         migrations.AlterField(
             model_name="creditcheck",
             name="answer",
@@ -42,7 +44,10 @@ class Migration(migrations.Migration):
             model_name="creditcheck",
             index=models.Index(fields=["department", "id"], name="creditcheck_dept_id"),
         ),
-        time_index("measures", "CreditCheck", "created_at", "creditcheck_created_brin"),
+        migrations.AddIndex(
+            model_name="creditcheck",
+            index=credit.core.brin.TimeIndex(fields=["created_at"], name="creditcheck_created_brin"),
+        ),
         # The type change rewrote the column and dropped its compression setting.
         lz4_compression(("measures", "CreditCheck", "answer")),
     ]
