@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from credit.audit import labels, queries
 from credit.audit.forms import LogFilterForm
+from credit.core.paging import CappedPaginator
 
 PAGE_SIZE = 50
 SECTION = "audit"
@@ -48,7 +48,7 @@ def _forbidden(request):
 def _page(request, queryset, template: str, title: str, choices: list[tuple[str, str]]):
     form = LogFilterForm(request.GET or None)
     log_filter = form.to_filter() if form.is_bound else queries.LogFilter()
-    page = Paginator(queryset(log_filter), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset(log_filter), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     for entry in page.object_list:
         entry.before_fields = _fields(getattr(entry, "before", None))

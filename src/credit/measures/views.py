@@ -17,6 +17,7 @@ from credit.core.actors import Actor
 from credit.core.errors import NotFound, ServiceError
 from credit.core.forms import SafeInputMixin
 from credit.core.normalize import as_int
+from credit.core.paging import CappedPaginator
 from credit.measures import checks, feedback, stats
 from credit.measures.check_models import Feedback
 from credit.measures.queries import scenarios
@@ -85,7 +86,7 @@ def index(request):
     if not _may_check(request.user):
         return _forbidden(request)
     actor = _actor(request)
-    page = Paginator(checks.visible_checks(actor), 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(checks.visible_checks(actor), 30).get_page(request.GET.get("page"))
     return _render(
         request,
         "measures/index.html",
