@@ -142,3 +142,12 @@ def test_the_answer_cannot_be_searched_inside_on_either_database():
     with pytest.raises(FieldError):
         CreditCheck.objects.filter(answer={"id": 1})
     assert CreditCheck.objects.filter(answer__isnull=True).count() == 0
+
+
+def test_time_indexes_exist_on_either_database():
+    # Declared on the models, so Django keeps them when SQLite rebuilds a table.
+    with connection.cursor() as cursor:
+        checks_table = connection.introspection.get_constraints(cursor, CreditCheck._meta.db_table)
+        log_table = connection.introspection.get_constraints(cursor, AccessLog._meta.db_table)
+    assert checks_table["creditcheck_created_brin"]["columns"] == ["created_at"]
+    assert log_table["accesslog_at_brin"]["columns"] == ["at"]
