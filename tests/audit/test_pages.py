@@ -72,7 +72,7 @@ def test_access_log_in_admin_filters_by_registered_resource(client, admin_user, 
     response = client.get("/admin/audit/accesslog/", {"resource": "measures.check"})
     assert response.status_code == 200
     assert "信用核查" in response.content.decode()
-    response = client.get("/admin/audit/accesslog/", {"at__gte": "2000-01-01"})
+    response = client.get("/admin/audit/accesslog/", {"at__gte": "2000-01-01 00:00:00+08:00"})
     assert response.status_code == 200
 
 
