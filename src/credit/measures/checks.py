@@ -21,7 +21,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import orjson
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import BooleanField, Q
@@ -30,7 +29,6 @@ from django.utils import timezone
 
 from credit.audit import context as audit_context
 from credit.audit import services as audit
-from credit.audit.models import AccessLog
 from credit.catalog.models import Category, ShareAttr
 from credit.core.actors import Actor
 from credit.core.errors import NotFound, PermissionDenied, ServiceError
@@ -698,7 +696,7 @@ def _clean_single(actor: Actor, scenario, query: SubjectQuery, purpose: str):
     other request (and on databases other than PostgreSQL).
 
     The answer is built by the same `_item_out`/`_answer_out` as `run_check`'s, and the
-    check and its access-log row are stored by one statement (`fastpath.store_clean`).
+    check and its access-log row are stored by one statement (`fastpath.store_single`).
     """
     db = connections[DEFAULT_DB_ALIAS]  # one thread-local lookup for the whole check
     if not query.uscc or db.vendor != "postgresql":
@@ -726,15 +724,26 @@ def _clean_single(actor: Actor, scenario, query: SubjectQuery, purpose: str):
         )
         answer = _answer_out(actor, scenario, purpose, now, None, counts, [item])
         request_id = actor.request_id or audit_context.request_id.get()
-        answer["id"] = fastpath.store_clean(
+        answer["id"] = fastpath.store_single(
             cursor,
-            actor,
-            scenario,
-            now,
-            purpose,
+            (
+                actor.department_id,
+                actor.user.pk if actor.user is not None else None,
+                actor.client.pk if actor.client is not None else None,
+                actor.label,
+                scenario.pk,
+                purpose,
+                now,
+                1,
+                int(row is not None),
+                0,
+                0,
+                None,
+                request_id,
+            ),
             answer,
             row,
-            request_id,
+            None,
             access_resource=ACCESS_RESOURCE,
             access_purpose=_access_purpose(scenario),
             # Never inside a caller's transaction: the setting would outlive the statement.
@@ -868,90 +877,41 @@ def _access_purpose(scenario) -> str:
     return f"信用核查（{scenario.name}）#"
 
 
-_LEAN_INSERT = """
-WITH c AS (
-    INSERT INTO {check} (department_id, user_id, client_id, actor_label, scenario_id, purpose,
-        created_at, subject_count, matched_count, hit_count, measure_count, feedback_due,
-        answer, request_id)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::json, %s)
-    RETURNING id, created_at, user_id, client_id, actor_label, request_id, department_id,
-        feedback_due
-), s AS (
-    INSERT INTO {subject} (check_run_id, position, subject_id, subject_label, verdicts,
-        black_count, red_count, record_count)
-    SELECT c.id, %s::integer, %s::bigint, %s::text, %s::jsonb, %s::integer, %s::integer,
-        %s::integer
-    FROM c WHERE %s::boolean
-    RETURNING id, check_run_id
-), f AS (
-    INSERT INTO {feedback} (check_run_id, check_subject_id, department_id, measure_id,
-        measure_code, due_date, reason, result, given_by)
-    SELECT s.check_run_id, s.id, c.department_id, m.id, m.code, c.feedback_due, '', '', ''
-    FROM s CROSS JOIN c CROSS JOIN unnest(%s::bigint[], %s::text[]) WITH ORDINALITY
-        AS m(id, code, n)
-    ORDER BY m.n
-), a AS (
-    INSERT INTO {log} (at, actor_user_id, actor_client_id, actor_label, subject_id,
-        subject_label, resource, purpose, request_id)
-    SELECT c.created_at, c.user_id, c.client_id, c.actor_label, %s::bigint, %s::text,
-        %s::text, %s::text || c.id, c.request_id
-    FROM c WHERE %s::boolean
-)
-SELECT id FROM c
-"""
-
-
 def _store_lean(check: CreditCheck, resolutions: list[dict], hits: list, scenario) -> bool:
-    """A check that read at most one subject, stored in one statement: the check, its hit
-    row with one feedback row per applicable measure, and its access-log row. One round
-    trip, atomic by itself, against six or more for the general path.
-    PostgreSQL only; returns False to let the general path store it elsewhere."""
+    """A check that read at most one subject, stored in one statement
+    (`fastpath.store_single`). PostgreSQL only; returns False to let the general path
+    store it elsewhere."""
     if connection.vendor != "postgresql" or len(hits) > 1:
         return False
     row = next((r["row"] for r in resolutions if r.get("status") == "matched"), None)
-    sql = _LEAN_INSERT.format(
-        check=CreditCheck._meta.db_table,
-        subject=CheckSubject._meta.db_table,
-        feedback=Feedback._meta.db_table,
-        log=AccessLog._meta.db_table,
-    )
-    position, _row, verdicts, applicable, (black, red, records) = (
-        hits[0] if hits else (0, None, [], [], (0, 0, 0))
-    )
-    params = (
-        check.department_id,
-        check.user.pk if check.user is not None else None,
-        check.client.pk if check.client is not None else None,
-        check.actor_label,
-        check.scenario_id,
-        check.purpose,
-        check.created_at,
-        check.subject_count,
-        check.matched_count,
-        check.hit_count,
-        check.measure_count,
-        check.feedback_due,
-        orjson.dumps(check.answer).decode(),
-        check.request_id,
-        position,
-        row["id"] if row else None,
-        row["name"][:200] if row else "",
-        orjson.dumps(verdicts).decode(),
-        black,
-        red,
-        records,
-        bool(hits),
-        [m.pk for m in applicable],
-        [m.code for m in applicable],
-        row["id"] if row else None,
-        row["name"][:200] if row else "",
-        ACCESS_RESOURCE,
-        _access_purpose(scenario),
-        row is not None,
-    )
+    hit = None
+    if hits:
+        position, _row, verdicts, applicable, (black, red, records) = hits[0]
+        hit = (position, verdicts, applicable, black, red, records)
     with server_cursor() as cursor:
-        cursor.execute(sql, params)
-        check.pk = cursor.fetchone()[0]
+        check.pk = fastpath.store_single(
+            cursor,
+            (
+                check.department_id,
+                check.user.pk if check.user is not None else None,
+                check.client.pk if check.client is not None else None,
+                check.actor_label,
+                check.scenario_id,
+                check.purpose,
+                check.created_at,
+                check.subject_count,
+                check.matched_count,
+                check.hit_count,
+                check.measure_count,
+                check.feedback_due,
+                check.request_id,
+            ),
+            check.answer,
+            row,
+            hit,
+            access_resource=ACCESS_RESOURCE,
+            access_purpose=_access_purpose(scenario),
+        )
     check._state.adding = False
     return True
 

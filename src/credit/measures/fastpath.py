@@ -110,20 +110,41 @@ def resolved(query, code: str, found) -> tuple[list[dict], dict, dict]:
 
 
 @cache
-def _store_clean_sql() -> str:
+def _store_sql() -> str:
     from credit.audit.models import AccessLog
-    from credit.measures.check_models import CreditCheck
+    from credit.measures.check_models import CheckSubject, CreditCheck, Feedback
 
     # set_config(..., true) lasts until the end of the statement's own transaction, so it
-    # governs this statement's commit only (see CREDIT_CHECK_ASYNC_COMMIT).
+    # governs this statement's commit only (see CREDIT_CHECK_ASYNC_COMMIT); NULL keeps the
+    # session's setting.
     return f"""
-WITH commit_mode AS (SELECT set_config('synchronous_commit', %s::text, true)),
-c AS (
+WITH commit_mode AS (
+    SELECT set_config('synchronous_commit',
+        COALESCE(%s::text, current_setting('synchronous_commit')), true)
+), c AS (
     INSERT INTO {CreditCheck._meta.db_table} (department_id, user_id, client_id, actor_label,
         scenario_id, purpose, created_at, subject_count, matched_count, hit_count,
         measure_count, feedback_due, answer, request_id)
-    SELECT %s, %s, %s, %s, %s, %s, %s, 1, %s, 0, 0, NULL, %s::json, %s FROM commit_mode
-    RETURNING id, created_at, user_id, client_id, actor_label, request_id
+    SELECT %s::bigint, %s::bigint, %s::bigint, %s::text, %s::bigint, %s::text,
+        %s::timestamptz, %s::integer, %s::integer, %s::integer, %s::integer, %s::date,
+        %s::json, %s::text
+    FROM commit_mode
+    RETURNING id, created_at, user_id, client_id, actor_label, request_id, department_id,
+        feedback_due
+), s AS (
+    INSERT INTO {CheckSubject._meta.db_table} (check_run_id, position, subject_id,
+        subject_label, verdicts, black_count, red_count, record_count)
+    SELECT c.id, %s::integer, %s::bigint, %s::text, %s::jsonb, %s::integer, %s::integer,
+        %s::integer
+    FROM c WHERE %s::boolean
+    RETURNING id, check_run_id
+), f AS (
+    INSERT INTO {Feedback._meta.db_table} (check_run_id, check_subject_id, department_id,
+        measure_id, measure_code, due_date, reason, result, given_by)
+    SELECT s.check_run_id, s.id, c.department_id, m.id, m.code, c.feedback_due, '', '', ''
+    FROM s CROSS JOIN c CROSS JOIN unnest(%s::bigint[], %s::text[]) WITH ORDINALITY
+        AS m(id, code, n)
+    ORDER BY m.n
 ), a AS (
     INSERT INTO {AccessLog._meta.db_table} (at, actor_user_id, actor_client_id, actor_label,
         subject_id, subject_label, resource, purpose, request_id)
@@ -135,40 +156,57 @@ SELECT id FROM c
 """
 
 
-def store_clean(
+def store_single(
     cursor,
-    actor,
-    scenario,
-    now,
-    purpose: str,
+    check: tuple,
     answer: dict,
     row: dict | None,
-    request_id: str,
+    hit: tuple | None,
     *,
     access_resource: str,
     access_purpose: str,
-    asynchronous: bool,
+    asynchronous: bool = False,
 ) -> int:
-    """Store a one-subject check with no hit (no feedback is due) and, when the subject
-    was found (and so read), its access-log row: one statement, its own transaction.
+    """Store a check that read at most one subject in one statement, its own transaction:
+    the check; with a `hit` its subject row and one feedback row per applicable measure;
+    when the subject was found (and so read), its access-log row. One round trip against
+    six or more for the general path. Returns the check id.
+
+    `check`: (department id, user id, client id, actor label, scenario id, purpose, time,
+    subject count, matched count, hit count, measure count, feedback due date, request
+    id). `hit`: (position, verdicts, applicable measures, black, red and record counts).
     `asynchronous` (CREDIT_CHECK_ASYNC_COMMIT) must be False inside a caller's
-    transaction, where the setting would outlive this statement. Returns the check id."""
+    transaction, where the setting would outlive this statement."""
+    *head, purpose, created_at, subjects, matched, hits, measure_count, due, request_id = check
+    position, verdicts, measures, black, red, records = hit or (0, [], [], 0, 0, 0)
+    subject_id = row["id"] if row else None
+    subject_label = row["name"][:200] if row else ""
     cursor.execute(
-        _store_clean_sql(),
+        _store_sql(),
         (
-            "off" if asynchronous else "on",
-            actor.department_id,
-            actor.user.pk if actor.user is not None else None,
-            actor.client.pk if actor.client is not None else None,
-            actor.label,
-            scenario.pk,
+            "off" if asynchronous else None,
+            *head,  # department, user, client, actor label, scenario
             purpose[:200],
-            now,
-            int(row is not None),
+            created_at,
+            subjects,
+            matched,
+            hits,
+            measure_count,
+            due,
             orjson.dumps(answer).decode(),
             request_id,
-            row["id"] if row else None,
-            row["name"][:200] if row else "",
+            position,
+            subject_id,
+            subject_label,
+            orjson.dumps(verdicts).decode(),
+            black,
+            red,
+            records,
+            hit is not None,
+            [m.pk for m in measures],
+            [m.code for m in measures],
+            subject_id,
+            subject_label,
             access_resource,
             access_purpose,
             row is not None,
