@@ -33,6 +33,10 @@ pytestmark = [
 
 @pytest.fixture
 def browser():
+    # Tests ask for their database fixtures before this one: Django keeps a connection
+    # per context, and one opened after Playwright has started is left open when the test
+    # ends (PostgreSQL then refuses to drop the test database: "being accessed by other
+    # users").
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -50,7 +54,7 @@ def data(scjg, tmp_path):
     ("device", "width", "height"), [("desktop", 1280, 900), ("phone", 375, 812)]
 )
 def test_resident_finds_a_company_and_its_penalty(
-    browser, live_server, data, device, width, height
+    data, live_server, browser, device, width, height
 ):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
