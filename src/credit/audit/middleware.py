@@ -1,7 +1,5 @@
 """Gives every request an id that the change and access logs carry."""
 
-import uuid
-
 from credit.audit import context
 
 
@@ -10,7 +8,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        request_id = context.new_request_id(request.headers.get("X-Request-ID", ""))
         request.request_id = request_id
         token = context.request_id.set(request_id)
         try:

@@ -8,6 +8,7 @@ import time and no regular expression is involved.
 
 from __future__ import annotations
 
+import operator
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,7 +59,12 @@ def uscc_check_char(body17: str) -> str:
         raise IdentifierError(
             "uscc_length", f"统一社会信用代码本体应为 17 位，实际为 {len(body17)} 位"
         )
-    total = sum(v * w for v, w in zip(_uscc_body_values(body17), _USCC_WEIGHTS, strict=True))
+    try:
+        # The common case in C: every character known (checked by the lookup itself).
+        total = sum(map(operator.mul, map(_USCC_VALUE.__getitem__, body17), _USCC_WEIGHTS))
+    except KeyError:
+        _uscc_body_values(body17)  # raises the error that names the position
+        raise
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import logging
 import time
-import uuid
 from functools import lru_cache
 from http import HTTPStatus
 
@@ -49,9 +48,10 @@ def _status_line(status: int) -> str:
     return _OK if status == 200 else f"{status} {HTTPStatus(status).phrase}"
 
 
-def _security_headers() -> list[tuple[str, str]]:
-    """What SecurityMiddleware and XFrameOptionsMiddleware add to an API answer (read per
-    request, as they do)."""
+@lru_cache(maxsize=1)
+def _security_headers() -> tuple[tuple[str, str], ...]:
+    """What SecurityMiddleware and XFrameOptionsMiddleware add to an API answer; read
+    again after a setting changes."""
     headers = []
     if settings.SECURE_CONTENT_TYPE_NOSNIFF:
         headers.append(("X-Content-Type-Options", "nosniff"))
@@ -63,7 +63,7 @@ def _security_headers() -> list[tuple[str, str]]:
     if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
         headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
     headers.append(("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()))
-    return headers
+    return tuple(headers)
 
 
 def _hsts_header() -> list[tuple[str, str]]:
@@ -97,7 +97,12 @@ def _host_allowed(host: str) -> bool:
     return bool(domain) and validate_host(domain, allowed)
 
 
-setting_changed.connect(lambda **kwargs: _host_allowed.cache_clear(), weak=False)
+def _forget_settings(**kwargs) -> None:
+    _host_allowed.cache_clear()
+    _security_headers.cache_clear()
+
+
+setting_changed.connect(_forget_settings, weak=False)
 
 
 class CheckEntry:
@@ -172,7 +177,7 @@ class CheckEntry:
     def _answer(self, environ, token: str, length: int) -> tuple[int, bytes, str] | None:
         """(status, JSON, request id) for a request this entry owns; None hands it back.
         The token is checked before the body is read, as the ninja route does."""
-        request_id = environ.get("HTTP_X_REQUEST_ID", "")[:64] or uuid.uuid4().hex
+        request_id = audit_context.new_request_id(environ.get("HTTP_X_REQUEST_ID", ""))
         context_token = audit_context.request_id.set(request_id)
         try:
             identity = bearer_identity(token, request_id)

@@ -110,8 +110,10 @@ class SubjectQuery:
 
 
 def _text(value) -> str:
+    if not value:
+        return ""
     # A pasted control character is never part of a name or code: dropped, not a 500.
-    return strip_control_chars(value or "").strip()
+    return strip_control_chars(value).strip()
 
 
 def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:

@@ -110,33 +110,28 @@ def resolved(query, code: str, found) -> tuple[list[dict], dict, dict]:
 
 
 @cache
-def _store_sql() -> str:
+def _store_sql(hit: bool, asynchronous: bool) -> str:
+    """The statement for a check with or without a hit, committed asynchronously or not.
+    A clean check's statement leaves out the hit's two inserts and the commit setting:
+    even an insert that writes nothing is planned and started on every call."""
     from credit.audit.models import AccessLog
     from credit.measures.check_models import CheckSubject, CreditCheck, Feedback
 
     # set_config(..., true) lasts until the end of the statement's own transaction, so it
-    # governs this statement's commit only (see CREDIT_CHECK_ASYNC_COMMIT); NULL keeps the
-    # session's setting.
-    return f"""
-WITH commit_mode AS (
-    SELECT set_config('synchronous_commit',
-        COALESCE(%s::text, current_setting('synchronous_commit')), true)
-), c AS (
-    INSERT INTO {CreditCheck._meta.db_table} (department_id, user_id, client_id, actor_label,
-        scenario_id, purpose, created_at, subject_count, matched_count, hit_count,
-        measure_count, feedback_due, answer, request_id)
-    SELECT %s::bigint, %s::bigint, %s::bigint, %s::text, %s::bigint, %s::text,
-        %s::timestamptz, %s::integer, %s::integer, %s::integer, %s::integer, %s::date,
-        %s::json, %s::text
-    FROM commit_mode
-    RETURNING id, created_at, user_id, client_id, actor_label, request_id, department_id,
-        feedback_due
+    # governs this statement's commit only (see CREDIT_CHECK_ASYNC_COMMIT).
+    commit_mode = (
+        "commit_mode AS (SELECT set_config('synchronous_commit', 'off', true)), "
+        if asynchronous
+        else ""
+    )
+    hit_rows = (
+        f"""
 ), s AS (
     INSERT INTO {CheckSubject._meta.db_table} (check_run_id, position, subject_id,
         subject_label, verdicts, black_count, red_count, record_count)
     SELECT c.id, %s::integer, %s::bigint, %s::text, %s::jsonb, %s::integer, %s::integer,
         %s::integer
-    FROM c WHERE %s::boolean
+    FROM c
     RETURNING id, check_run_id
 ), f AS (
     INSERT INTO {Feedback._meta.db_table} (check_run_id, check_subject_id, department_id,
@@ -144,7 +139,21 @@ WITH commit_mode AS (
     SELECT s.check_run_id, s.id, c.department_id, m.id, m.code, c.feedback_due, '', '', ''
     FROM s CROSS JOIN c CROSS JOIN unnest(%s::bigint[], %s::text[]) WITH ORDINALITY
         AS m(id, code, n)
-    ORDER BY m.n
+    ORDER BY m.n"""
+        if hit
+        else ""
+    )
+    return f"""
+WITH {commit_mode}c AS (
+    INSERT INTO {CreditCheck._meta.db_table} (department_id, user_id, client_id, actor_label,
+        scenario_id, purpose, created_at, subject_count, matched_count, hit_count,
+        measure_count, feedback_due, answer, request_id)
+    SELECT %s::bigint, %s::bigint, %s::bigint, %s::text, %s::bigint, %s::text,
+        %s::timestamptz, %s::integer, %s::integer, %s::integer, %s::integer, %s::date,
+        %s::json, %s::text
+    {"FROM commit_mode" if asynchronous else ""}
+    RETURNING id, created_at, user_id, client_id, actor_label, request_id, department_id,
+        feedback_due{hit_rows}
 ), a AS (
     INSERT INTO {AccessLog._meta.db_table} (at, actor_user_id, actor_client_id, actor_label,
         subject_id, subject_label, resource, purpose, request_id)
@@ -178,23 +187,23 @@ def store_single(
     `asynchronous` (CREDIT_CHECK_ASYNC_COMMIT) must be False inside a caller's
     transaction, where the setting would outlive this statement."""
     *head, purpose, created_at, subjects, matched, hits, measure_count, due, request_id = check
-    position, verdicts, measures, black, red, records = hit or (0, [], [], 0, 0, 0)
     subject_id = row["id"] if row else None
     subject_label = row["name"][:200] if row else ""
-    cursor.execute(
-        _store_sql(),
-        (
-            "off" if asynchronous else None,
-            *head,  # department, user, client, actor label, scenario
-            purpose[:200],
-            created_at,
-            subjects,
-            matched,
-            hits,
-            measure_count,
-            due,
-            orjson.dumps(answer).decode(),
-            request_id,
+    params = [
+        *head,  # department, user, client, actor label, scenario
+        purpose[:200],
+        created_at,
+        subjects,
+        matched,
+        hits,
+        measure_count,
+        due,
+        orjson.dumps(answer).decode(),
+        request_id,
+    ]
+    if hit is not None:
+        position, verdicts, measures, black, red, records = hit
+        params += [
             position,
             subject_id,
             subject_label,
@@ -202,14 +211,9 @@ def store_single(
             black,
             red,
             records,
-            hit is not None,
             [m.pk for m in measures],
             [m.code for m in measures],
-            subject_id,
-            subject_label,
-            access_resource,
-            access_purpose,
-            row is not None,
-        ),
-    )
+        ]
+    params += [subject_id, subject_label, access_resource, access_purpose, row is not None]
+    cursor.execute(_store_sql(hit is not None, asynchronous), params)
     return cursor.fetchone()[0]
