@@ -242,17 +242,67 @@ def test_unknown_scenario_and_limits(actor):
         checks.run_check(actor, "bidding", [])
 
 
-def test_access_log_written_per_matched_subject(actor):
+def test_access_log_written_per_subject_asked_for(actor):
     a = make_subject("本溪市日志甲有限公司", code=uscc(100020))
     b = make_subject("本溪市日志乙有限公司", code=uscc(100021))
     check = checks.run_check(
         actor, "gov_procurement", [{"uscc": uscc(100020)}, {"uscc": uscc(100021)}, {"name": "无"}]
     )
     logs = AccessLog.objects.filter(resource=checks.ACCESS_RESOURCE)
-    assert sorted(logs.values_list("subject_id", flat=True)) == sorted([a.pk, b.pk])
-    log = logs.first()
+    matched = logs.filter(subject_id__isnull=False)
+    assert sorted(matched.values_list("subject_id", flat=True)) == sorted([a.pk, b.pk])
+    # The name that matched nothing is logged too, by what was asked for.
+    assert list(logs.filter(subject_id__isnull=True).values_list("subject_label", flat=True)) == [
+        "未找到：无"
+    ]
+    log = matched.first()
     assert log.actor_user_id == actor.user.pk
     assert "政府采购" in log.purpose and f"#{check.pk}" in log.purpose
+
+
+def test_unmatched_queries_are_logged_by_what_was_asked_never_a_clear_id_number(actor):
+    make_subject("本溪市同名日志有限公司", code=uscc(100041), region="210502")
+    make_subject("本溪市同名日志有限责任公司", code=uscc(100042), region="210503")
+    unknown_person = person_id(977)
+    asked = [
+        {"id_number": unknown_person},  # valid, not registered
+        {"id_number": "21050"},  # invalid
+        {"name": "本溪市同名日志有限公司"},  # ambiguous
+        {"name": f"张三 {unknown_person}"},  # an ID number typed into the name
+        {},  # nothing given
+    ]
+    for raw in asked:
+        check = checks.run_check(actor, "bidding", [raw])
+        # A single check takes the same path as a one-subject API call.
+        (log,) = AccessLog.objects.filter(purpose__endswith=f"#{check.pk}")
+        assert log.subject_id is None
+        assert unknown_person not in log.subject_label, log.subject_label
+    labels = list(
+        AccessLog.objects.filter(resource=checks.ACCESS_RESOURCE)
+        .order_by("id")
+        .values_list("subject_label", flat=True)
+    )
+    assert labels[0] == f"未找到：{unknown_person[:6]}********{unknown_person[-4:]}"
+    assert labels[1] == "标识无效：*****"
+    assert labels[2] == "多个候选：本溪市同名日志有限公司"
+    assert labels[3].startswith("未找到：张三 ") and "********" in labels[3]
+    assert labels[4] == "标识无效：（未提供标识）"
+
+
+def test_near_miss_names_come_back_with_candidates(actor):
+    listed = make_subject("本溪东风餐饮管理有限公司", code=uscc(100051))
+    put_on_list(listed, "samr_serious_violation")
+    make_subject("平山关门山酒店管理有限公司", code=uscc(100052))
+    for name, expected in (
+        ("本溪东风餐饮管理公司", uscc(100051)),  # 有限 left out
+        ("平山关门山酒店管理有线公司", uscc(100052)),  # 有线 for 有限
+    ):
+        item = _item(checks.run_check(actor, "bidding", [{"name": name}]))
+        # Never picked on a near miss, but suggested with the reasons.
+        assert item["status"] == "not_found", name
+        assert item["candidates"][0]["uscc"] == expected, item["candidates"]
+        assert item["candidates"][0]["reasons"]
+        assert "自然人须以身份证号核查" in item["message"]
 
 
 def test_other_department_cannot_read_check(actor, other, admin_user):
@@ -374,4 +424,6 @@ def test_batch_by_code_resolves_in_bulk(actor, django_assert_max_num_queries):
         check = checks.run_check(actor, "bidding", codes)
     summary = check.answer["summary"]
     assert summary["matched"] == 1200 and summary["not_found"] == 1 and summary["black"] == 1
-    assert AccessLog.objects.filter(purpose__endswith=f"#{check.pk}").count() == 1200
+    logs = AccessLog.objects.filter(purpose__endswith=f"#{check.pk}")
+    assert logs.count() == 1201  # every subject asked for, the unregistered code too
+    assert logs.get(subject_id__isnull=True).subject_label == f"未找到：{uscc(399999)}"

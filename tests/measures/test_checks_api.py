@@ -59,7 +59,9 @@ def test_bidders_checked_for_bidding_then_feedback(client, bearer, other_bearer)
     check_id = body["id"]
     stored = CreditCheck.objects.get(pk=check_id)
     assert stored.client_id is not None and stored.user_id is None
-    assert AccessLog.objects.filter(resource="measures.check").count() == 2
+    logs = AccessLog.objects.filter(resource="measures.check")
+    assert logs.filter(subject_id__isnull=False).count() == 2
+    assert logs.get(subject_id__isnull=True).subject_label == "未找到：不存在的公司"
 
     # Another department: 404, not 403, so ids reveal nothing.
     assert client.get(f"/api/v1/checks/{check_id}", **other_bearer).status_code == 404

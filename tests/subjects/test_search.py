@@ -155,3 +155,13 @@ def test_a_misspelt_full_name_is_found_by_similarity_on_postgresql(registry):
         assert names(result)[0] == "本溪市（明山）钢铁贸易有限公司"
     else:  # FTS5 substring only: no similarity operator on SQLite
         assert result.total == 0
+
+
+def test_probes_are_the_distinctive_ends_of_a_name():
+    from credit.subjects.queries import probes
+
+    assert probes("本溪东风餐饮管理公司") == ["东风餐饮"]
+    assert probes("平山关门山酒店管理有线公司") == ["平山关门", "关门山酒"]
+    assert probes("辽宁省本溪市华强精密机械制造有限公司") == ["华强精密", "机械制造"]
+    # Nothing distinctive left: no probe that would match half the register.
+    assert probes("本溪市有限公司") == [] and probes("管理服务中心") == []

@@ -72,7 +72,7 @@ ACCESS_RESOURCE = "measures.check"
 
 STATUS_LABELS = {
     "matched": "已匹配",
-    "ambiguous": "存在多个可能的主体，请补充统一社会信用代码后重新核查",
+    "ambiguous": "多个候选",
     "not_found": "未找到",
     "invalid": "标识无效",
 }
@@ -368,7 +368,10 @@ def resolve(queries: list[SubjectQuery]) -> list[dict]:
             else:
                 results[index] = {
                     "status": "not_found",
-                    "message": f"未找到：没有与名称“{names[index].name}”足够一致的主体",
+                    "message": (
+                        f"未找到：没有与名称“{names[index].name}”足够一致的企业或组织"
+                        "（自然人须以身份证号核查）"
+                    ),
                     "candidates": ranked,
                 }
     return results
@@ -748,6 +751,7 @@ def _clean_single(actor: Actor, scenario, query: SubjectQuery, purpose: str):
             None,
             access_resource=ACCESS_RESOURCE,
             access_purpose=_access_purpose(scenario),
+            access_label=None if row else unmatched_label(query, "not_found"),
             # Never inside a caller's transaction: the setting would outlive the statement.
             asynchronous=(
                 settings.CREDIT_CHECK_ASYNC_COMMIT
@@ -820,7 +824,7 @@ def _run(actor, scenario, purpose, queries, now, today, single=None) -> CreditCh
         answer=answer,
         request_id=request_id,
     )
-    if counts["matched"] <= 1 and _store_lean(check, resolutions, hits, scenario):
+    if _store_lean(check, queries, resolutions, hits, scenario):
         answer["id"] = check.pk
         check.elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
         return check
@@ -879,13 +883,13 @@ def _access_purpose(scenario) -> str:
     return f"信用核查（{scenario.name}）#"
 
 
-def _store_lean(check: CreditCheck, resolutions: list[dict], hits: list, scenario) -> bool:
-    """A check that read at most one subject, stored in one statement
-    (`fastpath.store_single`). PostgreSQL only; returns False to let the general path
-    store it elsewhere."""
-    if connection.vendor != "postgresql" or len(hits) > 1:
+def _store_lean(check: CreditCheck, queries, resolutions: list[dict], hits: list, scenario) -> bool:
+    """A check of one subject, stored in one statement (`fastpath.store_single`).
+    PostgreSQL only; returns False to let the general path store it elsewhere."""
+    if connection.vendor != "postgresql" or len(resolutions) != 1:
         return False
-    row = next((r["row"] for r in resolutions if r.get("status") == "matched"), None)
+    (query,), (res,) = queries, resolutions
+    row = res["row"] if res["status"] == "matched" else None
     hit = None
     if hits:
         position, _row, verdicts, applicable, (black, red, records) = hits[0]
@@ -913,26 +917,42 @@ def _store_lean(check: CreditCheck, resolutions: list[dict], hits: list, scenari
             hit,
             access_resource=ACCESS_RESOURCE,
             access_purpose=_access_purpose(scenario),
+            access_label=None if row else unmatched_label(query, res["status"]),
         )
     check._state.adding = False
     return True
 
 
 def _log_access(actor, check, scenario, queries, resolutions, request_id) -> None:
-    """One access-log row per matched subject (the subjects were read), written in bulk."""
+    """One access-log row per subject asked for, written in bulk: the subject when one was
+    matched (it was read), else what was asked for (an answer of 未找到 also tells
+    something about a person)."""
     if request_id and not actor.request_id:
         actor = dataclasses.replace(actor, request_id=request_id)
     audit.log_access_many(
         actor,
         [
             (res["row"]["id"], res["row"]["name"])
-            for res in resolutions
             if res.get("status") == "matched"
+            else (None, unmatched_label(query, res["status"]))
+            for query, res in zip(queries, resolutions, strict=True)
         ],
         resource=ACCESS_RESOURCE,
         purpose=f"{_access_purpose(scenario)}{check.pk}",
         at=check.created_at,
     )
+
+
+def unmatched_label(query: SubjectQuery, status: str) -> str:
+    """The access log's name for a query that matched no subject: its status and what was
+    given, an ID number masked (also one typed into the name)."""
+    if query.uscc:
+        given = query.uscc
+    elif query.id_number:
+        given = mask_id_number(query.id_number)
+    else:
+        given = mask_text_ids(query.name) or "（未提供标识）"
+    return f"{STATUS_LABELS[status]}：{given}"
 
 
 # --- reading checks -------------------------------------------------------------------------

@@ -159,7 +159,7 @@ WITH {commit_mode}c AS (
         subject_id, subject_label, resource, purpose, request_id)
     SELECT c.created_at, c.user_id, c.client_id, c.actor_label, %s::bigint, %s::text,
         %s::text, %s::text || c.id, c.request_id
-    FROM c WHERE %s::boolean
+    FROM c
 )
 SELECT id FROM c
 """
@@ -174,12 +174,14 @@ def store_single(
     *,
     access_resource: str,
     access_purpose: str,
+    access_label: str | None = None,
     asynchronous: bool = False,
 ) -> int:
-    """Store a check that read at most one subject in one statement, its own transaction:
-    the check; with a `hit` its subject row and one feedback row per applicable measure;
-    when the subject was found (and so read), its access-log row. One round trip against
-    six or more for the general path. Returns the check id.
+    """Store a check of one subject in one statement, its own transaction: the check;
+    with a `hit` its subject row and one feedback row per applicable measure; its
+    access-log row, naming the subject read or, when none was matched, `access_label`
+    (what was asked for). One round trip against six or more for the general path.
+    Returns the check id.
 
     `check`: (department id, user id, client id, actor label, scenario id, purpose, time,
     subject count, matched count, hit count, measure count, feedback due date, request
@@ -188,7 +190,7 @@ def store_single(
     transaction, where the setting would outlive this statement."""
     *head, purpose, created_at, subjects, matched, hits, measure_count, due, request_id = check
     subject_id = row["id"] if row else None
-    subject_label = row["name"][:200] if row else ""
+    subject_label = row["name"][:200] if row else (access_label or "")[:200]
     params = [
         *head,  # department, user, client, actor label, scenario
         purpose[:200],
@@ -214,6 +216,6 @@ def store_single(
             [m.pk for m in measures],
             [m.code for m in measures],
         ]
-    params += [subject_id, subject_label, access_resource, access_purpose, row is not None]
+    params += [subject_id, subject_label, access_resource, access_purpose]
     cursor.execute(_store_sql(hit is not None, asynchronous), params)
     return cursor.fetchone()[0]

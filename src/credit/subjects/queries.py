@@ -54,9 +54,32 @@ def candidates(name: str, region: str | None = None, limit: int = 10) -> list[Su
     if region:
         base = base.filter(region_code__startswith=region.rstrip("0") or region)
     found = list(base.filter(name_norm__in=variants).order_by("-verified", "name", "id")[:limit])
-    if len(found) < limit:
-        ids, _total = search.match_ids(variants[0], limit=limit * 3)
+    # The whole name as a substring (and, on PostgreSQL, by trigram similarity); when that
+    # finds nothing, distinctive pieces of it, so a typo (有线公司) or a left-out word
+    # (管理公司 for 管理有限公司) still brings the subject up as a suggestion.
+    for probe in [variants[0], *(probes(variants[0]) if not found else ())]:
+        if len(found) >= limit:
+            break
+        ids, _total = search.match_ids(probe, limit=limit * 3)
         seen = {s.id for s in found}
         more = base.filter(id__in=[i for i in ids if i not in seen]).in_bulk()
         found += [more[i] for i in ids if i in more][: limit - len(found)]
     return found
+
+
+# A city prefix and the generic words names end with: pieces made of them would match
+# thousands of subjects.
+_CITY_PREFIX = re.compile(r"^(辽宁省)?(本溪市|本溪)")
+_GENERIC_ENDING = re.compile(
+    r"(有限责任公司|有限公司|有线公司|股份公司|分公司|公司|集团|有限|管理|服务|经营部|中心|店|厂)+$"
+)
+PROBE_LENGTH = 4
+
+
+def probes(key: str) -> list[str]:
+    """The first and last four characters of a normalised name once its city prefix and
+    generic ending are dropped: a name with a typo or a missing word still shares one."""
+    core = _GENERIC_ENDING.sub("", _CITY_PREFIX.sub("", key))
+    if len(core) < 3:
+        return []
+    return list(dict.fromkeys([core[:PROBE_LENGTH], core[-PROBE_LENGTH:]]))
