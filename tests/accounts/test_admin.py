@@ -52,3 +52,29 @@ def test_admin_login_reports_lockout_in_chinese(client, operator_user):
         client.post("/admin/login/", {"username": operator_user.username, "password": "bad"})
     response = client.post("/admin/login/", {"username": operator_user.username, "password": "bad"})
     assert "账号已锁定" in response.content.decode()
+
+
+def test_api_client_scopes_are_ticked_from_the_known_list(client, admin_user, scjg):
+    from credit.accounts.models import ApiClient
+
+    client.force_login(admin_user)
+    form = client.get("/admin/accounts/apiclient/add/").content.decode()
+    assert 'type="checkbox"' in form and "发起信用核查" in form
+    fields = {
+        "name": "招投标系统",
+        "department": scjg.pk,
+        "is_active": "on",
+        "tokens-TOTAL_FORMS": "0",
+        "tokens-INITIAL_FORMS": "0",
+    }
+    # A scope nobody knows is refused with a Chinese message, not stored.
+    refused = client.post("/admin/accounts/apiclient/add/", {**fields, "scopes": ["checks"]})
+    assert refused.status_code == 200
+    assert "checks 不在可用的选项中" in refused.content.decode()
+    assert not ApiClient.objects.filter(name="招投标系统").exists()
+    saved = client.post("/admin/accounts/apiclient/add/", {**fields, "scopes": ["checks:run"]})
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    assert ApiClient.objects.get(name="招投标系统").scopes == ["checks:run"]
+    listing = client.get("/admin/accounts/apiclient/").content.decode()
+    assert "发起信用核查" in listing and "checks:run" not in listing
+    assert ChangeLog.objects.filter(action="apiclient.create").exists()

@@ -4,12 +4,13 @@ Token secrets are shown once, in the message after issuing, and never again: the
 inline shows only the key id, dates and state.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from credit.accounts import services
 from credit.accounts.forms import AdminLoginForm
-from credit.accounts.models import ApiClient, ApiToken, Department, LoginAttempt, User
+from credit.accounts.models import ApiClient, ApiToken, Department, LoginAttempt, Scope, User
 from credit.audit.services import log_change
 from credit.core.actors import Actor
 from credit.core.admin_mixins import ReadOnlyAdminMixin
@@ -117,14 +118,36 @@ class ApiTokenInline(admin.TabularInline):
         return False
 
 
+class ApiClientForm(forms.ModelForm):
+    """Scopes are ticked from the known list: a typed JSON list took "checks" for
+    "checks:run" without a word and the client then failed every call."""
+
+    scopes = forms.MultipleChoiceField(
+        label="权限范围",
+        choices=Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = ApiClient
+        fields = ("name", "department", "scopes", "is_active")
+
+
 @admin.register(ApiClient)
 class ApiClientAdmin(LoggedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "department", "scopes", "is_active", "created_at")
+    form = ApiClientForm
+    list_display = ("name", "department", "scope_labels", "is_active", "created_at")
     list_filter = ("is_active", "department")
     search_fields = ("name",)
     inlines = [ApiTokenInline]
     actions = ["issue_token", "disable_clients"]
     logged_fields = ("name", "department_id", "scopes", "is_active")
+
+    @admin.display(description="权限范围")
+    def scope_labels(self, client: ApiClient) -> str:
+        labels = dict(Scope.choices)
+        return "、".join(labels.get(scope, scope) for scope in client.scopes) or "（无）"
 
     @admin.action(description="签发新令牌（令牌只显示一次）")
     def issue_token(self, request, queryset):
