@@ -305,6 +305,43 @@ def test_near_miss_names_come_back_with_candidates(actor):
         assert "自然人须以身份证号核查" in item["message"]
 
 
+def test_a_subject_listed_twice_is_answered_twice_and_counted_once(actor):
+    listed = make_subject("本溪市重复投标有限公司", code=uscc(100061))
+    put_on_list(listed, "samr_serious_violation")
+    once = make_subject("本溪市单次投标有限公司", code=uscc(100062))
+    check = checks.run_check(
+        actor,
+        "bidding",
+        [
+            {"uscc": uscc(100061)},
+            {"uscc": uscc(100062)},
+            {"name": "本溪市重复投标有限公司"},  # the same bidder again, in another lot
+        ],
+    )
+    first, _, again = check.answer["items"]
+    assert again["duplicate_of"] == 0 and "duplicate_of" not in first
+    assert again["verdicts"] == first["verdicts"] and again["measures"] == first["measures"]
+    assert again["input"]["name"] == "本溪市重复投标有限公司" and again["index"] == 2
+    summary = check.answer["summary"]
+    assert (summary["subjects"], summary["matched"], summary["duplicates"]) == (3, 2, 1)
+    assert summary["hits"] == 1 and summary["black"] == 1
+    assert check.hit_count == 1 and CheckSubject.objects.filter(check_run=check).count() == 1
+    assert Feedback.objects.filter(check_run=check).count() == summary["measures"] > 0
+    logged = AccessLog.objects.filter(purpose__endswith=f"#{check.pk}")
+    assert sorted(logged.values_list("subject_id", flat=True)) == sorted([listed.pk, once.pk])
+
+
+def test_answer_time_is_beijing_time(actor):
+    make_subject("本溪市时区有限公司", code=uscc(100071))
+    answer = checks.check_answer(actor, "bidding", [{"uscc": uscc(100071)}])
+    assert answer["created_at"].endswith("+08:00")
+    assert (
+        checks.run_check(actor, "bidding", [{"uscc": uscc(100071)}])
+        .answer["created_at"]
+        .endswith("+08:00")
+    )
+
+
 def test_other_department_cannot_read_check(actor, other, admin_user):
     make_subject("本溪市权限测试有限公司", code=uscc(100030))
     check = checks.run_check(actor, "bidding", [{"uscc": uscc(100030)}])

@@ -150,7 +150,9 @@ def test_console_pages(operator_user, other_operator, user_password, tmp_path):
         batch = browser.post("/console/checks/batch/", {"scenario": "bidding", "file": fh})
     assert batch.status_code == 302, batch.content.decode()
     latest = CreditCheck.objects.order_by("-id").first()
-    assert latest.subject_count == 2 and latest.hit_count == 2
+    # The same company by code and by name: answered twice, counted once.
+    assert latest.subject_count == 2 and latest.hit_count == 1
+    assert latest.answer["items"][1]["duplicate_of"] == 0
     assert browser.get("/console/checks/overdue/").status_code == 200
     stats_page = browser.get("/console/checks/stats/").content.decode()
     assert "市场监督管理局" in stats_page

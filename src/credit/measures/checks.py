@@ -650,6 +650,13 @@ def _item_out(
     return item, (index, row, verdicts, applicable, (len(black), len(red), len(subject_records)))
 
 
+def _duplicate_out(index: int, query: SubjectQuery, first: dict, counts: dict) -> dict:
+    """A subject listed again (one bidder in several lots): the same answer as its first
+    row, marked, and counted once: no second hit, feedback duty or access-log row."""
+    counts["duplicates"] += 1
+    return {**first, "index": index, "input": _input_out(query), "duplicate_of": first["index"]}
+
+
 def _answer_out(actor, scenario, purpose: str, now, due, counts: dict, items: list) -> dict:
     summary = {
         "subjects": len(items),
@@ -663,12 +670,13 @@ def _answer_out(actor, scenario, purpose: str, now, due, counts: dict, items: li
         "bad_records": counts[Verdict.BAD.value],
         "clean": counts[Verdict.CLEAN.value],
         "measures": counts["measures"],
+        "duplicates": counts["duplicates"],
     }
     return {
         "id": None,
         "scenario": {"code": scenario.code, "name": scenario.name},
         "purpose": purpose,
-        "created_at": now.isoformat(),
+        "created_at": timezone.localtime(now).isoformat(),
         "department": _department_name(actor),
         "requested_by": actor.label,
         "feedback_due": due.isoformat() if due else None,
@@ -799,7 +807,14 @@ def _run(actor, scenario, purpose, queries, now, today, single=None) -> CreditCh
     items: list[dict] = []
     hits: list[tuple[int, dict, list[str], list[Measure], tuple[int, int, int]]] = []
     counts = defaultdict(int)
+    first_at: dict[int, int] = {}
     for index, (query, res) in enumerate(zip(queries, resolutions, strict=True)):
+        subject_id = res["row"]["id"] if res.get("status") == "matched" else None
+        if subject_id in first_at:
+            items.append(_duplicate_out(index, query, items[first_at[subject_id]], counts))
+            continue
+        if subject_id is not None:
+            first_at[subject_id] = index
         item, hit = _item_out(index, query, res, entries, records, measures, counts)
         items.append(item)
         if hit is not None:
@@ -924,19 +939,21 @@ def _store_lean(check: CreditCheck, queries, resolutions: list[dict], hits: list
 
 
 def _log_access(actor, check, scenario, queries, resolutions, request_id) -> None:
-    """One access-log row per subject asked for, written in bulk: the subject when one was
-    matched (it was read), else what was asked for (an answer of 未找到 also tells
-    something about a person)."""
+    """Access-log rows, written in bulk: one per subject read (once, however often it was
+    listed), and one per query that matched none, naming what was asked for (an answer of
+    未找到 also tells something about a person)."""
     if request_id and not actor.request_id:
         actor = dataclasses.replace(actor, request_id=request_id)
+    read: dict[int, str] = {}
+    unmatched = []
+    for query, res in zip(queries, resolutions, strict=True):
+        if res.get("status") == "matched":
+            read.setdefault(res["row"]["id"], res["row"]["name"])
+        else:
+            unmatched.append((None, unmatched_label(query, res["status"])))
     audit.log_access_many(
         actor,
-        [
-            (res["row"]["id"], res["row"]["name"])
-            if res.get("status") == "matched"
-            else (None, unmatched_label(query, res["status"]))
-            for query, res in zip(queries, resolutions, strict=True)
-        ],
+        [*read.items(), *unmatched],
         resource=ACCESS_RESOURCE,
         purpose=f"{_access_purpose(scenario)}{check.pk}",
         at=check.created_at,
