@@ -19,6 +19,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Only for its templates and static files: the API docs page then loads Swagger UI
+    # from this server instead of a CDN that closed government networks cannot reach.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "credit.core",

@@ -91,8 +91,10 @@ def test_validation_error_is_422_with_chinese_message(client, api_client_scjg):
     )
     assert response.status_code == 422
     body = response.json()
-    assert body["code"] == "invalid_request" and body["message"] == "请求参数不正确"
+    assert body["code"] == "invalid_request"
+    assert body["message"] == "请求参数不正确：count 类型不正确（应为整数）"
     assert body["details"][0]["loc"][-1] == "count"
+    assert body["details"][0]["field"] == "count"
 
 
 def test_last_used_at_is_written_at_most_once_a_minute(api_client_scjg, settings):

@@ -47,4 +47,4 @@ def test_purpose_is_required(client, api_client_scjg, catalog):
     _client, token = api_client_scjg
     response = client.get("/api/v1/shared/subjects/x/records", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 422
-    assert response.json()["message"] == "请求参数不正确"
+    assert response.json()["message"] == "请求参数不正确：purpose 缺少必填字段"

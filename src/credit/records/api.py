@@ -74,7 +74,13 @@ def _fields(record) -> list[dict]:
     return out
 
 
-@router.get("/subjects/{key}/records", response=SharedOut, summary="查询信用主体的共享信用记录")
+@router.get(
+    "/subjects/{key}/records",
+    response=SharedOut,
+    summary="查询信用主体的共享信用记录",
+    # Shown in the API docs (ninja would show the English docstring instead).
+    description="按统一社会信用代码或主体公开标识查询。每次调用都写入查询日志。",
+)
 def shared_records(request, key: str, params: Query[Purpose]):
     """By USCC or the subject's public id. Every call is written to the access log."""
     require_scope(request, "records:read")
