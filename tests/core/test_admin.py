@@ -18,3 +18,10 @@ def test_holiday_and_calendar_year_pages(admin_client):
     page = admin_client.get("/admin/core/calendaryear/")
     assert page.status_code == 200
     assert "已录入" in page.content.decode()
+
+
+def test_background_tasks_have_chinese_names_in_the_admin(client, admin_user):
+    client.force_login(admin_user)
+    index = client.get("/admin/").content.decode()
+    assert "后台任务" in index and "任务结果" in index
+    assert "Tasks Database Backend" not in index and "Task Results" not in index
