@@ -65,14 +65,13 @@ def test_single_check_through_the_form(client, operator_user):
     assert '<span class="hit-black">命中黑名单</span>' in page
 
 
-def test_check_without_identifiers_reports_the_item_in_chinese(client, operator_user):
+def test_check_without_identifiers_is_refused_by_the_form(client, operator_user):
     client.force_login(operator_user)
-    response = client.post("/console/checks/new/", {"scenario": "bidding"}, follow=True)
+    response = client.post("/console/checks/new/", {"scenario": "bidding"})
+    # The form answers; nothing is stored or counted (tests/measures/test_console_single.py).
     assert response.status_code == 200
-    item = CreditCheck.objects.get().answer["items"][0]
-    assert item["status"] != "matched"
-    page = response.content.decode()
-    assert item["message"] in page and "hit-bad" in page
+    assert "请至少填写统一社会信用代码、身份证号或名称之一" in response.content.decode()
+    assert not CreditCheck.objects.exists()
 
 
 def test_feedback_through_the_result_page_shows_one_message(client, operator_user):

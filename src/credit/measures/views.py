@@ -1,29 +1,36 @@
-"""Console pages of credit checks: run a check, upload a batch, results, feedback, overdue,
-statistics. Pages parse, call the services and render."""
+"""Console pages of credit checks: run a check, upload a batch, results, export, feedback,
+overdue, statistics. Pages parse, call the services and render."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from credit.accounts.apiauth import ROLE_SCOPES
 from credit.core.actors import Actor
 from credit.core.errors import NotFound, ServiceError
 from credit.core.forms import SafeInputMixin
+from credit.core.identifiers import IdentifierError, validate_id_number, validate_uscc
 from credit.core.normalize import as_int
 from credit.core.paging import CappedPaginator
-from credit.measures import checks, feedback, stats
+from credit.measures import batch_files, checks, feedback, results, stats
 from credit.measures.check_models import Feedback
 from credit.measures.queries import scenarios
 
 SCOPE = "checks:run"
 SECTION = "checks"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 100
+SHOW_CHOICES = ("hits", "unresolved")
 
 
 def _actor(request) -> Actor:
@@ -50,8 +57,35 @@ def _forbidden(request):
     )
 
 
+def _not_found(request, exc: NotFound):
+    return _render(
+        request,
+        "measures/message.html",
+        {"title": "未找到", "message": exc.message},
+        status=404,
+    )
+
+
+def _attachment(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
 def _scenario_choices():
     return [(s.code, s.name) for s in scenarios()]
+
+
+def _identifier(value: str, validate) -> str:
+    """A filled-in identifier normalised by `validate`, or the validator's message as the
+    field's error."""
+    value = value.strip()
+    if not value:
+        return value
+    try:
+        return validate(value)
+    except IdentifierError as exc:
+        raise forms.ValidationError(exc.message, code=exc.code) from exc
 
 
 class SingleCheckForm(SafeInputMixin, forms.Form):
@@ -68,11 +102,35 @@ class SingleCheckForm(SafeInputMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["scenario"].choices = _scenario_choices()
 
+    # A typing slip here would otherwise be stored as a check with one 标识无效 row and
+    # counted in the statistics; the form says what is wrong instead. Batches and the API
+    # still report an invalid row inside the answer, where it must not refuse the others.
+    def clean_uscc(self):
+        return _identifier(self.cleaned_data["uscc"], validate_uscc)
+
+    def clean_id_number(self):
+        return _identifier(self.cleaned_data["id_number"], lambda v: validate_id_number(v).number)
+
+    def clean(self):
+        data = super().clean()
+        keys = ("uscc", "id_number", "name")
+        # A field already refused has its own message; "fill one in" would be wrong there.
+        if not any(k in self.errors for k in keys) and not any(
+            (data.get(k) or "").strip() for k in keys
+        ):
+            raise forms.ValidationError(
+                "请至少填写统一社会信用代码、身份证号或名称之一", code="no_identifier"
+            )
+        return data
+
 
 class BatchCheckForm(SafeInputMixin, forms.Form):
     scenario = forms.ChoiceField(label="业务场景")
     purpose = forms.CharField(label="核查事由", max_length=200, required=False)
-    file = forms.FileField(label="主体名单（CSV 或 XLSX）")
+    file = forms.FileField(
+        label="主体名单（CSV 或 XLSX）",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
 
     def __init__(self, *args, **kwargs):
         # Django's default suffix is an ASCII colon, wrong after a Chinese label.
@@ -128,6 +186,7 @@ def run_batch(request):
                 tmp.write(chunk)
             tmp.flush()
             try:
+                batch_files.check_upload(Path(tmp.name), upload.name)
                 subjects = checks.subjects_from_file(Path(tmp.name), upload.name)
                 check = checks.run_check(
                     _actor(request),
@@ -143,32 +202,54 @@ def run_batch(request):
 
 
 @login_required
-def detail(request, check_id: int):
+def batch_template(request):
     if not _may_check(request.user):
         return _forbidden(request)
-    actor = _actor(request)
-    try:
-        check = checks.get_check(actor, check_id)
-    except NotFound as exc:
-        return _render(
-            request,
-            "measures/message.html",
-            {"title": "未找到", "message": exc.message},
-            status=404,
-        )
+    return _attachment(batch_files.build_template(), batch_files.TEMPLATE_FILENAME)
+
+
+def _form_values(row) -> dict:
+    """The feedback form's values for a stored feedback row (empty when not given yet)."""
+    if row is None or row.given_at is None:
+        return {"applied": "", "reason": "", "result": ""}
+    return {"applied": "yes" if row.applied else "no", "reason": row.reason, "result": row.result}
+
+
+def _detail_page(
+    request,
+    actor: Actor,
+    check,
+    show: str,
+    page_number,
+    submitted: dict | None = None,
+    error: ServiceError | None = None,
+):
+    """The result page of `check`. After refused feedback it shows the user's own answers
+    (`submitted`, by (position, measure code)) and each problem next to its row."""
     answer = checks.answer_with_feedback(check)
     rows = Feedback.objects.filter(check_run=check).select_related("check_subject")
-    pending = {(f.check_subject.position, f.measure_code): f for f in rows}
+    current = {(f.check_subject.position, f.measure_code): f for f in rows}
+    show = show if show in SHOW_CHOICES else ""
     items = answer["items"]
-    only = request.GET.get("show")
-    if only == "hits":
+    if show == "hits":
         items = [i for i in items if i.get("verdict") not in (None, "无不良记录")]
-    elif only == "unresolved":
+    elif show == "unresolved":
         items = [i for i in items if i["status"] != "matched"]
-    page = Paginator(items, 100).get_page(request.GET.get("page"))
+    page = Paginator(items, PAGE_SIZE).get_page(page_number)
+    history = feedback.feedback_history(check, [i["index"] for i in page.object_list])
+    problems: dict[tuple, str] = {}
+    for problem in getattr(error, "problems", []):
+        problems.setdefault((problem.index, problem.measure), problem.problem)
+    submitted = submitted or {}
     for item in page.object_list:
         for measure in item.get("measures", []):
-            measure["feedback"] = pending.get((item["index"], measure["code"]))
+            key = (item["index"], measure["code"])
+            row = current.get(key)
+            measure["feedback"] = row
+            measure["history"] = history.get(key)
+            measure["problem"] = problems.get(key, "")
+            measure["form"] = submitted.get(key) or _form_values(row)
+    results.log_read(actor, check, page.object_list, results.VIEW_PURPOSE)
     return _render(
         request,
         "measures/detail.html",
@@ -176,45 +257,103 @@ def detail(request, check_id: int):
             "check": check,
             "answer": answer,
             "page": page,
-            "show": only or "",
+            "show": show,
             "can_feedback": check.department_id == actor.department_id,
+            "feedback_error": error,
             "title": f"核查结果 #{check.pk}",
         },
     )
 
 
 @login_required
+def detail(request, check_id: int):
+    if not _may_check(request.user):
+        return _forbidden(request)
+    actor = _actor(request)
+    try:
+        check = checks.get_check(actor, check_id)
+    except NotFound as exc:
+        return _not_found(request, exc)
+    return _detail_page(request, actor, check, request.GET.get("show", ""), request.GET.get("page"))
+
+
+@login_required
+def export(request, check_id: int):
+    if not _may_check(request.user):
+        return _forbidden(request)
+    try:
+        filename, content = results.export_xlsx(_actor(request), check_id)
+    except NotFound as exc:
+        return _not_found(request, exc)
+    return _attachment(content, filename)
+
+
+def _feedback_posted(post) -> tuple[list[dict], dict]:
+    """The feedback items of the result page's form, and the user's answers by (subject
+    position, measure code), to show again if the feedback is refused.
+
+    Fields are applied-/reason-/result-<position>-<code>. A row with neither a choice nor
+    text was not answered; text without a choice is sent on, so that the service asks for
+    the choice rather than the text being dropped.
+    """
+    answers: dict[tuple[int, str], dict] = {}
+    for key in post:
+        field, _, rest = key.partition("-")
+        if field not in ("applied", "reason", "result"):
+            continue
+        text, _, code = rest.partition("-")
+        index = as_int(text, max_digits=6)
+        # A key the page never offers (forged or truncated) is no feedback at all.
+        if index is None or not code:
+            continue
+        values = answers.setdefault((index, code), {"applied": "", "reason": "", "result": ""})
+        value = post[key]
+        if field == "applied":
+            values["applied"] = value if value in ("yes", "no") else ""
+        else:
+            values[field] = value
+    items = [
+        {
+            "index": index,
+            "measure": code,
+            "applied": {"yes": True, "no": False}.get(values["applied"]),
+            "reason": values["reason"],
+            "result": values["result"],
+        }
+        for (index, code), values in answers.items()
+        if values["applied"] or values["reason"].strip() or values["result"].strip()
+    ]
+    return items, answers
+
+
+@login_required
 def give_feedback(request, check_id: int):
     if not _may_check(request.user) or request.method != "POST":
         return _forbidden(request)
-    items = []
-    for key in request.POST:
-        # One form row per (subject position, measure code): applied-<index>-<code>.
-        if not key.startswith("applied-"):
-            continue
-        _, _, rest = key.partition("-")
-        text, _, code = rest.partition("-")
-        index = as_int(text, max_digits=6)
-        choice = request.POST[key]
-        # A key the page never offers (forged or truncated) is no feedback at all.
-        if index is None or not code or choice not in ("yes", "no"):
-            continue
-        items.append(
-            {
-                "index": index,
-                "measure": code,
-                "applied": choice == "yes",
-                "reason": request.POST.get(f"reason-{index}-{code}", ""),
-                "result": request.POST.get(f"result-{index}-{code}", ""),
-            }
-        )
+    actor = _actor(request)
+    items, answers = _feedback_posted(request.POST)
+    show = request.POST.get("show", "")
+    show = show if show in SHOW_CHOICES else ""
+    page = as_int(request.POST.get("page", ""), max_digits=6)
     try:
-        saved = feedback.give_feedback(_actor(request), check_id, items)
+        saved = feedback.give_feedback(actor, check_id, items, numbering=feedback.NUMBERING_CONSOLE)
+    except NotFound as exc:
+        return _not_found(request, exc)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        try:
+            check = checks.get_check(actor, check_id)
+        except NotFound as missing:
+            return _not_found(request, missing)
+        # Shown again with the user's answers: a redirect would lose everything typed.
+        return _detail_page(request, actor, check, show, page, submitted=answers, error=exc)
+    changed = sum(1 for row in saved if row.changed)
+    if changed:
+        messages.success(request, f"已保存 {changed} 条反馈")
     else:
-        messages.success(request, f"已保存 {len(saved)} 条反馈")
-    return redirect("measures:detail", check_id=check_id)
+        messages.info(request, "反馈内容没有变化，未保存")
+    url = reverse("measures:detail", kwargs={"check_id": check_id})
+    query = urlencode({k: v for k, v in (("show", show), ("page", page)) if v})
+    return redirect(f"{url}?{query}" if query else url)
 
 
 @login_required

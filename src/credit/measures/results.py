@@ -1,0 +1,211 @@
+"""Reading a stored check's results: the access log of each read, and the Excel export.
+
+A check's answer holds list entries and negative records that are not public, so showing
+it on a page or exporting it is a read of non-public data and is access-logged like the
+check itself: one row per matched subject read, under the check's resource, with the
+purpose saying how it was read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from credit.audit import services as audit
+from credit.core.actors import Actor
+from credit.core.masking import mask_id_number, mask_text_ids
+from credit.measures import checks
+from credit.measures.check_models import CreditCheck, Feedback
+from credit.subjects.models import Subject
+
+# The platform serves one city: times on exports are Beijing time whatever the server's zone.
+BEIJING = ZoneInfo("Asia/Shanghai")
+# Short forms of the match status, for table cells (the answer's ambiguous label is a sentence).
+STATUS_SHORT = {
+    "matched": "已匹配",
+    "ambiguous": "多个候选",
+    "not_found": "未找到",
+    "invalid": "标识无效",
+}
+VIEW_PURPOSE = "查看核查结果"
+EXPORT_PURPOSE = "导出核查结果"
+COLUMNS = (
+    "序号",
+    "输入",
+    "匹配状态",
+    "主体名称",
+    "统一社会信用代码",
+    "证件号码",
+    "结论",
+    "黑名单条目",
+    "红名单条目",
+    "不良记录数",
+    "适用措施",
+    "反馈情况",
+)
+WIDTHS = (7, 36, 10, 30, 22, 22, 22, 40, 40, 10, 50, 40)
+# Public ids per query: within SQLite's parameter limit.
+CHUNK = 900
+# Excel refuses longer cell text.
+CELL_LIMIT = 32_000
+
+
+def log_read(actor: Actor, check: CreditCheck, items: Iterable[dict], purpose: str) -> int:
+    """Access-log the matched subjects of `items` (answer items of `check`) as read for
+    `purpose`; a read that showed no matched subject is logged once without a subject, so
+    the read itself is still on record."""
+    named = {
+        item["subject"]["public_id"]: item["subject"]["name"]
+        for item in items
+        if item.get("status") == "matched" and item.get("subject")
+    }
+    text = f"{purpose}（#{check.pk}）"
+    ids: list[tuple[int, str]] = []
+    public_ids = sorted(named)
+    for start in range(0, len(public_ids), CHUNK):
+        rows = Subject.objects.filter(public_id__in=public_ids[start : start + CHUNK])
+        ids += [(pk, named[public_id]) for pk, public_id in rows.values_list("pk", "public_id")]
+    if not ids:
+        audit.log_access(actor, checks.ACCESS_RESOURCE, text)
+        return 1
+    return audit.log_access_many(actor, ids, resource=checks.ACCESS_RESOURCE, purpose=text)
+
+
+def export_filename(check: CreditCheck) -> str:
+    day = timezone.localtime(check.created_at, BEIJING).strftime("%Y%m%d")
+    return f"信用核查结果_{check.pk}_{day}.xlsx"
+
+
+def export_xlsx(actor: Actor, check_id: int, today: dt.date | None = None) -> tuple[str, bytes]:
+    """(file name, XLSX bytes) of a check the actor may read (`checks.get_check`: another
+    department's check is not found); the export is access-logged."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    check = checks.get_check(actor, check_id)
+    answer = check.answer
+    items = answer.get("items", [])
+    today = today or timezone.localdate()
+    # write_only streams rows into the file: a 10,000-subject check costs seconds, not the
+    # memory of 120,000 cell objects.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("核查结果")
+    for column, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    bold = Font(bold=True)
+
+    def cell(value, font=None):
+        # Plain values where possible: a WriteOnlyCell per value, or an empty string where
+        # nothing is to be written, costs openpyxl more than twice the time.
+        if value == "":
+            return None
+        formula_like = isinstance(value, str) and value.startswith("=")
+        if font is None and not formula_like:
+            return value
+        out = WriteOnlyCell(sheet, value=value)
+        if formula_like:
+            out.data_type = "s"  # text typed as "=…" is text, never a formula
+        if font is not None:
+            out.font = font
+        return out
+
+    now = timezone.localtime(timezone.now(), BEIJING)
+    header = (
+        ("核查编号", f"#{check.pk}"),
+        ("场景", answer.get("scenario", {}).get("name", "")),
+        ("事由", answer.get("purpose") or check.purpose),
+        ("部门", answer.get("department", "")),
+        ("核查人", answer.get("requested_by") or check.actor_label),
+        (
+            "时间",
+            timezone.localtime(check.created_at, BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+            + "（北京时间）",
+        ),
+        ("核查主体数", len(items)),
+        ("导出", f"{actor.label} 于 {now:%Y-%m-%d %H:%M:%S}（北京时间）导出"),
+    )
+    for label, value in header:
+        sheet.append([cell(label, bold), cell(value)])
+    sheet.append([])
+    sheet.append([cell(title, bold) for title in COLUMNS])
+    feedback = _feedback_by_position(check, today)
+    for item in items:
+        sheet.append([cell(v) for v in _row(item, feedback.get(item["index"], {}))])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    log_read(actor, check, items, EXPORT_PURPOSE)
+    return export_filename(check), buffer.getvalue()
+
+
+def _feedback_by_position(check: CreditCheck, today: dt.date) -> dict[int, dict[str, str]]:
+    out: dict[int, dict[str, str]] = {}
+    rows = Feedback.objects.filter(check_run=check).values_list(
+        "check_subject__position",
+        "measure_code",
+        "applied",
+        "reason",
+        "result",
+        "given_at",
+        "due_date",
+    )
+    for position, code, applied, reason, result, given_at, due in rows.iterator():
+        if given_at is None:
+            state = "逾期未反馈" if due < today else f"待反馈（截止 {due:%Y-%m-%d}）"
+        elif applied:
+            state = "已实施" + (f"，结果：{result}" if result else "")
+        else:
+            state = f"未实施，理由：{reason}" + (f"；结果：{result}" if result else "")
+        out.setdefault(position, {})[code] = state
+    return out
+
+
+def _entry_text(entry: dict) -> str:
+    end = entry.get("period_end") or "长期"
+    return (
+        f"{entry.get('list_name', '')}（{entry.get('decision_number', '')}，"
+        f"{entry.get('period_start') or ''} 至 {end}）"
+    )
+
+
+def _text(value: str) -> str:
+    # ID numbers never leave in clear, whatever text they hide in; Excel caps a cell.
+    return mask_text_ids(value or "")[:CELL_LIMIT]
+
+
+def _row(item: dict, feedback: dict[str, str]) -> Iterator:
+    given = item.get("input", {})
+    subject = item.get("subject") or {}
+    measures = item.get("measures", [])
+    status = item.get("status", "")
+    yield item["index"] + 1
+    yield _text(
+        " ".join(
+            part
+            for part in (
+                given.get("name", ""),
+                given.get("uscc", ""),
+                mask_id_number(given["id_number"]) if given.get("id_number") else "",
+                given.get("region", ""),
+            )
+            if part
+        )
+    )
+    yield STATUS_SHORT.get(status, status)
+    yield _text(subject.get("name", ""))
+    yield subject.get("uscc", "")
+    yield mask_id_number(subject["id_number"]) if subject.get("id_number") else ""
+    if status == "matched":
+        yield "、".join(item.get("verdicts", []))
+    else:
+        yield _text(item.get("message", ""))
+    yield _text("\n".join(_entry_text(e) for e in item.get("black_entries", [])))
+    yield _text("\n".join(_entry_text(e) for e in item.get("red_entries", [])))
+    yield len(item.get("records", [])) if status == "matched" else ""
+    yield _text("\n".join(f"{m['code']} {m.get('text', '')}" for m in measures))
+    yield _text("\n".join(f"{m['code']}：{feedback.get(m['code'], '待反馈')}" for m in measures))
