@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import time
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from openpyxl import load_workbook
 from credit.audit.models import AccessLog
 from credit.core.actors import Actor
 from credit.core.normalize import name_key
-from credit.measures import checks, feedback
+from credit.measures import checks, feedback, results
 from credit.measures.results import COLUMNS
 from credit.subjects.models import Subject
 
@@ -103,7 +104,7 @@ def test_export_holds_header_block_and_one_row_per_subject(client, operator_user
     assert listed["红名单条目"] is None
     assert listed["不良记录数"] == 0
     assert listed["适用措施"].startswith(f"{MEASURE} ")
-    assert listed["反馈情况"] == f"{MEASURE}：已实施，结果：否决投标"
+    assert listed["反馈情况"] == f"{MEASURE}：已实施；结果：否决投标"
 
     assert clean["结论"] == "无不良记录" and clean["适用措施"] is None
     # Text that looks like a formula is kept as text, never evaluated by Excel.
@@ -191,3 +192,30 @@ def test_export_of_a_10000_subject_check(client, operator_user, actor):
     # Measured ~2 s on the 2-core CI machine; a generous bound that still catches a
     # per-row query or a non-streaming writer.
     assert elapsed < 30, f"export took {elapsed:.1f} s"
+
+
+def test_feedback_states_in_the_export(client, operator_user, actor):
+    for n in (1, 2, 3):
+        put_on_list(
+            make_subject(f"本溪市导出反馈{n}有限公司", code=uscc(621000 + n)),
+            "samr_serious_violation",
+        )
+    check = checks.run_check(actor, "bidding", [{"uscc": uscc(621000 + n)} for n in (1, 2, 3)])
+    feedback.give_feedback(
+        actor,
+        check.pk,
+        [
+            {"index": 0, "measure": MEASURE, "applied": False, "reason": "项目已终止"},
+            {"index": 1, "measure": MEASURE, "applied": True, "reason": "依法", "result": "限制"},
+        ],
+    )
+    client.force_login(operator_user)
+    _head, _header, body = _table(_sheet(client.get(f"/console/checks/{check.pk}/export.xlsx")))
+    assert [row["反馈情况"] for row in body] == [
+        f"{MEASURE}：未实施；理由：项目已终止",
+        f"{MEASURE}：已实施；理由：依法；结果：限制",
+        f"{MEASURE}：待反馈（截止 {check.feedback_due:%Y-%m-%d}）",
+    ]
+    # Past the due date it reads as overdue.
+    rows = results._feedback_by_position(check, check.feedback_due + dt.timedelta(days=1))
+    assert rows[2][MEASURE] == "逾期未反馈"

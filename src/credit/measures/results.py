@@ -157,10 +157,12 @@ def _feedback_by_position(check: CreditCheck, today: dt.date) -> dict[int, dict[
     for position, code, applied, reason, result, given_at, due in rows.iterator():
         if given_at is None:
             state = "逾期未反馈" if due < today else f"待反馈（截止 {due:%Y-%m-%d}）"
-        elif applied:
-            state = "已实施" + (f"，结果：{result}" if result else "")
         else:
-            state = f"未实施，理由：{reason}" + (f"；结果：{result}" if result else "")
+            # As the result page words it: a reason may come with an applied measure too.
+            state = "已实施" if applied else "未实施"
+            state += (f"；理由：{reason}" if reason else "") + (
+                f"；结果：{result}" if result else ""
+            )
         out.setdefault(position, {})[code] = state
     return out
 
