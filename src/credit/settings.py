@@ -23,7 +23,7 @@ INSTALLED_APPS = [
     # from this server instead of a CDN that closed government networks cannot reach.
     "ninja",
     "django_tasks",
-    "credit.core.apps.TasksDatabaseConfig",  # django_tasks_db, with Chinese admin names
+    "credit.core.tasks_app.TasksDatabaseConfig",  # django_tasks_db, with Chinese admin names
     "credit.core",
     "credit.accounts",
     "credit.audit",
