@@ -3,8 +3,11 @@ OpenAPI-driven run of schemathesis against the /checks endpoints."""
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 
 from credit.accounts import services as accounts
 from credit.accounts.models import Scope
@@ -153,6 +156,16 @@ def test_console_pages(operator_user, other_operator, user_password, tmp_path):
     # The same company by code and by name: answered twice, counted once.
     assert latest.subject_count == 2 and latest.hit_count == 1
     assert latest.answer["items"][1]["duplicate_of"] == 0
+    result_page = browser.get(f"/console/checks/{latest.pk}/").content.decode()
+    assert "与序号 1 为同一主体：措施与反馈见该行" in result_page
+    # Feedback is asked for once: only the first row has the measure's inputs.
+    assert 'name="applied-0-P-SAMR-02"' in result_page
+    assert 'name="applied-1-P-SAMR-02"' not in result_page
+    export = browser.get(f"/console/checks/{latest.pk}/export.xlsx")
+    assert export.status_code == 200
+    sheet = load_workbook(BytesIO(export.content), read_only=True).active
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert "同一主体，见序号 1" in cells
     assert browser.get("/console/checks/overdue/").status_code == 200
     stats_page = browser.get("/console/checks/stats/").content.decode()
     assert "市场监督管理局" in stats_page

@@ -24,13 +24,6 @@ from credit.subjects.models import Subject
 
 # The platform serves one city: times on exports are Beijing time whatever the server's zone.
 BEIJING = ZoneInfo("Asia/Shanghai")
-# Short forms of the match status, for table cells (the answer's ambiguous label is a sentence).
-STATUS_SHORT = {
-    "matched": "已匹配",
-    "ambiguous": "多个候选",
-    "not_found": "未找到",
-    "invalid": "标识无效",
-}
 VIEW_PURPOSE = "查看核查结果"
 EXPORT_PURPOSE = "导出核查结果"
 COLUMNS = (
@@ -198,7 +191,7 @@ def _row(item: dict, feedback: dict[str, str]) -> Iterator:
             if part
         )
     )
-    yield STATUS_SHORT.get(status, status)
+    yield checks.STATUS_LABELS.get(status, status)
     yield _text(subject.get("name", ""))
     yield subject.get("uscc", "")
     yield mask_id_number(subject["id_number"]) if subject.get("id_number") else ""
@@ -210,4 +203,10 @@ def _row(item: dict, feedback: dict[str, str]) -> Iterator:
     yield _text("\n".join(_entry_text(e) for e in item.get("red_entries", [])))
     yield len(item.get("records", [])) if status == "matched" else ""
     yield _text("\n".join(f"{m['code']} {m.get('text', '')}" for m in measures))
-    yield _text("\n".join(f"{m['code']}：{feedback.get(m['code'], '待反馈')}" for m in measures))
+    if item.get("duplicate_of") is not None:
+        # Feedback is owed once per subject, on its first row.
+        yield f"同一主体，见序号 {item['duplicate_of'] + 1}"
+    else:
+        yield _text(
+            "\n".join(f"{m['code']}：{feedback.get(m['code'], '待反馈')}" for m in measures)
+        )
