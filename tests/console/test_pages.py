@@ -72,15 +72,17 @@ def test_nav_shows_audit_and_admin_by_role(login, operator_user, auditor_user, a
     assert "/console/audit/changes/" in html and 'href="/admin/"' in html
 
 
-def test_nav_offers_checks_and_lists_to_all_but_auditors(
+def test_nav_offers_checks_to_all_and_lists_to_all_but_auditors(
     login, operator_user, auditor_user, admin_user
 ):
     for user in (operator_user, admin_user):
         html = login(user).get("/console/").content.decode()
         assert '<a href="/console/checks/">信用核查</a>' in html
         assert '<a href="/console/lists/">名单管理</a>' in html
+    # Auditors read the checks (read only) but manage no lists.
     html = login(auditor_user).get("/console/").content.decode()
-    assert 'href="/console/checks/"' not in html and 'href="/console/lists/"' not in html
+    assert '<a href="/console/checks/">信用核查</a>' in html
+    assert 'href="/console/lists/"' not in html
 
 
 def test_upload_page_lists_datasets_with_template_links(login, operator_user, catalog):

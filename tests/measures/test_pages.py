@@ -96,12 +96,27 @@ def test_feedback_through_the_result_page_shows_one_message(client, operator_use
     assert empty.count("请至少提供一条反馈") == 1
 
 
-def test_auditor_is_refused_inside_the_console(client, auditor_user):
+def test_auditor_reads_checks_but_runs_none(client, auditor_user, operator_user):
+    from credit.audit.models import AccessLog
+    from credit.core.actors import Actor
+    from credit.measures import checks
+
+    listed = make_subject("本溪市审计查看有限公司", code=uscc(200070))
+    put_on_list(listed, "samr_serious_violation")
+    check = checks.run_check(Actor.for_user(operator_user), "bidding", [{"uscc": uscc(200070)}])
     client.force_login(auditor_user)
-    response = client.get("/console/checks/")
-    assert response.status_code == 403
-    page = response.content.decode()
-    assert "当前账号没有发起信用核查的权限" in page
-    assert 'aria-label="工作台导航"' in page
-    # Auditors are not offered the entry in the first place.
-    assert 'href="/console/checks/"' not in page
+    listing = client.get("/console/checks/")
+    assert listing.status_code == 200
+    page = listing.content.decode()
+    assert f'href="/console/checks/{check.pk}/"' in page
+    # Read only: no way in to run a check.
+    assert 'href="/console/checks/new/"' not in page and 'href="/console/checks/batch/"' not in page
+    assert client.get("/console/checks/new/").status_code == 403
+    result = client.get(f"/console/checks/{check.pk}/").content.decode()
+    assert "命中黑名单" in result and 'name="applied-0-P-SAMR-02"' not in result
+    # The auditor's read is itself in the access log.
+    read = AccessLog.objects.get(purpose=f"查看核查结果（#{check.pk}）")
+    assert read.actor_user == auditor_user and read.subject_id == listed.pk
+    # From the access log to the check it records.
+    log_page = client.get("/console/audit/access/").content.decode()
+    assert f'<a href="/console/checks/{check.pk}/">信用核查（招标投标）#{check.pk}</a>' in log_page

@@ -976,9 +976,10 @@ def unmatched_label(query: SubjectQuery, status: str) -> str:
 
 
 def visible_checks(actor: Actor):
-    """Checks the actor may read: the credit office all, a department its own."""
+    """Checks the actor may read: the credit office and auditors all (an auditor follows
+    the access log to the answer that was given), a department its own."""
     qs = CreditCheck.objects.select_related("scenario", "department")
-    if actor.is_credit_admin:
+    if actor.is_credit_admin or getattr(actor.user, "is_auditor", False):
         return qs
     if actor.department_id is None:
         return qs.none()

@@ -41,9 +41,15 @@ def _may_check(user) -> bool:
     return user.is_superuser or SCOPE in ROLE_SCOPES.get(user.role, frozenset())
 
 
+def _may_read(user) -> bool:
+    """Auditors read checks (the list and the results), run none and give no feedback."""
+    return _may_check(user) or user.is_auditor
+
+
 def _render(request, template: str, context: dict, status: int = 200):
     context.setdefault("title", "信用核查")
     context["section"] = SECTION
+    context["can_run"] = _may_check(request.user)
     context["view_name"] = request.resolver_match.view_name
     return render(request, template, context, status=status)
 
@@ -141,7 +147,7 @@ class BatchCheckForm(SafeInputMixin, forms.Form):
 
 @login_required
 def index(request):
-    if not _may_check(request.user):
+    if not _may_read(request.user):
         return _forbidden(request)
     actor = _actor(request)
     page = CappedPaginator(checks.visible_checks(actor), 30).get_page(request.GET.get("page"))
@@ -258,7 +264,9 @@ def _detail_page(
             "answer": answer,
             "page": page,
             "show": show,
-            "can_feedback": check.department_id == actor.department_id,
+            "can_feedback": (
+                check.department_id == actor.department_id and _may_check(request.user)
+            ),
             "feedback_error": error,
             "title": f"核查结果 #{check.pk}",
         },
@@ -267,7 +275,7 @@ def _detail_page(
 
 @login_required
 def detail(request, check_id: int):
-    if not _may_check(request.user):
+    if not _may_read(request.user):
         return _forbidden(request)
     actor = _actor(request)
     try:
