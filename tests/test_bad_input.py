@@ -184,6 +184,9 @@ GET_CASES = [
     ("operator_user", "/console/checks/stats/", ["month"]),
     ("admin_user", "/console/checks/stats/", ["month"]),
     ("operator_user", "/console/checks/{check}/", ["show", "page"]),
+    ("auditor_user", "/console/checks/{check}/", ["show", "page"]),
+    ("operator_user", "/console/checks/{check}/export.xlsx", ["page"]),
+    ("operator_user", "/console/checks/batch/template.xlsx", ["format"]),
     ("operator_user", "/console/lists/", ["state", "page"]),
 ]
 
@@ -240,6 +243,7 @@ PATH_CASES = [
     ("operator_user", "get", "/console/batches/{}/"),
     ("operator_user", "get", "/console/batches/{}/report.csv"),
     ("operator_user", "get", "/console/checks/{}/"),
+    ("operator_user", "get", "/console/checks/{}/export.xlsx"),
     ("operator_user", "post", "/console/checks/{}/feedback/"),
     ("operator_user", "get", "/console/lists/{}/"),
     ("operator_user", "post", "/console/lists/{}/waive/"),
