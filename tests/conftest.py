@@ -110,3 +110,19 @@ def keep_connection():
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's Chromium through Playwright (see tests/browser_support.py)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM, LAUNCH_ARGS
+
+    # Playwright's sync API runs an event loop in this thread: Django refuses ORM calls
+    # while one runs unless told they are safe, which they are (plain synchronous calls).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()

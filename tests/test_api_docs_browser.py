@@ -8,23 +8,15 @@ artifacts/screenshots/ for people to look at.
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.staticfiles import finders
 
 from credit.api import api
+from tests.browser_support import SHOTS, needs_chromium
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
-# fixtures are still plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DOCS = "/api/v1/docs"
 
 
@@ -47,21 +39,8 @@ def test_docs_page_references_nothing_outside_this_server(client):
     assert '"validatorUrl": null' in html
 
 
-@pytest.fixture
-def browser():
-    # Tests ask for their database fixtures before this one: Django keeps a connection
-    # per context, and one opened after Playwright has started is left open when the test
-    # ends (PostgreSQL then refuses to drop the test database).
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="make browser-deps installs Chromium")
+@needs_chromium
 # The live server reads through another connection; the rollback is serialized because
 # data migrations seed rows a plain flush would empty for the next test.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

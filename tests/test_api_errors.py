@@ -9,8 +9,6 @@ what a department system reaches.
 
 from __future__ import annotations
 
-import io
-
 import orjson
 import pytest
 from django.http import Http404
@@ -22,6 +20,7 @@ from pydantic import ConfigDict, field_validator
 from credit.api import install_error_handlers
 from credit.measures.checks import MAX_SUBJECTS
 from credit.wsgi import application
+from tests.wsgi_call import call
 
 pytestmark = pytest.mark.django_db
 
@@ -45,38 +44,8 @@ def _post(client, url, body, bearer):
 
 def _wsgi(body: bytes, token: str, method: str = "POST"):
     """One request through the deployed WSGI application (check entry + Django)."""
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": CHECKS,
-        "SCRIPT_NAME": "",
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "testserver",
-        "HTTP_AUTHORIZATION": f"Bearer {token}",
-        "CONTENT_TYPE": "application/json",
-        "CONTENT_LENGTH": str(len(body)),
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": io.StringIO(),
-        "wsgi.url_scheme": "http",
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-    }
-    seen = {}
-
-    def start_response(status, headers, exc_info=None):
-        seen["status"] = int(status.split()[0])
-        seen["headers"] = dict(headers)
-
-    chunks = application(environ, start_response)
-    try:
-        seen["body"] = orjson.loads(b"".join(chunks))
-    finally:
-        if hasattr(chunks, "close"):
-            chunks.close()
+    seen = call(application, body, token, path=CHECKS, method=method)
+    seen["body"] = orjson.loads(seen["body"])
     return seen
 
 

@@ -4,8 +4,6 @@ every request it does not own. Each request goes through real WSGI calls: once t
 
 from __future__ import annotations
 
-import io
-
 import orjson
 import pytest
 
@@ -13,9 +11,10 @@ from credit.accounts import services as accounts
 from credit.accounts.apiauth import UNAUTHORIZED_BODY
 from credit.accounts.models import Scope
 from credit.audit.models import AccessLog
-from credit.measures.check_entry import PATH, CheckEntry
+from credit.measures.check_entry import CheckEntry
 from credit.measures.check_models import CreditCheck, Feedback
 from credit.wsgi import django_application
+from tests.wsgi_call import call
 
 from .test_checks_helpers import make_subject, put_on_list, uscc
 
@@ -46,53 +45,6 @@ def entry(django_app):
 @pytest.fixture
 def token(api_client_scjg):
     return api_client_scjg[1]
-
-
-def call(
-    app,
-    body,
-    token="",
-    *,
-    path=PATH,
-    method="POST",
-    content_type="application/json",
-    host="testserver",
-    headers=None,
-):
-    raw = body if isinstance(body, bytes) else orjson.dumps(body)
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "SCRIPT_NAME": "",
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": host,
-        "CONTENT_TYPE": content_type,
-        "CONTENT_LENGTH": str(len(raw)),
-        "wsgi.input": io.BytesIO(raw),
-        "wsgi.errors": io.StringIO(),
-        "wsgi.url_scheme": "http",
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-        **(headers or {}),
-    }
-    if token:
-        environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    captured = {}
-
-    def start_response(status, response_headers, exc_info=None):
-        captured["status"] = int(status.split()[0])
-        captured["headers"] = dict(response_headers)
-
-    chunks = app(environ, start_response)
-    captured["body"] = b"".join(chunks)
-    if hasattr(chunks, "close"):
-        chunks.close()
-    return captured
 
 
 def _comparable(answer: dict) -> dict:

@@ -5,21 +5,13 @@ Screenshots land in artifacts/screenshots/ for people to look at.
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.browser_support import SHOTS, needs_chromium
+
 from .conftest import COMPANY, LEGAL_REP_ID, PERSON, PERSON_ID, load_portal_data
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
-# fixtures are still plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,22 +19,8 @@ pytestmark = [
     # rollback is serialized because the publicity rules are seeded by a data migration
     # that a plain flush would empty for the next test.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="make browser-deps installs Chromium"),
+    needs_chromium,
 ]
-
-
-@pytest.fixture
-def browser():
-    # Tests ask for their database fixtures before this one: Django keeps a connection
-    # per context, and one opened after Playwright has started is left open when the test
-    # ends (PostgreSQL then refuses to drop the test database: "being accessed by other
-    # users").
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
