@@ -142,7 +142,7 @@ def test_too_many_subjects_names_the_limit(client, bearer):
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        (b"", "请求参数不正确：请求体 缺少请求体（应为 JSON 对象）"),
+        (b"", "请求参数不正确：缺少请求体（应为 JSON 对象）"),
         (b"[1, 2]", "请求参数不正确：请求体 类型不正确（应为对象）"),
     ],
     ids=["empty", "array"],

@@ -229,7 +229,9 @@ def _validation_body(errors: list[dict]) -> dict:
     first = details[0] if details else None
     message = "请求参数不正确"
     if first:
-        message += f"：{first['field'] or '请求体'} {first['message']}"
+        # A message about the body as a whole already names it.
+        where = first["field"] or ("" if first["message"].startswith("缺少请求体") else "请求体")
+        message += f"：{where} {first['message']}" if where else f"：{first['message']}"
         if len(details) > 1:
             message += f"；另有 {len(details) - 1} 处问题"
     return {"code": "invalid_request", "message": message, "details": details}

@@ -329,6 +329,16 @@ def test_a_subject_listed_twice_is_answered_twice_and_counted_once(actor):
     assert Feedback.objects.filter(check_run=check).count() == summary["measures"] > 0
     logged = AccessLog.objects.filter(purpose__endswith=f"#{check.pk}")
     assert sorted(logged.values_list("subject_id", flat=True)) == sorted([listed.pk, once.pk])
+    # Each row says how its own input matched.
+    assert first["resolution"]["method"] == "uscc" and again["resolution"]["method"] == "name"
+    # Feedback is given on the first row only, and the repeat says where.
+    with pytest.raises(ServiceError) as refused:
+        feedback.give_feedback(
+            actor,
+            check.pk,
+            [{"index": 2, "measure": first["measures"][0]["code"], "applied": True}],
+        )
+    assert "与 index 0 为同一主体，请在 index 0 反馈" in refused.value.message
 
 
 def test_answer_time_is_beijing_time(actor):

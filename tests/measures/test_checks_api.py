@@ -68,6 +68,10 @@ def test_bidders_checked_for_bidding_then_feedback(client, bearer, other_bearer)
 
     # Another department: 404, not 403, so ids reveal nothing.
     assert client.get(f"/api/v1/checks/{check_id}", **other_bearer).status_code == 404
+    # Reading a stored answer through the API is access-logged, as on the result page.
+    assert client.get(f"/api/v1/checks/{check_id}", **bearer).status_code == 200
+    reads = AccessLog.objects.filter(purpose=f"查看核查结果（#{check_id}）")
+    assert reads.filter(subject_id__isnull=False).count() == 2
     assert (
         _post(
             client,

@@ -68,15 +68,12 @@ def test_template_headers_are_the_readers_and_examples_are_valid(browser):
     assert "CSV" in guide and "提交前请删除" in guide
 
 
-def test_the_template_as_downloaded_is_accepted(browser):
+def test_the_template_as_downloaded_is_refused_until_its_examples_are_removed(browser):
     upload = SimpleUploadedFile("批量核查模板.xlsx", _template(browser))
     response = browser.post(URL, {"scenario": "bidding", "file": upload})
-    assert response.status_code == 302, response.content.decode()
-    items = CreditCheck.objects.get().answer["items"]
-    # Three example rows, each read by its kind; none is 标识无效.
-    assert [i["input"]["name"] for i in items] == [r[0] for r in batch_files.EXAMPLE_ROWS]
-    assert [i["status"] for i in items] == ["not_found", "not_found", "not_found"]
-    assert items[2]["input"]["region"] == "平山区"
+    assert response.status_code == 200
+    assert "第 2、3、4 行是模板中的示例行，请删除后再上传" in response.content.decode()
+    assert not CreditCheck.objects.exists()
 
 
 def test_template_filled_in_is_checked(browser):

@@ -114,6 +114,7 @@ def test_auditor_reads_checks_but_runs_none(client, auditor_user, operator_user)
     assert client.get("/console/checks/new/").status_code == 403
     result = client.get(f"/console/checks/{check.pk}/").content.decode()
     assert "命中黑名单" in result and 'name="applied-0-P-SAMR-02"' not in result
+    assert "导出 Excel" not in result
     # The auditor's read is itself in the access log.
     read = AccessLog.objects.get(purpose=f"查看核查结果（#{check.pk}）")
     assert read.actor_user == auditor_user and read.subject_id == listed.pk

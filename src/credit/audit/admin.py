@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from credit.audit import queries
+from credit.audit import labels, queries
 from credit.audit.models import AccessLog, ChangeLog
 from credit.core.admin_mixins import ReadOnlyAdminMixin
 
@@ -46,7 +46,7 @@ class ResourceFilter(admin.SimpleListFilter):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyLogAdmin):
-    list_display = ("at", "actor_label", "subject_label", "resource", "purpose", "request_id")
+    list_display = ("at", "actor_label", "subject_label", "resource_name", "purpose", "request_id")
     # No date hierarchy and no sorting by column: `at` has a BRIN index only, and both
     # would sort or scan the whole log. The date filter's ranges all end now, which the
     # newest-first order (by id) reaches first.
@@ -54,3 +54,7 @@ class AccessLogAdmin(ReadOnlyLogAdmin):
     sortable_by = ()
     list_filter = (ResourceFilter, ("at", admin.DateFieldListFilter))
     search_fields = ("subject_id", "subject_label", "actor_label", "request_id")
+
+    @admin.display(description="访问内容")
+    def resource_name(self, entry: AccessLog) -> str:
+        return labels.resource(entry.resource)

@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema
 from pydantic import BaseModel
 
 from credit.accounts.apiauth import api_auth, require_scope
-from credit.measures import checks, feedback, stats
+from credit.measures import checks, feedback, results, stats
 
 router = Router(tags=["信用核查"], auth=api_auth)
 SCOPE = "checks:run"
@@ -133,8 +133,7 @@ def overdue(request):
 @router.get("/checks/{check_id}", response={200: CheckOut, **ERRORS}, summary="查看核查结果")
 def get_check(request, check_id: int):
     require_scope(request, SCOPE)
-    check = checks.get_check(request.actor, check_id)
-    return _json(checks.answer_with_feedback(check))
+    return _json(results.read_answer(request.actor, check_id))
 
 
 @router.post(

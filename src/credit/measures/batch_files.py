@@ -48,6 +48,21 @@ _BINARY_MAGIC = (
 _SNIFF = 8192
 
 
+def refuse_examples(subjects: list[dict]) -> None:
+    """Raise ServiceError("template_examples") when the file still holds the template's
+    example rows: checked as they are, they would be stored as a real check."""
+    examples = {tuple(value or "" for value in row) for row in EXAMPLE_ROWS}
+    found = [
+        number
+        for number, subject in enumerate(subjects, start=2)  # row 1 holds the headers
+        if tuple(subject.get(key) or "" for key in ("name", "uscc", "id_number", "region"))
+        in examples
+    ]
+    if found:
+        rows = "、".join(str(n) for n in found[:10])
+        raise ServiceError("template_examples", f"第 {rows} 行是模板中的示例行，请删除后再上传")
+
+
 def _not_supported(why: str) -> ServiceError:
     return ServiceError("file_format", f"{ONLY_CSV_XLSX}：{why}")
 

@@ -627,12 +627,7 @@ def _item_out(
     applicable = measures.get(frozenset(list_types), row["kind"]) if list_types else []
     verdicts = verdicts_for(len(black), len(red), len(subject_records))
     item.update(
-        resolution={
-            "method": res["method"],
-            "method_label": METHOD_LABELS[res["method"]],
-            "score": res["score"],
-            "reasons": res["reasons"],
-        },
+        resolution=_resolution_out(res),
         subject=_subject_out(row, query.id_number),
         verdict=verdicts[0],
         verdicts=verdicts,
@@ -650,11 +645,27 @@ def _item_out(
     return item, (index, row, verdicts, applicable, (len(black), len(red), len(subject_records)))
 
 
-def _duplicate_out(index: int, query: SubjectQuery, first: dict, counts: dict) -> dict:
-    """A subject listed again (one bidder in several lots): the same answer as its first
-    row, marked, and counted once: no second hit, feedback duty or access-log row."""
+def _resolution_out(res: dict) -> dict:
+    return {
+        "method": res["method"],
+        "method_label": METHOD_LABELS[res["method"]],
+        "score": res["score"],
+        "reasons": res["reasons"],
+    }
+
+
+def _duplicate_out(index: int, query: SubjectQuery, res: dict, first: dict, counts: dict) -> dict:
+    """A subject listed again (one bidder in several lots): its own input and how that
+    matched, the first row's answer, marked, and counted once: no second hit, feedback
+    duty or access-log row."""
     counts["duplicates"] += 1
-    return {**first, "index": index, "input": _input_out(query), "duplicate_of": first["index"]}
+    return {
+        **first,
+        "index": index,
+        "input": _input_out(query),
+        "resolution": _resolution_out(res),
+        "duplicate_of": first["index"],
+    }
 
 
 def _answer_out(actor, scenario, purpose: str, now, due, counts: dict, items: list) -> dict:
@@ -811,7 +822,7 @@ def _run(actor, scenario, purpose, queries, now, today, single=None) -> CreditCh
     for index, (query, res) in enumerate(zip(queries, resolutions, strict=True)):
         subject_id = res["row"]["id"] if res.get("status") == "matched" else None
         if subject_id in first_at:
-            items.append(_duplicate_out(index, query, items[first_at[subject_id]], counts))
+            items.append(_duplicate_out(index, query, res, items[first_at[subject_id]], counts))
             continue
         if subject_id is not None:
             first_at[subject_id] = index

@@ -149,6 +149,13 @@ def give_feedback(
             refuse(f"{who} {text}", "主体未匹配，无需反馈", position)
             continue
         subject = f"{who}（{item['subject']['name']}）"
+        first = item.get("duplicate_of")
+        if first is not None:
+            # Feedback is owed once per subject, on the row where it first appears.
+            shown = _row_name(first, numbering)
+            text = f"与 {shown} 为同一主体，请在 {shown} 反馈"
+            refuse(f"{subject}：{text}", text, position)
+            continue
         if not measure:
             refuse(f"{subject}：缺少措施编码", "缺少措施编码", position)
             continue

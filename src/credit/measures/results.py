@@ -63,9 +63,18 @@ def log_read(actor: Actor, check: CreditCheck, items: Iterable[dict], purpose: s
         rows = Subject.objects.filter(public_id__in=public_ids[start : start + CHUNK])
         ids += [(pk, named[public_id]) for pk, public_id in rows.values_list("pk", "public_id")]
     if not ids:
-        audit.log_access(actor, checks.ACCESS_RESOURCE, text)
+        audit.log_access(actor, checks.ACCESS_RESOURCE, text, subject_label="（无匹配主体）")
         return 1
     return audit.log_access_many(actor, ids, resource=checks.ACCESS_RESOURCE, purpose=text)
+
+
+def read_answer(actor: Actor, check_id: int) -> dict:
+    """The stored answer of a check the actor may read, with its feedback; the read is
+    access-logged (every subject in it), as the result page and the export are."""
+    check = checks.get_check(actor, check_id)
+    answer = checks.answer_with_feedback(check)
+    log_read(actor, check, answer["items"], VIEW_PURPOSE)
+    return answer
 
 
 def export_filename(check: CreditCheck) -> str:
@@ -168,6 +177,13 @@ def _entry_text(entry: dict) -> str:
     )
 
 
+def _candidate_text(candidate: dict) -> str:
+    return (
+        f"候选：{candidate.get('name', '')}（{candidate.get('uscc') or '无代码'}，"
+        f"得分 {candidate.get('score', '')}）"
+    )
+
+
 def _text(value: str) -> str:
     # ID numbers never leave in clear, whatever text they hide in; Excel caps a cell.
     return mask_text_ids(value or "")[:CELL_LIMIT]
@@ -198,7 +214,9 @@ def _row(item: dict, feedback: dict[str, str]) -> Iterator:
     if status == "matched":
         yield "、".join(item.get("verdicts", []))
     else:
-        yield _text(item.get("message", ""))
+        yield _text(
+            "\n".join([item.get("message", ""), *map(_candidate_text, item.get("candidates", []))])
+        )
     yield _text("\n".join(_entry_text(e) for e in item.get("black_entries", [])))
     yield _text("\n".join(_entry_text(e) for e in item.get("red_entries", [])))
     yield len(item.get("records", [])) if status == "matched" else ""

@@ -194,6 +194,7 @@ def run_batch(request):
             try:
                 batch_files.check_upload(Path(tmp.name), upload.name)
                 subjects = checks.subjects_from_file(Path(tmp.name), upload.name)
+                batch_files.refuse_examples(subjects)
                 check = checks.run_check(
                     _actor(request),
                     form.cleaned_data["scenario"],
