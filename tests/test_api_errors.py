@@ -290,3 +290,13 @@ def test_not_found_and_other_http_errors_are_chinese(client):
     forbidden = client.get("/errors/teapot")
     assert forbidden.status_code == 403
     assert forbidden.json() == {"code": "forbidden", "message": "无权访问该接口"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ["/api/v1/nothing", "/api/v1/checks/x/y", "/api/v2/checks"])
+def test_an_unknown_api_address_answers_json(client, address):
+    response = client.get(address)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["code"] == "not_found" and "接口不存在" in body["message"]

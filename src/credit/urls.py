@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import JsonResponse
 from django.urls import include, path
 
 from credit.api import api
@@ -7,9 +8,21 @@ admin.site.site_header = "信用本溪 管理后台"
 admin.site.site_title = "信用本溪"
 admin.site.index_title = "平台配置"
 
+
+def api_not_found(request, rest: str):
+    """An address under the API that no route answers: the API's own JSON error, not the
+    portal's HTML page (a calling system reads `code`)."""
+    return JsonResponse(
+        {"code": "not_found", "message": "接口不存在，请核对地址（接口文档：/api/v1/docs）"},
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("api/<path:rest>", api_not_found),
     path("console/audit/", include("credit.audit.urls")),
     path("console/checks/", include("credit.measures.console_urls")),
     path("console/lists/", include("credit.lists.console_urls")),
