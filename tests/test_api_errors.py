@@ -300,3 +300,13 @@ def test_an_unknown_api_address_answers_json(client, address):
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
     assert body["code"] == "not_found" and "接口不存在" in body["message"]
+
+
+def test_the_check_endpoints_document_their_422_answer():
+    from credit.api import api
+
+    spec = api.get_openapi_schema()
+    answer = spec["paths"]["/api/v1/checks"]["post"]["responses"][422]
+    ref = answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    fields = spec["components"]["schemas"][ref]["properties"]
+    assert {"code", "message", "details"} <= set(fields)

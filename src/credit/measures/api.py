@@ -91,7 +91,18 @@ def _json(data, status: int = 200) -> HttpResponse:
     )
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+class ProblemOut(Schema):
+    field: str = Field(..., description="出错的字段，如 subjects.0.uscc；空表示整个请求体")
+    loc: list[Any]
+    type: str | None = None
+    message: str
+
+
+class InvalidRequestOut(ErrorOut):
+    details: list[ProblemOut] = Field(..., description="每处问题一条")
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidRequestOut}
 
 
 @router.post("/checks", response={200: CheckOut, **ERRORS}, summary="发起信用核查")
