@@ -26,11 +26,6 @@ postgres_only = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def actor(operator_user):
-    return Actor.for_user(operator_user)
-
-
 def _stored(check_id: int) -> CreditCheck:
     return CreditCheck.objects.get(pk=check_id)
 

@@ -28,11 +28,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def actor(operator_user):
-    return Actor.for_user(operator_user)
-
-
-@pytest.fixture
 def other(other_operator):
     return Actor.for_user(other_operator)
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from credit.audit.models import AccessLog
-from credit.core.actors import Actor
 from credit.core.normalize import name_key
 from credit.measures import checks, feedback, results
 from credit.measures.results import COLUMNS
@@ -24,11 +23,6 @@ from .test_checks_helpers import make_person, make_subject, person_id, put_on_li
 pytestmark = pytest.mark.django_db
 
 MEASURE = "P-SAMR-02"
-
-
-@pytest.fixture
-def actor(operator_user):
-    return Actor.for_user(operator_user)
 
 
 @pytest.fixture

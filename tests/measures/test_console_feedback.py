@@ -9,7 +9,6 @@ import re
 import pytest
 
 from credit.audit.models import ChangeLog
-from credit.core.actors import Actor
 from credit.measures import checks, feedback
 from credit.measures.check_models import Feedback
 
@@ -18,11 +17,6 @@ from .test_checks_helpers import make_subject, put_on_list, uscc
 pytestmark = pytest.mark.django_db
 
 MEASURE = "P-SAMR-02"
-
-
-@pytest.fixture
-def actor(operator_user):
-    return Actor.for_user(operator_user)
 
 
 @pytest.fixture

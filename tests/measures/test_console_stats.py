@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from credit.core.actors import Actor
 from credit.measures import checks, feedback
 from credit.measures.check_models import CreditCheck
 from credit.measures.templatetags.check_format import feedback_percent, thousands
@@ -17,11 +16,6 @@ from .test_checks_helpers import make_subject, put_on_list, uscc
 pytestmark = pytest.mark.django_db
 
 STATS = "/console/checks/stats/"
-
-
-@pytest.fixture
-def actor(operator_user):
-    return Actor.for_user(operator_user)
 
 
 def _cells(page: str) -> list[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -22,8 +21,6 @@ from credit.measures import checks
 from credit.measures.check_models import CreditCheck, Feedback
 from credit.subjects.models import Subject
 
-# The platform serves one city: times on exports are Beijing time whatever the server's zone.
-BEIJING = ZoneInfo("Asia/Shanghai")
 VIEW_PURPOSE = "查看核查结果"
 EXPORT_PURPOSE = "导出核查结果"
 COLUMNS = (
@@ -78,7 +75,7 @@ def read_answer(actor: Actor, check_id: int) -> dict:
 
 
 def export_filename(check: CreditCheck) -> str:
-    day = timezone.localtime(check.created_at, BEIJING).strftime("%Y%m%d")
+    day = timezone.localtime(check.created_at).strftime("%Y%m%d")
     return f"信用核查结果_{check.pk}_{day}.xlsx"
 
 
@@ -117,7 +114,7 @@ def export_xlsx(actor: Actor, check_id: int, today: dt.date | None = None) -> tu
             out.font = font
         return out
 
-    now = timezone.localtime(timezone.now(), BEIJING)
+    now = timezone.localtime()
     header = (
         ("核查编号", f"#{check.pk}"),
         ("场景", answer.get("scenario", {}).get("name", "")),
@@ -126,8 +123,7 @@ def export_xlsx(actor: Actor, check_id: int, today: dt.date | None = None) -> tu
         ("核查人", answer.get("requested_by") or check.actor_label),
         (
             "时间",
-            timezone.localtime(check.created_at, BEIJING).strftime("%Y-%m-%d %H:%M:%S")
-            + "（北京时间）",
+            timezone.localtime(check.created_at).strftime("%Y-%m-%d %H:%M:%S") + "（北京时间）",
         ),
         ("核查主体数", len(items)),
         ("导出", f"{actor.label} 于 {now:%Y-%m-%d %H:%M:%S}（北京时间）导出"),
