@@ -221,9 +221,11 @@ def _date(value) -> dt.date | None:
 
 
 def _moment(value) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    moment = parse_datetime(value)
+    # SQLite's raw cursor returns ORM-written times as naive UTC datetimes (or strings for
+    # values computed in the statement): all are UTC, made aware so they compare.
+    if value is None:
+        return None
+    moment = value if isinstance(value, dt.datetime) else parse_datetime(value)
     if moment is not None and timezone.is_naive(moment):
         moment = timezone.make_aware(moment, dt.UTC)
     return moment

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db import connection
 
+from credit.core.sqltime import sql_moment
 from credit.records.models import Record, RecordHistory, RecordVisibilityChange
 from credit.subjects.linking import SUBJECT_JOINS, subject_of
 
@@ -51,6 +52,8 @@ def apply(batch, now: dt.datetime) -> dict[str, int]:
     are handled before the insert, so the insert's NOT EXISTS also skips them.
     """
     key = [batch.dataset_id]
+    now = sql_moment(now)
+    received_at = sql_moment(batch.received_at)
     changed = f"s.batch_id = %s AND {_SAME_KEY} AND r.content_hash <> s.content_hash"
     with connection.cursor() as cursor:
         cursor.execute(
@@ -110,7 +113,7 @@ def apply(batch, now: dt.datetime) -> dict[str, int]:
                 batch.dataset_id,
                 batch.dataset_version_id,
                 batch.department_id,
-                batch.received_at,
+                received_at,
                 batch.id,
                 batch.id,
                 now,

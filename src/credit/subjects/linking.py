@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db import connection
 
+from credit.core.sqltime import sql_moment
 from credit.subjects.models import Subject, SubjectNameHistory
 
 STAGING = "collection_stagedrow"
@@ -68,13 +69,14 @@ def link_batch(batch_id: int, now: dt.datetime, source: str, dataset_id: int) ->
     Identifier-less rows whose decision is already stored in `dataset_id` keep that
     record's subject; the others get a new, unverified subject each.
     """
+    at = sql_moment(now)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Hash joins and the window sorts over a whole batch spill to disk with the
             # 4 MB default; the setting ends with the load transaction (SET LOCAL).
             cursor.execute("SET LOCAL work_mem = '128MB'")
-        created = _insert_by(cursor, "uscc", batch_id, now)
-        created += _insert_by(cursor, "id_digest", batch_id, now)
+        created = _insert_by(cursor, "uscc", batch_id, at)
+        created += _insert_by(cursor, "id_digest", batch_id, at)
         cursor.execute(
             f"""
             INSERT INTO {SUBJECT} ({_INSERT_COLUMNS})
@@ -84,7 +86,7 @@ def link_batch(batch_id: int, now: dt.datetime, source: str, dataset_id: int) ->
             WHERE s.batch_id = %s AND s.uscc IS NULL AND s.id_digest IS NULL
               AND NOT EXISTS (SELECT 1 FROM {RECORD} r WHERE {_SAME_RECORD})
             """,
-            [False, True, now, now, batch_id, dataset_id],
+            [False, True, at, at, batch_id, dataset_id],
         )
         unverified = cursor.rowcount
         renamed = _record_name_changes(cursor, batch_id, dataset_id, now, source)
