@@ -270,9 +270,9 @@ def count_queries(codes: list[str]) -> int:
     from credit.measures import checks
 
     actor = Actor.system("bench")
-    checks.run_check(actor, "bidding", [{"uscc": codes[0]}])
+    checks.run_check(actor, "bidding", [{"uscc": codes[0]}], purpose="测试核查")
     with CaptureQueriesContext(connection) as ctx:
-        checks.run_check(actor, "bidding", [{"uscc": codes[1]}])
+        checks.run_check(actor, "bidding", [{"uscc": codes[1]}], purpose="测试核查")
     return len(ctx.captured_queries)
 
 

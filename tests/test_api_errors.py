@@ -97,13 +97,17 @@ EMPTY_SUBJECTS = {
 
 
 def test_empty_subject_list_is_422_in_chinese(client, bearer):
-    response = _post(client, CHECKS, {"scenario": "bidding", "subjects": []}, bearer)
+    response = _post(
+        client, CHECKS, {"scenario": "bidding", "purpose": "测试核查", "subjects": []}, bearer
+    )
     assert response.status_code == 422
     assert response.json() == EMPTY_SUBJECTS
 
 
 def test_deployed_application_words_an_invalid_body_the_same(token, keep_connection):
-    answer = _wsgi(orjson.dumps({"scenario": "bidding", "subjects": []}), token)
+    answer = _wsgi(
+        orjson.dumps({"scenario": "bidding", "purpose": "测试核查", "subjects": []}), token
+    )
     assert answer["status"] == 422
     assert answer["body"] == EMPTY_SUBJECTS
 
@@ -134,7 +138,9 @@ def test_every_problem_has_a_field_path_and_a_chinese_message(client, bearer):
 
 def test_too_many_subjects_names_the_limit(client, bearer):
     subjects = [{"name": "本溪市某公司"}] * (MAX_SUBJECTS + 1)
-    response = _post(client, CHECKS, {"scenario": "bidding", "subjects": subjects}, bearer)
+    response = _post(
+        client, CHECKS, {"scenario": "bidding", "purpose": "测试核查", "subjects": subjects}, bearer
+    )
     assert response.status_code == 422
     assert response.json()["message"] == f"请求参数不正确：subjects 最多 {MAX_SUBJECTS} 项"
 

@@ -102,7 +102,10 @@ def world(request, departments):
             put_on_list(company, "samr_serious_violation")
             operator = request.getfixturevalue("operator_user")
             made[name] = checks.run_check(
-                Actor.for_user(operator), "bidding", [{"uscc": CHECK_SUBJECT_USCC}]
+                Actor.for_user(operator),
+                "bidding",
+                [{"uscc": CHECK_SUBJECT_USCC}],
+                purpose="测试核查",
             )
         elif name in ("notified", "decided"):
             operator = request.getfixturevalue("operator_user")

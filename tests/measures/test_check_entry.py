@@ -88,7 +88,11 @@ def test_entry_answers_a_check_as_the_django_route_does(entry, django_app, token
 
 def test_entry_answers_service_errors_in_the_api_shape(entry, django_app, token):
     make_subject("本溪市场景测试有限公司", code=uscc(300002))
-    body = {"scenario": "no_such_scenario", "subjects": [{"uscc": uscc(300002)}]}
+    body = {
+        "scenario": "no_such_scenario",
+        "purpose": "测试核查",
+        "subjects": [{"uscc": uscc(300002)}],
+    }
     lean = call(entry, body, token)
     routed = call(django_application, body, token)
     assert django_app.calls == 0
@@ -111,7 +115,7 @@ def test_entry_answers_service_errors_in_the_api_shape(entry, django_app, token)
 def test_entry_hands_what_it_does_not_own_to_django(
     case, status, entry, django_app, token, system_actor, scjg
 ):
-    body = {"scenario": "bidding", "subjects": [{"uscc": uscc(300003)}]}
+    body = {"scenario": "bidding", "purpose": "测试核查", "subjects": [{"uscc": uscc(300003)}]}
     kwargs = {}
     if case == "unknown token":
         token = "cbx_000000000000_not-a-secret"
@@ -119,7 +123,7 @@ def test_entry_hands_what_it_does_not_own_to_django(
         client = accounts.create_client(system_actor, "只读系统", scjg, [Scope.RECORDS_READ])
         token = accounts.issue_token(system_actor, client)
     elif case == "empty subject list":
-        body = {"scenario": "bidding", "subjects": []}
+        body = {"scenario": "bidding", "purpose": "测试核查", "subjects": []}
     elif case == "not JSON":
         body = b"{not json"
     elif case == "form content type":
@@ -151,7 +155,7 @@ def test_entry_adds_hsts_behind_a_tls_proxy(settings, django_app, token):
     settings.SECURE_HSTS_SECONDS = 31536000
     make_subject("本溪市代理测试有限公司", code=uscc(300004))
     entry = CheckEntry(django_app)
-    body = {"scenario": "bidding", "subjects": [{"uscc": uscc(300004)}]}
+    body = {"scenario": "bidding", "purpose": "测试核查", "subjects": [{"uscc": uscc(300004)}]}
     secure = call(entry, body, token, headers={"HTTP_X_FORWARDED_PROTO": "https"})
     plain = call(entry, body, token)
     assert secure["status"] == plain["status"] == 200 and django_app.calls == 0

@@ -40,7 +40,10 @@ def test_every_store_path_reads_back_the_answer_given(actor):
         checks.check_answer(actor, "bidding", [{"uscc": clean.uscc}], purpose="存证"),
         checks.check_answer(actor, "bidding", [{"uscc": black.uscc}], purpose="存证"),
         checks.check_answer(
-            actor, "bidding", [{"uscc": clean.uscc}, {"name": "本溪市存证失信有限公司"}]
+            actor,
+            "bidding",
+            [{"uscc": clean.uscc}, {"name": "本溪市存证失信有限公司"}],
+            purpose="测试核查",
         ),
     ]
     for answer in answers:
@@ -51,7 +54,10 @@ def test_every_store_path_reads_back_the_answer_given(actor):
 
 def test_checks_and_access_log_list_newest_first(actor, admin_user):
     subject = make_subject("本溪市顺序有限公司", code=uscc(310003))
-    ids = [checks.check_answer(actor, "bidding", [{"uscc": subject.uscc}])["id"] for _ in range(3)]
+    ids = [
+        checks.check_answer(actor, "bidding", [{"uscc": subject.uscc}], purpose="测试核查")["id"]
+        for _ in range(3)
+    ]
     # Clocks may step back (or two requests share a millisecond): the lists keep the order
     # the rows were written in.
     CreditCheck.objects.filter(pk=ids[-1]).update(created_at=timezone.now() - dt.timedelta(1))
@@ -67,8 +73,12 @@ def test_checks_and_access_log_list_newest_first(actor, admin_user):
 
 def test_date_range_reads_still_find_their_rows(actor, admin_user):
     subject = make_subject("本溪市区间有限公司", code=uscc(310004))
-    first = checks.check_answer(actor, "bidding", [{"uscc": subject.uscc}])["id"]
-    second = checks.check_answer(actor, "bidding", [{"uscc": subject.uscc}])["id"]
+    first = checks.check_answer(actor, "bidding", [{"uscc": subject.uscc}], purpose="测试核查")[
+        "id"
+    ]
+    second = checks.check_answer(actor, "bidding", [{"uscc": subject.uscc}], purpose="测试核查")[
+        "id"
+    ]
     last_month = timezone.now() - dt.timedelta(days=40)
     CreditCheck.objects.filter(pk=first).update(created_at=last_month)
     AccessLog.objects.filter(purpose__endswith=f"#{first}").update(at=last_month)
@@ -111,7 +121,7 @@ def test_postgres_keeps_the_answer_as_json_text_and_brin_time_indexes():
 @postgres_only
 def test_postgres_keeps_the_answer_as_written(actor):
     subject = make_subject("本溪市原文有限公司", code=uscc(310005))
-    answer = checks.check_answer(actor, "bidding", [{"uscc": subject.uscc}])
+    answer = checks.check_answer(actor, "bidding", [{"uscc": subject.uscc}], purpose="测试核查")
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT answer::text FROM {CreditCheck._meta.db_table} WHERE id = %s", [answer["id"]]

@@ -56,7 +56,7 @@ def test_clean_subject_by_uscc(actor):
 def test_black_list_hit_gives_measures_with_basis_and_reason(actor):
     subject = make_subject("本溪市失信建筑有限公司", code=uscc(100002))
     put_on_list(subject, "samr_serious_violation")
-    check = checks.run_check(actor, "bidding", [{"uscc": uscc(100002)}])
+    check = checks.run_check(actor, "bidding", [{"uscc": uscc(100002)}], purpose="测试核查")
     item = _item(check)
     assert item["verdict"] == "命中黑名单"
     assert item["black_entries"][0]["list_type"] == "samr_serious_violation"
@@ -80,7 +80,9 @@ def test_red_list_and_both_lists(actor):
     both = make_subject("本溪市红黑并存有限公司", code=uscc(100004))
     put_on_list(both, "tax_grade_a")
     put_on_list(both, "wage_arrears")
-    check = checks.run_check(actor, "bidding", [{"uscc": uscc(100003)}, {"uscc": uscc(100004)}])
+    check = checks.run_check(
+        actor, "bidding", [{"uscc": uscc(100003)}, {"uscc": uscc(100004)}], purpose="测试核查"
+    )
     first, second = check.answer["items"]
     assert first["verdict"] == "命中红名单"
     assert first["verdicts"] == ["命中红名单", "无不良记录"]
@@ -99,13 +101,13 @@ def test_expired_entry_is_not_current(actor):
         start=today - dt.timedelta(days=400),
         end=today - dt.timedelta(days=1),
     )
-    item = _item(checks.run_check(actor, "bidding", [{"uscc": uscc(100005)}]))
+    item = _item(checks.run_check(actor, "bidding", [{"uscc": uscc(100005)}], purpose="测试核查"))
     assert item["verdict"] == "无不良记录" and item["black_entries"] == []
 
 
 def test_negative_records_give_bad_record_verdict(actor, import_penalty):  # noqa: F811
     import_penalty(7)
-    item = _item(checks.run_check(actor, "bidding", [{"uscc": uscc(7)}]))
+    item = _item(checks.run_check(actor, "bidding", [{"uscc": uscc(7)}], purpose="测试核查"))
     assert item["status"] == "matched"
     assert item["verdict"] == "有不良记录"
     assert item["records"][0]["dataset"] == "penalty"
@@ -122,7 +124,7 @@ def test_withdrawn_records_are_left_out(actor, import_penalty):  # noqa: F811
 
     import_penalty(8)
     Record.objects.update(withdrawn_at=timezone.now(), visibility="withdrawn")
-    item = _item(checks.run_check(actor, "bidding", [{"uscc": uscc(8)}]))
+    item = _item(checks.run_check(actor, "bidding", [{"uscc": uscc(8)}], purpose="测试核查"))
     assert item["verdict"] == "无不良记录" and item["records"] == []
 
 
@@ -130,7 +132,7 @@ def test_person_by_id_number_is_masked(actor):
     number = person_id(11)
     person = make_person("李四", number)
     put_on_list(person, "court_dishonest")
-    check = checks.run_check(actor, "civil_service", [{"id_number": number}])
+    check = checks.run_check(actor, "civil_service", [{"id_number": number}], purpose="测试核查")
     item = _item(check)
     assert item["resolution"]["method"] == "id_digest"
     assert item["subject"]["id_number"] == number[:6] + "********" + number[-4:]
@@ -150,6 +152,7 @@ def test_invalid_codes_are_reported_per_item(actor):
             {},
             {"uscc": uscc(100006)},
         ],
+        purpose="测试核查",
     )
     bad_code, bad_id, empty, good = check.answer["items"]
     assert bad_code["status"] == "invalid" and "校验" in bad_code["message"]
@@ -164,7 +167,10 @@ def test_codes_win_over_names(actor):
     make_subject("本溪市名称干扰有限公司", code=uscc(100008))
     item = _item(
         checks.run_check(
-            actor, "bidding", [{"uscc": uscc(100007), "name": "本溪市名称干扰有限公司"}]
+            actor,
+            "bidding",
+            [{"uscc": uscc(100007), "name": "本溪市名称干扰有限公司"}],
+            purpose="测试核查",
         )
     )
     assert item["subject"]["name"] == "本溪市代码优先有限公司"
@@ -173,7 +179,10 @@ def test_codes_win_over_names(actor):
     # A valid but unknown code is 未找到 even when the name would match.
     unknown = _item(
         checks.run_check(
-            actor, "bidding", [{"uscc": uscc(100099), "name": "本溪市代码优先有限公司"}]
+            actor,
+            "bidding",
+            [{"uscc": uscc(100099), "name": "本溪市代码优先有限公司"}],
+            purpose="测试核查",
         )
     )
     assert unknown["status"] == "not_found" and unknown["status_label"] == "未找到"
@@ -182,7 +191,9 @@ def test_codes_win_over_names(actor):
 def test_name_match_normalises_width_brackets_and_legal_form(actor):
     make_subject("本溪市（平山）恒达建材有限公司", code=uscc(100010))
     item = _item(
-        checks.run_check(actor, "bidding", [{"name": "本溪市 (平山) 恒达建材有限责任公司"}])
+        checks.run_check(
+            actor, "bidding", [{"name": "本溪市 (平山) 恒达建材有限责任公司"}], purpose="测试核查"
+        )
     )
     assert item["status"] == "matched"
     assert item["resolution"]["method"] == "name"
@@ -207,14 +218,21 @@ def test_control_characters_in_the_input_are_dropped_not_a_server_error(actor):
 def test_ambiguous_name_is_never_picked(actor):
     make_subject("本溪市同名商贸有限公司", code=uscc(100011), region="210502")
     make_subject("本溪市同名商贸有限责任公司", code=uscc(100012), region="210503")
-    item = _item(checks.run_check(actor, "bidding", [{"name": "本溪市同名商贸有限公司"}]))
+    item = _item(
+        checks.run_check(actor, "bidding", [{"name": "本溪市同名商贸有限公司"}], purpose="测试核查")
+    )
     assert item["status"] == "ambiguous"
     assert "subject" not in item
     assert {c["uscc"] for c in item["candidates"]} == {uscc(100011), uscc(100012)}
     assert all(c["reasons"] for c in item["candidates"])
     # The region separates them.
     by_region = _item(
-        checks.run_check(actor, "bidding", [{"name": "本溪市同名商贸有限公司", "region": "溪湖区"}])
+        checks.run_check(
+            actor,
+            "bidding",
+            [{"name": "本溪市同名商贸有限公司", "region": "溪湖区"}],
+            purpose="测试核查",
+        )
     )
     assert by_region["status"] == "matched"
     assert by_region["subject"]["uscc"] == uscc(100012)
@@ -223,7 +241,11 @@ def test_ambiguous_name_is_never_picked(actor):
 
 def test_unknown_name_is_not_found(actor):
     make_subject("本溪市某某科技有限公司", code=uscc(100013))
-    item = _item(checks.run_check(actor, "bidding", [{"name": "沈阳完全不同餐饮管理中心"}]))
+    item = _item(
+        checks.run_check(
+            actor, "bidding", [{"name": "沈阳完全不同餐饮管理中心"}], purpose="测试核查"
+        )
+    )
     assert item["status"] == "not_found"
     assert item["status_label"] == "未找到"
     assert "未找到" in item["message"]
@@ -231,17 +253,20 @@ def test_unknown_name_is_not_found(actor):
 
 def test_unknown_scenario_and_limits(actor):
     with pytest.raises(ServiceError) as exc:
-        checks.run_check(actor, "no_such", [{"name": "x"}])
+        checks.run_check(actor, "no_such", [{"name": "x"}], purpose="测试核查")
     assert exc.value.code == "unknown_scenario"
     with pytest.raises(ServiceError):
-        checks.run_check(actor, "bidding", [])
+        checks.run_check(actor, "bidding", [], purpose="测试核查")
 
 
 def test_access_log_written_per_subject_asked_for(actor):
     a = make_subject("本溪市日志甲有限公司", code=uscc(100020))
     b = make_subject("本溪市日志乙有限公司", code=uscc(100021))
     check = checks.run_check(
-        actor, "gov_procurement", [{"uscc": uscc(100020)}, {"uscc": uscc(100021)}, {"name": "无"}]
+        actor,
+        "gov_procurement",
+        [{"uscc": uscc(100020)}, {"uscc": uscc(100021)}, {"name": "无"}],
+        purpose="测试核查",
     )
     logs = AccessLog.objects.filter(resource=checks.ACCESS_RESOURCE)
     matched = logs.filter(subject_id__isnull=False)
@@ -267,7 +292,7 @@ def test_unmatched_queries_are_logged_by_what_was_asked_never_a_clear_id_number(
         {},  # nothing given
     ]
     for raw in asked:
-        check = checks.run_check(actor, "bidding", [raw])
+        check = checks.run_check(actor, "bidding", [raw], purpose="测试核查")
         # A single check takes the same path as a one-subject API call.
         (log,) = AccessLog.objects.filter(purpose__endswith=f"#{check.pk}")
         assert log.subject_id is None
@@ -292,7 +317,7 @@ def test_near_miss_names_come_back_with_candidates(actor):
         ("本溪东风餐饮管理公司", uscc(100051)),  # 有限 left out
         ("平山关门山酒店管理有线公司", uscc(100052)),  # 有线 for 有限
     ):
-        item = _item(checks.run_check(actor, "bidding", [{"name": name}]))
+        item = _item(checks.run_check(actor, "bidding", [{"name": name}], purpose="测试核查"))
         # Never picked on a near miss, but suggested with the reasons.
         assert item["status"] == "not_found", name
         assert item["candidates"][0]["uscc"] == expected, item["candidates"]
@@ -312,6 +337,7 @@ def test_a_subject_listed_twice_is_answered_twice_and_counted_once(actor):
             {"uscc": uscc(100062)},
             {"name": "本溪市重复投标有限公司"},  # the same bidder again, in another lot
         ],
+        purpose="测试核查",
     )
     first, _, again = check.answer["items"]
     assert again["duplicate_of"] == 0 and "duplicate_of" not in first
@@ -338,10 +364,10 @@ def test_a_subject_listed_twice_is_answered_twice_and_counted_once(actor):
 
 def test_answer_time_is_beijing_time(actor):
     make_subject("本溪市时区有限公司", code=uscc(100071))
-    answer = checks.check_answer(actor, "bidding", [{"uscc": uscc(100071)}])
+    answer = checks.check_answer(actor, "bidding", [{"uscc": uscc(100071)}], purpose="测试核查")
     assert answer["created_at"].endswith("+08:00")
     assert (
-        checks.run_check(actor, "bidding", [{"uscc": uscc(100071)}])
+        checks.run_check(actor, "bidding", [{"uscc": uscc(100071)}], purpose="测试核查")
         .answer["created_at"]
         .endswith("+08:00")
     )
@@ -349,7 +375,7 @@ def test_answer_time_is_beijing_time(actor):
 
 def test_other_department_cannot_read_check(actor, other, admin_user):
     make_subject("本溪市权限测试有限公司", code=uscc(100030))
-    check = checks.run_check(actor, "bidding", [{"uscc": uscc(100030)}])
+    check = checks.run_check(actor, "bidding", [{"uscc": uscc(100030)}], purpose="测试核查")
     assert checks.get_check(actor, check.pk).pk == check.pk
     with pytest.raises(NotFound):
         checks.get_check(other, check.pk)
@@ -359,7 +385,7 @@ def test_other_department_cannot_read_check(actor, other, admin_user):
 def _hit_check(actor, n=100040):
     subject = make_subject(f"本溪市反馈测试有限公司{n}", code=uscc(n))
     put_on_list(subject, "samr_serious_violation")
-    return checks.run_check(actor, "bidding", [{"uscc": uscc(n)}])
+    return checks.run_check(actor, "bidding", [{"uscc": uscc(n)}], purpose="测试核查")
 
 
 def test_feedback_recorded_and_logged(actor, other):
@@ -421,7 +447,7 @@ def test_feedback_days_are_configurable(actor, settings):
 def test_monthly_stats(actor, other, admin_user):
     check = _hit_check(actor, 100070)
     make_subject("本溪市统计无命中有限公司", code=uscc(100071))
-    checks.run_check(other, "bidding", [{"uscc": uscc(100071)}])
+    checks.run_check(other, "bidding", [{"uscc": uscc(100071)}], purpose="测试核查")
     feedback.give_feedback(actor, check.pk, [{"index": 0, "measure": "P-SAMR-02", "applied": True}])
     month = timezone.localdate().replace(day=1)
     office = stats.monthly_stats(Actor.for_user(admin_user), month)
@@ -438,7 +464,7 @@ def test_monthly_stats(actor, other, admin_user):
 
 def test_department_less_actor_cannot_check(db):
     with pytest.raises(PermissionDenied):
-        checks.run_check(Actor(label="匿名"), "bidding", [{"name": "x"}])
+        checks.run_check(Actor(label="匿名"), "bidding", [{"name": "x"}], purpose="测试核查")
 
 
 def test_batch_by_code_resolves_in_bulk(actor, django_assert_max_num_queries):
@@ -463,7 +489,7 @@ def test_batch_by_code_resolves_in_bulk(actor, django_assert_max_num_queries):
     # Far fewer queries than subjects: reads chunked by 900 (one array on PostgreSQL),
     # access logs inserted in batches (COPY on PostgreSQL).
     with django_assert_max_num_queries(40):
-        check = checks.run_check(actor, "bidding", codes)
+        check = checks.run_check(actor, "bidding", codes, purpose="测试核查")
     summary = check.answer["summary"]
     assert summary["matched"] == 1200 and summary["not_found"] == 1 and summary["black"] == 1
     logs = AccessLog.objects.filter(purpose__endswith=f"#{check.pk}")

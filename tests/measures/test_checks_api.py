@@ -112,17 +112,19 @@ def test_bidders_checked_for_bidding_then_feedback(client, bearer, other_bearer)
 def test_scope_and_auth_required(client, system_actor, scjg):
     reader = accounts.create_client(system_actor, "只读系统", scjg, [Scope.RECORDS_READ])
     headers = {"HTTP_AUTHORIZATION": f"Bearer {accounts.issue_token(system_actor, reader)}"}
-    body = {"scenario": "bidding", "subjects": [{"name": "x"}]}
+    body = {"scenario": "bidding", "purpose": "测试核查", "subjects": [{"name": "x"}]}
     assert _post(client, "/api/v1/checks", body, headers).status_code == 403
     assert _post(client, "/api/v1/checks", body, {}).status_code == 401
 
 
 def test_request_validation(client, bearer):
-    too_many = {"scenario": "bidding", "subjects": [{"name": "x"}] * 10_001}
+    too_many = {"scenario": "bidding", "purpose": "测试核查", "subjects": [{"name": "x"}] * 10_001}
     assert _post(client, "/api/v1/checks", too_many, bearer).status_code == 422
-    none = {"scenario": "bidding", "subjects": []}
+    none = {"scenario": "bidding", "purpose": "测试核查", "subjects": []}
     assert _post(client, "/api/v1/checks", none, bearer).status_code == 422
-    unknown = _post(client, "/api/v1/checks", {"scenario": "x", "subjects": [{}]}, bearer)
+    unknown = _post(
+        client, "/api/v1/checks", {"scenario": "x", "purpose": "测试核查", "subjects": [{}]}, bearer
+    )
     assert unknown.status_code == 400 and unknown.json()["code"] == "unknown_scenario"
 
 
@@ -154,7 +156,9 @@ def test_console_pages(operator_user, other_operator, user_password, tmp_path):
         encoding="utf-8-sig",
     )
     with open(path, "rb") as fh:
-        batch = browser.post("/console/checks/batch/", {"scenario": "bidding", "file": fh})
+        batch = browser.post(
+            "/console/checks/batch/", {"scenario": "bidding", "purpose": "测试核查", "file": fh}
+        )
     assert batch.status_code == 302, batch.content.decode()
     latest = CreditCheck.objects.order_by("-id").first()
     # The same company by code and by name: answered twice, counted once.

@@ -106,7 +106,7 @@ def test_lean_check_stores_check_and_access_log_and_hits(operator_user, import_p
         check = checks.run_check(actor, "bidding", [{"uscc": subject_code}], purpose="快路")
         stored = CreditCheck.objects.get(pk=check.pk)
         assert stored.answer["items"][0]["subject"]["uscc"] == subject_code
-        log = AccessLog.objects.get(purpose=f"信用核查（招标投标）#{check.pk}")
+        log = AccessLog.objects.get(purpose=f"信用核查（招标投标：快路）#{check.pk}")
         assert log.subject_label == stored.answer["items"][0]["subject"]["name"]
     assert CheckSubject.objects.filter(check_run__purpose="快路").count() == 2
     hit = CheckSubject.objects.get(check_run__purpose="快路", subject=listed)
@@ -185,7 +185,7 @@ def test_clean_single_answers_and_stores_as_run_check_does(
         rows = [
             list(
                 AccessLog.objects.filter(
-                    purpose=f"信用核查（招标投标）#{answer['id']}"
+                    purpose=f"信用核查（招标投标：快路清白）#{answer['id']}"
                 ).values_list("subject_id", "subject_label")
             )
             for answer in (lean, general)
@@ -202,7 +202,7 @@ def test_clean_single_answers_and_stores_as_run_check_does(
         return real_lookup(*args)
 
     monkeypatch.setattr(fastpath, "lookup_uscc", counted)
-    answer = checks.check_answer(actor, "bidding", [{"uscc": uscc(41)}])
+    answer = checks.check_answer(actor, "bidding", [{"uscc": uscc(41)}], purpose="测试核查")
     assert answer["summary"]["hits"] == 1 and reads == [uscc(41)]
 
 
@@ -212,7 +212,7 @@ def test_clean_check_commit_mode_lasts_only_for_its_statement(operator_user, set
     settings.CREDIT_CHECK_ASYNC_COMMIT = True
     actor = Actor.for_user(operator_user)
     make_subject("本溪市快路提交方式有限公司", code=uscc(200030))
-    answer = checks.check_answer(actor, "bidding", [{"uscc": uscc(200030)}])
+    answer = checks.check_answer(actor, "bidding", [{"uscc": uscc(200030)}], purpose="测试核查")
     assert CreditCheck.objects.filter(pk=answer["id"], hit_count=0).exists()
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")

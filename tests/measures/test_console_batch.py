@@ -70,7 +70,7 @@ def test_template_headers_are_the_readers_and_examples_are_valid(browser):
 
 def test_the_template_as_downloaded_is_refused_until_its_examples_are_removed(browser):
     upload = SimpleUploadedFile("批量核查模板.xlsx", _template(browser))
-    response = browser.post(URL, {"scenario": "bidding", "file": upload})
+    response = browser.post(URL, {"scenario": "bidding", "purpose": "测试核查", "file": upload})
     assert response.status_code == 200
     assert "第 2、3、4 行是模板中的示例行，请删除后再上传" in response.content.decode()
     assert not CreditCheck.objects.exists()
@@ -85,7 +85,12 @@ def test_template_filled_in_is_checked(browser):
     buffer = io.BytesIO()
     workbook.save(buffer)
     upload = SimpleUploadedFile("名单.xlsx", buffer.getvalue())
-    assert browser.post(URL, {"scenario": "bidding", "file": upload}).status_code == 302
+    assert (
+        browser.post(
+            URL, {"scenario": "bidding", "purpose": "测试核查", "file": upload}
+        ).status_code
+        == 302
+    )
     item = CreditCheck.objects.get().answer["items"][0]
     assert item["status"] == "matched" and item["subject"]["name"] == "本溪市模板填写有限公司"
 
@@ -128,7 +133,7 @@ def test_other_files_are_refused_as_such(browser, name, content, why):
     if content is None:
         content = _xlsx_bytes() if name.endswith(".csv") else _docx_bytes()
     upload = SimpleUploadedFile(name, content)
-    response = browser.post(URL, {"scenario": "bidding", "file": upload})
+    response = browser.post(URL, {"scenario": "bidding", "purpose": "测试核查", "file": upload})
     assert response.status_code == 200
     [error] = response.context["form"].non_field_errors()
     assert error.startswith(f"{ONLY}：") and why in error
@@ -144,13 +149,13 @@ def test_csv_and_xlsx_of_any_case_are_read(browser, name):
     else:
         content = _xlsx_bytes()
     upload = SimpleUploadedFile(name, content)
-    response = browser.post(URL, {"scenario": "bidding", "file": upload})
+    response = browser.post(URL, {"scenario": "bidding", "purpose": "测试核查", "file": upload})
     assert response.status_code == 302, response.content.decode()
     assert CreditCheck.objects.get().answer["items"][0]["status"] == "matched"
 
 
 def test_csv_without_the_columns_still_says_which_columns(browser):
     upload = SimpleUploadedFile("名单.csv", "企业,代码\n甲,1\n".encode())
-    response = browser.post(URL, {"scenario": "bidding", "file": upload})
+    response = browser.post(URL, {"scenario": "bidding", "purpose": "测试核查", "file": upload})
     [error] = response.context["form"].non_field_errors()
     assert error.startswith("文件缺少核查所需的列") and error in response.content.decode()

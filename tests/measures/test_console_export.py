@@ -171,7 +171,7 @@ def test_export_of_a_10000_subject_check(client, operator_user, actor):
     ]
     Subject.objects.bulk_create(subjects, batch_size=1000)
     asked = [{"uscc": uscc(700000 + n)} for n in range(10_000)]
-    check = checks.run_check(actor, "bidding", asked)
+    check = checks.run_check(actor, "bidding", asked, purpose="测试核查")
     client.force_login(operator_user)
     started = time.perf_counter()
     response = client.get(f"/console/checks/{check.pk}/export.xlsx")
@@ -194,7 +194,9 @@ def test_feedback_states_in_the_export(client, operator_user, actor):
             make_subject(f"本溪市导出反馈{n}有限公司", code=uscc(621000 + n)),
             "samr_serious_violation",
         )
-    check = checks.run_check(actor, "bidding", [{"uscc": uscc(621000 + n)} for n in (1, 2, 3)])
+    check = checks.run_check(
+        actor, "bidding", [{"uscc": uscc(621000 + n)} for n in (1, 2, 3)], purpose="测试核查"
+    )
     feedback.give_feedback(
         actor,
         check.pk,

@@ -42,7 +42,7 @@ def browser(client, operator_user):
     ],
 )
 def test_nothing_to_identify_the_subject_is_refused(browser, data):
-    response = browser.post(URL, {"scenario": "bidding", **data})
+    response = browser.post(URL, {"scenario": "bidding", "purpose": "测试核查", **data})
     assert response.status_code == 200
     page = response.content.decode()
     assert NONE_GIVEN in page
@@ -68,7 +68,9 @@ def test_invalid_identifier_is_a_field_error_with_the_validators_message(
     browser, operator_user, field, value, validate
 ):
     expected = _validator_message(validate, value)
-    response = browser.post(URL, {"scenario": "bidding", field: value, "name": "某公司"})
+    response = browser.post(
+        URL, {"scenario": "bidding", "purpose": "测试核查", field: value, "name": "某公司"}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert expected in page
@@ -82,13 +84,17 @@ def test_invalid_identifier_is_a_field_error_with_the_validators_message(
 
 
 def test_five_digit_id_number_names_the_length(browser):
-    page = browser.post(URL, {"scenario": "bidding", "id_number": "21050"}).content.decode()
+    page = browser.post(
+        URL, {"scenario": "bidding", "purpose": "测试核查", "id_number": "21050"}
+    ).content.decode()
     assert "身份证号码应为 18 位或 15 位，实际为 5 位" in page
     assert not CreditCheck.objects.exists()
 
 
 def test_four_character_uscc_names_the_length(browser):
-    page = browser.post(URL, {"scenario": "bidding", "uscc": "9121"}).content.decode()
+    page = browser.post(
+        URL, {"scenario": "bidding", "purpose": "测试核查", "uscc": "9121"}
+    ).content.decode()
     assert "统一社会信用代码应为 18 位，实际为 4 位" in page
     assert not CreditCheck.objects.exists()
 
@@ -96,7 +102,7 @@ def test_four_character_uscc_names_the_length(browser):
 def test_valid_code_typed_loosely_is_checked_normalised(browser):
     make_subject("本溪市规范代码有限公司", code=uscc(818181))
     typed = f"  {uscc(818181).lower()} "
-    response = browser.post(URL, {"scenario": "bidding", "uscc": typed})
+    response = browser.post(URL, {"scenario": "bidding", "purpose": "测试核查", "uscc": typed})
     check = CreditCheck.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/console/checks/{check.pk}/"
     item = check.answer["items"][0]
@@ -106,7 +112,9 @@ def test_valid_code_typed_loosely_is_checked_normalised(browser):
 def test_person_by_id_number_is_checked_and_never_shown_in_clear(browser):
     number = person_id(42)
     make_person("王示例", number)
-    response = browser.post(URL, {"scenario": "bidding", "id_number": number}, follow=True)
+    response = browser.post(
+        URL, {"scenario": "bidding", "purpose": "测试核查", "id_number": number}, follow=True
+    )
     page = response.content.decode()
     assert CreditCheck.objects.get().answer["items"][0]["status"] == "matched"
     assert "王示例" in page
@@ -115,7 +123,9 @@ def test_person_by_id_number_is_checked_and_never_shown_in_clear(browser):
 
 
 def test_name_alone_is_still_checked(browser):
-    response = browser.post(URL, {"scenario": "bidding", "name": "本溪市查无此名有限公司"})
+    response = browser.post(
+        URL, {"scenario": "bidding", "purpose": "测试核查", "name": "本溪市查无此名有限公司"}
+    )
     assert response.status_code == 302
     item = CreditCheck.objects.get().answer["items"][0]
     assert item["status"] == "not_found"
@@ -126,7 +136,9 @@ def test_batch_file_keeps_reporting_an_invalid_row_inside_the_check(browser, tmp
     path = tmp_path / "名单.csv"
     path.write_text(f"名称,统一社会信用代码\n,{uscc(828282)}\n某公司,9121\n", encoding="utf-8")
     with open(path, "rb") as fh:
-        response = browser.post("/console/checks/batch/", {"scenario": "bidding", "file": fh})
+        response = browser.post(
+            "/console/checks/batch/", {"scenario": "bidding", "purpose": "测试核查", "file": fh}
+        )
     assert response.status_code == 302
     statuses = [i["status"] for i in CreditCheck.objects.get().answer["items"]]
     assert statuses == ["matched", "invalid"]
@@ -136,7 +148,7 @@ def test_api_keeps_reporting_an_invalid_subject_inside_the_answer(client, api_cl
     _client, token = api_client_scjg
     response = client.post(
         "/api/v1/checks",
-        {"scenario": "bidding", "subjects": [{"uscc": "9121"}]},
+        {"scenario": "bidding", "purpose": "测试核查", "subjects": [{"uscc": "9121"}]},
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )

@@ -31,7 +31,9 @@ def test_rate_has_one_decimal_and_counts_have_separators(client, operator_user, 
     for n in range(4):
         subject = make_subject(f"本溪市统计命中{n}有限公司", code=uscc(640000 + n))
         put_on_list(subject, "samr_serious_violation")
-        made.append(checks.run_check(actor, "bidding", [{"uscc": uscc(640000 + n)}]))
+        made.append(
+            checks.run_check(actor, "bidding", [{"uscc": uscc(640000 + n)}], purpose="测试核查")
+        )
         feedback.give_feedback(
             actor, made[-1].pk, [{"index": 0, "measure": "P-SAMR-02", "applied": True}]
         )
@@ -53,14 +55,14 @@ def test_rate_has_one_decimal_and_counts_have_separators(client, operator_user, 
 
 def test_rate_is_a_dash_without_measures_and_full_at_one_hundred(client, operator_user, actor):
     make_subject("本溪市统计清白有限公司", code=uscc(641000))
-    checks.run_check(actor, "bidding", [{"uscc": uscc(641000)}])
+    checks.run_check(actor, "bidding", [{"uscc": uscc(641000)}], purpose="测试核查")
     client.force_login(operator_user)
     cells = _cells(client.get(STATS).content.decode())
     assert cells[4] == "0" and cells[7] == "—" and cells[9 + 7] == "—"
 
     listed = make_subject("本溪市统计全反馈有限公司", code=uscc(641001))
     put_on_list(listed, "samr_serious_violation")
-    check = checks.run_check(actor, "bidding", [{"uscc": uscc(641001)}])
+    check = checks.run_check(actor, "bidding", [{"uscc": uscc(641001)}], purpose="测试核查")
     feedback.give_feedback(actor, check.pk, [{"index": 0, "measure": "P-SAMR-02", "applied": True}])
     cells = _cells(client.get(STATS).content.decode())
     assert cells[7] == "100.0%"
@@ -90,6 +92,7 @@ def test_unmatched_rows_show_their_status_as_the_conclusion(client, operator_use
             {"name": "本溪市同名结论有限公司"},
             {"uscc": "9121"},
         ],
+        purpose="测试核查",
     )
     assert [i["status"] for i in check.answer["items"]] == ["not_found", "ambiguous", "invalid"]
     client.force_login(operator_user)

@@ -78,7 +78,9 @@ def test_feedback_through_the_result_page_shows_one_message(client, operator_use
     company = make_subject("本溪市反馈测试有限公司", code=uscc(434343))
     put_on_list(company, "samr_serious_violation")
     client.force_login(operator_user)
-    client.post("/console/checks/new/", {"scenario": "bidding", "uscc": uscc(434343)})
+    client.post(
+        "/console/checks/new/", {"scenario": "bidding", "purpose": "测试核查", "uscc": uscc(434343)}
+    )
     check = CreditCheck.objects.get()
     code = check.answer["items"][0]["measures"][0]["code"]
     detail = client.get(f"/console/checks/{check.pk}/").content.decode()
@@ -103,7 +105,9 @@ def test_auditor_reads_checks_but_runs_none(client, auditor_user, operator_user)
 
     listed = make_subject("本溪市审计查看有限公司", code=uscc(200070))
     put_on_list(listed, "samr_serious_violation")
-    check = checks.run_check(Actor.for_user(operator_user), "bidding", [{"uscc": uscc(200070)}])
+    check = checks.run_check(
+        Actor.for_user(operator_user), "bidding", [{"uscc": uscc(200070)}], purpose="测试核查"
+    )
     client.force_login(auditor_user)
     listing = client.get("/console/checks/")
     assert listing.status_code == 200
@@ -120,4 +124,7 @@ def test_auditor_reads_checks_but_runs_none(client, auditor_user, operator_user)
     assert read.actor_user == auditor_user and read.subject_id == listed.pk
     # From the access log to the check it records.
     log_page = client.get("/console/audit/access/").content.decode()
-    assert f'<a href="/console/checks/{check.pk}/">信用核查（招标投标）#{check.pk}</a>' in log_page
+    assert (
+        f'<a href="/console/checks/{check.pk}/">信用核查（招标投标：测试核查）#{check.pk}</a>'
+        in log_page
+    )

@@ -7,8 +7,17 @@ from credit.measures.models import Measure, Scenario
 
 @admin.register(Scenario)
 class ScenarioAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "position", "active")
+    list_display = ("name", "code", "position", "active", "limited_to")
     list_editable = ("position", "active")
+    filter_horizontal = ("departments",)
+
+    @admin.display(description="可使用的部门")
+    def limited_to(self, obj):
+        names = [d.name for d in obj.departments.all()]
+        return "、".join(names) if names else "所有部门"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("departments")
 
 
 @admin.register(Measure)

@@ -31,7 +31,12 @@ class SubjectIn(BaseModel):
 
 class CheckIn(BaseModel):
     scenario: str = Field(..., max_length=50, description="业务场景代码，如 bidding（招标投标）")
-    purpose: str = Field("", max_length=200, description="核查事由，如项目编号")
+    purpose: str = Field(
+        ...,
+        min_length=1,
+        max_length=200,
+        description="核查事由（必填），如审批事项名称、项目编号或采购编号；写入查询日志",
+    )
     subjects: list[SubjectIn] = Field(..., min_length=1, max_length=checks.MAX_SUBJECTS)
 
 

@@ -15,5 +15,9 @@ class MeasuresConfig(AppConfig):
         for model in (Scenario, Measure, ListType):
             post_save.connect(forget_catalog, sender=model, dispatch_uid=f"catalog_s_{model}")
             post_delete.connect(forget_catalog, sender=model, dispatch_uid=f"catalog_d_{model}")
-        for through in (Measure.list_types.through, Measure.scenarios.through):
+        for through in (
+            Measure.list_types.through,
+            Measure.scenarios.through,
+            Scenario.departments.through,
+        ):
             m2m_changed.connect(forget_catalog, sender=through, dispatch_uid=f"catalog_m_{through}")

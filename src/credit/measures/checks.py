@@ -127,6 +127,8 @@ def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
 # process (`forget_catalog`, connected in apps.py).
 CATALOG_TTL = 30.0
 _scenarios: dict[str, Scenario] = {}
+# Scenario id -> the departments limited to it; a scenario absent here is open to all.
+_scenario_departments: dict[int, frozenset[int]] = {}
 _scenarios_at = 0.0
 _measure_sets: dict[tuple, list[Measure]] = {}
 _measure_sets_at = 0.0
@@ -142,17 +144,45 @@ def forget_catalog(*args, **kwargs) -> None:
 
 
 def _scenario(code: str) -> Scenario:
-    global _scenarios, _scenarios_at
+    global _scenarios, _scenario_departments, _scenarios_at
     now = time.monotonic()
     if now - _scenarios_at > CATALOG_TTL:
         _scenarios = {
             s.code: s for s in Scenario.objects.filter(active=True).only("id", "code", "name")
         }
+        limited: dict[int, set[int]] = {}
+        for scenario_id, department_id in Scenario.departments.through.objects.values_list(
+            "scenario_id", "department_id"
+        ):
+            limited.setdefault(scenario_id, set()).add(department_id)
+        _scenario_departments = {k: frozenset(v) for k, v in limited.items()}
         _scenarios_at = now
     scenario = _scenarios.get(code)
     if scenario is None:
         raise ServiceError("unknown_scenario", f"未知的业务场景：{code}")
     return scenario
+
+
+def scenario_allowed(actor: Actor, scenario: Scenario) -> bool:
+    """May the actor's department check subjects in this scenario? The credit office may
+    use every scenario; other departments those not limited to other departments."""
+    if actor.is_credit_admin:
+        return True
+    allowed = _scenario_departments.get(scenario.pk)
+    return allowed is None or actor.department_id in allowed
+
+
+def _purpose(purpose) -> str:
+    """核查事由 is required: a check of a person by ID number with no stated reason is the
+    kind of query the access log exists to catch."""
+    text = " ".join(_text(purpose).split())
+    if not text:
+        raise ServiceError(
+            "purpose_required",
+            "请填写核查事由（如审批事项名称、项目编号或采购编号）：信用核查必须说明事由",
+            status=422,
+        )
+    return text
 
 
 def _any(column: str, values: list) -> Q:
@@ -590,7 +620,13 @@ def _validated(actor: Actor, scenario_code: str, subjects: list, purpose: str):
         raise ServiceError("no_subjects", "请至少提供一个核查主体")
     if len(subjects) > MAX_SUBJECTS:
         raise ServiceError("too_many_subjects", f"一次最多核查 {MAX_SUBJECTS} 个主体")
-    return _scenario(scenario_code), _text(purpose)
+    purpose = _purpose(purpose)
+    scenario = _scenario(scenario_code)
+    if not scenario_allowed(actor, scenario):
+        raise PermissionDenied(
+            f"本部门未开通“{scenario.name}”场景的信用核查，请联系信用办", "scenario_not_allowed"
+        )
+    return scenario, purpose
 
 
 def _item_out(
@@ -769,7 +805,7 @@ def _clean_single(actor: Actor, scenario, query: SubjectQuery, purpose: str):
             row,
             None,
             access_resource=ACCESS_RESOURCE,
-            access_purpose=_access_purpose(scenario),
+            access_purpose=_access_purpose(scenario, purpose),
             access_label=None if row else unmatched_label(query, "not_found"),
             # Never inside a caller's transaction: the setting would outlive the statement.
             asynchronous=(
@@ -905,8 +941,9 @@ def _store_hits(actor, check, hits, measures: _MeasureCache, due) -> None:
     Feedback.objects.bulk_create(feedback, batch_size=1000)
 
 
-def _access_purpose(scenario) -> str:
-    return f"信用核查（{scenario.name}）#"
+def _access_purpose(scenario, purpose: str) -> str:
+    # The check number stays last: the audit pages link an entry to its check by it.
+    return f"信用核查（{scenario.name}：{purpose[:120]}）#"
 
 
 def _store_lean(check: CreditCheck, queries, resolutions: list[dict], hits: list, scenario) -> bool:
@@ -942,7 +979,7 @@ def _store_lean(check: CreditCheck, queries, resolutions: list[dict], hits: list
             row,
             hit,
             access_resource=ACCESS_RESOURCE,
-            access_purpose=_access_purpose(scenario),
+            access_purpose=_access_purpose(scenario, check.purpose),
             access_label=None if row else unmatched_label(query, res["status"]),
         )
     check._state.adding = False
@@ -966,7 +1003,7 @@ def _log_access(actor, check, scenario, queries, resolutions, request_id) -> Non
         actor,
         [*read.items(), *unmatched],
         resource=ACCESS_RESOURCE,
-        purpose=f"{_access_purpose(scenario)}{check.pk}",
+        purpose=f"{_access_purpose(scenario, check.purpose)}{check.pk}",
         at=check.created_at,
     )
 

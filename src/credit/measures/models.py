@@ -12,6 +12,15 @@ class Scenario(models.Model):
     name = models.CharField("场景名称", max_length=50, unique=True)
     position = models.PositiveIntegerField("排序", default=0)
     active = models.BooleanField("启用", default=True)
+    # A check must name a business the department really does (核查须有事由): the credit
+    # office limits each scenario to the departments that work in it.
+    departments = models.ManyToManyField(
+        "accounts.Department",
+        verbose_name="可使用的部门",
+        blank=True,
+        related_name="check_scenarios",
+        help_text="留空表示所有部门均可在此场景下核查；选定后仅这些部门（及信用办）可用。",
+    )
 
     class Meta:
         verbose_name = "应用场景"

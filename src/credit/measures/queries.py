@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import models
+
 from credit.measures.models import Measure, Scenario
 
 _KIND_FLAG = {
@@ -16,6 +18,17 @@ _KIND_FLAG = {
 def scenarios() -> list[Scenario]:
     """Active scenarios in display order."""
     return list(Scenario.objects.filter(active=True))
+
+
+def scenarios_for(department_id: int | None, everything: bool = False) -> list[Scenario]:
+    """Active scenarios a department may check in: those open to all departments and those
+    limited to it (`everything`: the credit office, which may use all)."""
+    active = Scenario.objects.filter(active=True)
+    if everything:
+        return list(active)
+    return list(
+        active.filter(models.Q(departments=None) | models.Q(departments=department_id)).distinct()
+    )
 
 
 def get_scenario(code: str) -> Scenario | None:

@@ -24,7 +24,7 @@ from credit.core.normalize import as_int
 from credit.core.paging import CappedPaginator
 from credit.measures import batch_files, checks, feedback, results, stats
 from credit.measures.check_models import Feedback
-from credit.measures.queries import scenarios
+from credit.measures.queries import scenarios_for
 
 SCOPE = "checks:run"
 SECTION = "checks"
@@ -78,8 +78,9 @@ def _attachment(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _scenario_choices():
-    return [(s.code, s.name) for s in scenarios()]
+def _scenario_choices(user):
+    actor = Actor.for_user(user)
+    return [(s.code, s.name) for s in scenarios_for(actor.department_id, actor.is_credit_admin)]
 
 
 def _identifier(value: str, validate) -> str:
@@ -96,17 +97,21 @@ def _identifier(value: str, validate) -> str:
 
 class SingleCheckForm(SafeInputMixin, forms.Form):
     scenario = forms.ChoiceField(label="业务场景")
-    purpose = forms.CharField(label="核查事由", max_length=200, required=False)
+    purpose = forms.CharField(
+        label="核查事由",
+        max_length=200,
+        help_text="必填：审批事项名称、项目编号或采购编号等，将写入查询日志",
+    )
     uscc = forms.CharField(label="统一社会信用代码", max_length=50, required=False)
     id_number = forms.CharField(label="身份证号", max_length=30, required=False)
     name = forms.CharField(label="名称", max_length=200, required=False)
     region = forms.CharField(label="地区", max_length=50, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, user, *args, **kwargs):
         # Django's default suffix is an ASCII colon, wrong after a Chinese label.
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["scenario"].choices = _scenario_choices()
+        self.fields["scenario"].choices = _scenario_choices(user)
 
     # A typing slip here would otherwise be stored as a check with one 标识无效 row and
     # counted in the statistics; the form says what is wrong instead. Batches and the API
@@ -132,17 +137,21 @@ class SingleCheckForm(SafeInputMixin, forms.Form):
 
 class BatchCheckForm(SafeInputMixin, forms.Form):
     scenario = forms.ChoiceField(label="业务场景")
-    purpose = forms.CharField(label="核查事由", max_length=200, required=False)
+    purpose = forms.CharField(
+        label="核查事由",
+        max_length=200,
+        help_text="必填：审批事项名称、项目编号或采购编号等，将写入查询日志",
+    )
     file = forms.FileField(
         label="主体名单（CSV 或 XLSX）",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, user, *args, **kwargs):
         # Django's default suffix is an ASCII colon, wrong after a Chinese label.
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["scenario"].choices = _scenario_choices()
+        self.fields["scenario"].choices = _scenario_choices(user)
 
 
 @login_required
@@ -154,7 +163,11 @@ def index(request):
     return _render(
         request,
         "measures/index.html",
-        {"page": page, "form": SingleCheckForm(), "batch_form": BatchCheckForm()},
+        {
+            "page": page,
+            "form": SingleCheckForm(request.user),
+            "batch_form": BatchCheckForm(request.user),
+        },
     )
 
 
@@ -162,7 +175,7 @@ def index(request):
 def run_single(request):
     if not _may_check(request.user):
         return _forbidden(request)
-    form = SingleCheckForm(request.POST or None)
+    form = SingleCheckForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -183,7 +196,7 @@ def run_single(request):
 def run_batch(request):
     if not _may_check(request.user):
         return _forbidden(request)
-    form = BatchCheckForm(request.POST or None, request.FILES or None)
+    form = BatchCheckForm(request.user, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()[:8]
