@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import logging
 import os
 import subprocess
 import sys
@@ -21,6 +22,8 @@ import orjson
 from credit.collection import errors, workbook_guard
 from credit.collection.errors import FileProblem, Problem
 from credit.collection.workbook_guard import Limits
+
+log = logging.getLogger(__name__)
 
 SNIFF_BYTES = 1 << 20
 CSV_FIELD_LIMIT = 1 << 20
@@ -274,6 +277,9 @@ CRASHED = (
 
 
 def _crashed(returncode: int | None) -> FileProblem:
+    # A negative code is the signal: SIGABRT when an allocation failed under the memory
+    # limit, SIGXCPU/SIGKILL past the CPU limit.
+    log.warning("workbook reader exited with %s before the end of the file", returncode)
     return FileProblem([Problem(errors.FILE_UNREADABLE, CRASHED)])
 
 

@@ -109,16 +109,23 @@ def map_header(header: list[str], fields: list[Field], sheet: str = "") -> Colum
             Problem(errors.HEADER_MISSING, "缺少必填列：" + "、".join(missing), row=1, sheet=sheet)
         )
     if len(problems) > HEADER_PROBLEMS_SHOWN:
-        hidden = len(problems) - HEADER_PROBLEMS_SHOWN
-        problems = problems[:HEADER_PROBLEMS_SHOWN] + [
-            Problem(
-                errors.HEADER_TRUNCATED,
-                f"另有 {hidden:,} 个表头问题未逐一列出（表头共 {len(header):,} 列），"
-                "请核对表头是否使用了本信息事项的模板",
-                row=1,
-                sheet=sheet,
-            )
-        ]
+        # The missing columns are the message that matters most: always kept.
+        missing_problems = [p for p in problems if p.code == errors.HEADER_MISSING]
+        others = [p for p in problems if p.code != errors.HEADER_MISSING]
+        hidden = len(others) - HEADER_PROBLEMS_SHOWN
+        problems = (
+            others[:HEADER_PROBLEMS_SHOWN]
+            + missing_problems
+            + [
+                Problem(
+                    errors.HEADER_TRUNCATED,
+                    f"另有 {hidden:,} 个表头问题未逐一列出（表头共 {len(header):,} 列），"
+                    "请核对表头是否使用了本信息事项的模板",
+                    row=1,
+                    sheet=sheet,
+                )
+            ]
+        )
     if problems:
         raise FileProblem(problems)
     return ColumnMap(fields, [positions.get(f.code) for f in fields], header)

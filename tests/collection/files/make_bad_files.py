@@ -78,12 +78,19 @@ def sheet_xml(rows: str, dimension: str | None = None, padding: bytes | str = ""
 
 
 def workbook(path: Path, sheet: str) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        archive.writestr("_rels/.rels", _ROOT_RELS)
-        archive.writestr("xl/workbook.xml", _WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    parts = {
+        "[Content_Types].xml": _CONTENT_TYPES,
+        "_rels/.rels": _ROOT_RELS,
+        "xl/workbook.xml": _WORKBOOK,
+        "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS,
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in parts.items():
+            # A fixed date: the same script writes the same bytes as the committed copies.
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text, compresslevel=9)
     return path
 
 
@@ -130,11 +137,17 @@ def wide_csv(path: Path, columns: int = 10_000) -> Path:
     return path
 
 
-def huge_cell_csv(path: Path, megabytes: int = 3) -> Path:
-    """A CSV whose second row has one field of `megabytes` MB."""
+def huge_cell_csv(path: Path, header: list[str] | None = None, megabytes: int = 3) -> Path:
+    """A CSV whose second row has one field of `megabytes` MB (in the second column)."""
+    if header is None:  # a complete penalty header, so that the rows are read
+        from tests.collection.samples import penalty_row
+
+        header = list(penalty_row(1))
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(",".join(PENALTY_HEADER) + "\r\n")
-        fh.write("本溪市测试商贸有限公司," + "甲" * (megabytes << 20) + ",本市监罚〔2026〕1号\r\n")
+        fh.write(",".join(header) + "\r\n")
+        values = ["x"] * len(header)
+        values[1] = "甲" * (megabytes << 20)
+        fh.write(",".join(values) + "\r\n")
     return path
 
 
