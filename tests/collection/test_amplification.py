@@ -85,8 +85,10 @@ try:
     outcome = f"read {rows} rows"
 except FileProblem as exc:
     outcome = exc.problems[0].message
-peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-           resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+# VmHWM, not RUSAGE_SELF: ru_maxrss survives exec and would report the spawning
+# process's own peak. The reader child's ru_maxrss starts from this small process's.
+hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+peak = max(hwm, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(json.dumps({"outcome": outcome, "peak_mb": peak / 1024}))
 """
 

@@ -296,6 +296,7 @@ def _open_workbook_isolated(path: Path, limits: Limits) -> Table:
         [sys.executable, "-m", "credit.collection.read_child", str(path), *limits.as_args()],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
+        bufsize=1 << 20,
         stderr=subprocess.DEVNULL,
         env=env,
     )
@@ -327,7 +328,7 @@ def _open_workbook_isolated(path: Path, limits: Limits) -> Table:
             value = message()
             if isinstance(value, dict):  # {"end": true}
                 return
-            yield value[0], value[1]
+            yield from map(tuple, value)
 
     return Table("xlsx", "", first["sheet"], first["header"], rows(), [close])
 
