@@ -119,6 +119,53 @@ OPTIONS: tuple[Option, ...] = (
         "records and their access-log rows, and their ids can be given again. Checks with a "
         "hit always wait.",
     ),
+    Option(
+        "UPLOAD_MAX_ROWS",
+        int,
+        1_000_000,
+        "Most rows (header included) a department's data file may have; a larger file is "
+        "refused before it is read. Batch-check files are also held to the check's limit.",
+    ),
+    Option("UPLOAD_MAX_COLUMNS", int, 200, "Most columns a data or batch-check file may have."),
+    Option(
+        "XLSX_MAX_CELLS",
+        int,
+        50_000_000,
+        "Most cells (rows x columns of the area a workbook's first sheet spans) an XLSX may "
+        "have: the reader allocates the whole area.",
+    ),
+    Option(
+        "XLSX_MAX_SHEET_MB", int, 1024, "Most MB of uncompressed XML of the sheet that is read."
+    ),
+    Option(
+        "XLSX_MAX_RATIO",
+        int,
+        100,
+        "Most uncompressed/compressed size ratio of any zip entry over 1 MB in an XLSX.",
+    ),
+    Option("XLSX_MAX_ENTRIES", int, 1000, "Most zip entries an XLSX may contain."),
+    Option(
+        "XLSX_READER_MEMORY_MB",
+        int,
+        4096,
+        "Address-space limit (MB) of the child process that reads a data upload's XLSX; a "
+        "file needing more is refused, the worker survives.",
+    ),
+    Option("XLSX_READER_SECONDS", int, 900, "CPU-seconds limit of that child process."),
+    Option(
+        "CHECK_FILE_MEMORY_MB",
+        int,
+        1024,
+        "Address-space limit (MB) of the child process that reads a batch-check XLSX.",
+    ),
+    Option("CHECK_FILE_SECONDS", int, 60, "CPU-seconds limit of that child process."),
+    Option(
+        "BATCH_MAX_ERRORS",
+        int,
+        1000,
+        "Most problems stored in detail per batch; the rest are counted, and a batch with "
+        "more is refused whole.",
+    ),
     Option("LOG_LEVEL", str, "INFO", "Root log level."),
     Option("DEMO_ADMIN_PASSWORD", str, "", "Password of the demo admin created by make run."),
     Option(

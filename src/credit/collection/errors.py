@@ -12,6 +12,7 @@ FILE_UNREADABLE = "file_unreadable"
 FILE_ENCODING = "file_encoding"
 FILE_EMPTY = "file_empty"
 FILE_FORMAT = "file_format"
+FILE_LIMIT = "file_limit"  # past a configured size or shape limit (rows, columns, ratio...)
 HEADER_MISSING = "header_missing"
 HEADER_UNKNOWN = "header_unknown"
 HEADER_DUPLICATE = "header_duplicate"
@@ -37,6 +38,19 @@ KEY_CONFLICT = "key_conflict"
 # (validation.RowCheck) and are declared there, with the same promise never to rename one:
 #   list_decision (credit.lists.ingest): unknown_list_type, list_not_allowed,
 #   list_period_too_long
+
+
+ERRORS_TRUNCATED = "errors_truncated"  # more problems than the batch keeps in detail
+HEADER_TRUNCATED = "header_truncated"  # more header problems than are listed
+
+# A value quoted back in a message is cut here: a 3 MB cell must not become a 3 MB message.
+SHOWN_CHARS = 50
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """`value` as quoted in a message: at most `limit` characters, then "…"."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + f"…（共 {len(text):,} 个字符）"
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,6 @@ from credit.subjects import linking
 
 log = logging.getLogger(__name__)
 
-MAX_ERRORS = 100_000
 PROGRESS_EVERY = 5_000
 
 # Row checks a dataset needs beyond its catalog rules, by dataset code, each provided by the
@@ -55,6 +54,46 @@ class _Phases:
 
     def log(self) -> None:
         log.info("batch %s: %s", self.batch.public_id, ", ".join(self.spent))
+
+
+class _Problems(list):
+    """A batch's problems: every one counted, the first `limit` kept in detail. A file with
+    a million bad rows would otherwise store (and hold in memory) a million messages."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+        self.total = 0
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > self.limit
+
+    def add(self, found) -> None:
+        for problem in found:
+            self.total += 1
+            if len(self) < self.limit:
+                self.append(problem)
+
+
+def max_errors() -> int:
+    from django.conf import settings
+
+    return settings.CREDIT_BATCH_MAX_ERRORS
+
+
+def _truncated_message(batch: Batch, problems: _Problems) -> str:
+    return (
+        f"共发现 {problems.total:,} 个问题，超过可逐条保存的 "
+        f"{problems.limit:,} 条，仅保存前 {problems.limit:,} 条明细，整批未入库；请修正后重新上传"
+    )
+
+
+def _reject_truncated(batch: Batch, problems: _Problems) -> Batch:
+    staging.clear(batch.id)
+    message = _truncated_message(batch, problems)
+    _store_problems(batch, [*problems, Problem(errors.ERRORS_TRUNCATED, message)])
+    return _finish(batch, BatchState.REJECTED, message)
 
 
 class _Rollback(Exception):
@@ -112,11 +151,8 @@ def run(
         staging.clear(batch.id)
         return _finish(batch, BatchState.FAILED, "平台处理出错，批次未入库，可重新处理")
 
-    if problems is None:  # too many errors
-        staging.clear(batch.id)
-        return _finish(
-            batch, BatchState.REJECTED, f"错误行超过 {MAX_ERRORS} 行，已停止校验，整批未入库"
-        )
+    if problems.truncated:
+        return _reject_truncated(batch, problems)
     try:
         return _load(batch, problems)
     except Exception:
@@ -125,7 +161,7 @@ def run(
         return _finish(batch, BatchState.FAILED, "平台入库出错，批次未入库，可重新处理")
 
 
-def _validate_and_stage(batch, table, on_progress) -> list[Problem] | None:
+def _validate_and_stage(batch, table, on_progress) -> _Problems:
     version = batch.dataset_version
     fields = catalog.fields_of(version)
     columns = map_header(table.header, fields, table.sheet)
@@ -144,12 +180,12 @@ def _validate_and_stage(batch, table, on_progress) -> list[Problem] | None:
     except BaseException:
         writer.abort()
         raise
-    if problems is None:
+    if problems.truncated:
         writer.abort()
-        return None
+        return problems
     writer.close()
     batch._phases.mark("read+validate+stage")
-    problems.extend(_duplicate_keys(batch))
+    problems.add(_duplicate_keys(batch))
     batch._phases.mark("duplicates")
     return problems
 
@@ -160,12 +196,13 @@ def _row_checks(batch: Batch, fields) -> list[RowCheck]:
 
 
 def _stage_rows(batch, table, on_progress, validator, stager, columns, writer):
-    problems: list[Problem] = []
+    problems = _Problems(max_errors())
     error_rows = total = 0
     for row_no, source in table.rows:
         total += 1
         result = validator.validate(row_no, source, columns, table.sheet)
-        if not result.problems:
+        # Past the cap the batch is refused whole: rows are still counted, no longer staged.
+        if not result.problems and not problems.truncated:
             staged = stager.build(result)
             if isinstance(staged, Problem):
                 result.problems.append(staged)
@@ -173,11 +210,7 @@ def _stage_rows(batch, table, on_progress, validator, stager, columns, writer):
                 writer.add(staged)
         if result.problems:
             error_rows += 1
-            problems.extend(result.problems)
-            if error_rows > MAX_ERRORS:
-                _set(batch, total_rows=total, processed_rows=total, error_rows=error_rows)
-                _store_problems(batch, problems)
-                return None
+            problems.add(result.problems)
         if total % PROGRESS_EVERY == 0:
             writer.flush()
             _set(
@@ -197,7 +230,7 @@ def _stage_rows(batch, table, on_progress, validator, stager, columns, writer):
     return problems
 
 
-def _duplicate_keys(batch) -> list[Problem]:
+def _duplicate_keys(batch):
     """The same decision twice in one file is ambiguous: every repeat is an error."""
     with transaction.atomic(), connection.cursor() as cursor:
         staging.whole_batch_memory(cursor)
@@ -212,38 +245,39 @@ def _duplicate_keys(batch) -> list[Problem]:
             """,
             [batch.id, batch.id],
         )
-        rows = cursor.fetchall()
-    label = _role_label(batch, "document_number")
-    return [
-        Problem(
-            errors.DUPLICATE_KEY,
-            f"「{label}」{doc} 与第 {first} 行重复：同一决定在文件中出现多次",
-            row,
-            label,
-        )
-        for row, doc, first in rows
-    ]
+        label = _role_label(batch, "document_number")
+        # Yielded while the cursor is read: a file of a million repeats is not held at once.
+        while rows := cursor.fetchmany(2000):
+            for row, doc, first in rows:
+                yield Problem(
+                    errors.DUPLICATE_KEY,
+                    f"「{label}」{errors.shown(doc)} 与第 {first} 行重复：同一决定在文件中出现多次",
+                    row,
+                    label,
+                )
 
 
 def _role_label(batch, role: str) -> str:
     return next((f.label for f in catalog.fields_of(batch.dataset_version) if f.role == role), role)
 
 
-def _load(batch: Batch, problems: list[Problem]) -> Batch:
+def _load(batch: Batch, problems: _Problems) -> Batch:
     now = timezone.now()
     _set(batch, state=BatchState.LOADING, heartbeat_at=now)
     label = _role_label(batch, "document_number")
     with transaction.atomic():
         conflicting = upsert.conflicts(batch.id, batch.dataset_id, batch.department_id)
-    problems.extend(
+    problems.add(
         Problem(
             errors.KEY_CONFLICT,
-            f"「{label}」{doc} 已由其他单位报送，不能覆盖其他单位的记录",
+            f"「{label}」{errors.shown(doc)} 已由其他单位报送，不能覆盖其他单位的记录",
             row,
             label,
         )
         for row, doc in conflicting
     )
+    if problems.truncated:
+        return _reject_truncated(batch, problems)
     phases = batch._phases
     phases.mark("conflicts")
     bad_rows = sorted({p.row for p in problems if p.row is not None})

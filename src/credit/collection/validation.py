@@ -61,6 +61,11 @@ class ColumnMap:
     header: list[str]
 
 
+# A header of thousands of unknown columns is one mistake, not thousands: the first ones are
+# listed, then one problem counts the rest.
+HEADER_PROBLEMS_SHOWN = 50
+
+
 def map_header(header: list[str], fields: list[Field], sheet: str = "") -> ColumnMap:
     """Match source headers to fields by label, exchange code or alias; report problems."""
     index: dict[str, Field] = {}
@@ -80,7 +85,7 @@ def map_header(header: list[str], fields: list[Field], sheet: str = "") -> Colum
             problems.append(
                 Problem(
                     errors.HEADER_UNKNOWN,
-                    f"未知的列「{label}」：不在该信息事项的目录中",
+                    f"未知的列「{errors.shown(label)}」：不在该信息事项的目录中",
                     row=1,
                     column=label,
                     sheet=sheet,
@@ -90,7 +95,7 @@ def map_header(header: list[str], fields: list[Field], sheet: str = "") -> Colum
             problems.append(
                 Problem(
                     errors.HEADER_DUPLICATE,
-                    f"列「{label}」重复出现（对应字段 {f.label}）",
+                    f"列「{errors.shown(label)}」重复出现（对应字段 {f.label}）",
                     row=1,
                     column=label,
                     sheet=sheet,
@@ -102,6 +107,24 @@ def map_header(header: list[str], fields: list[Field], sheet: str = "") -> Colum
     if missing:
         problems.append(
             Problem(errors.HEADER_MISSING, "缺少必填列：" + "、".join(missing), row=1, sheet=sheet)
+        )
+    if len(problems) > HEADER_PROBLEMS_SHOWN:
+        # The missing columns are the message that matters most: always kept.
+        missing_problems = [p for p in problems if p.code == errors.HEADER_MISSING]
+        others = [p for p in problems if p.code != errors.HEADER_MISSING]
+        hidden = len(others) - HEADER_PROBLEMS_SHOWN
+        problems = (
+            others[:HEADER_PROBLEMS_SHOWN]
+            + missing_problems
+            + [
+                Problem(
+                    errors.HEADER_TRUNCATED,
+                    f"另有 {hidden:,} 个表头问题未逐一列出（表头共 {len(header):,} 列），"
+                    "请核对表头是否使用了本信息事项的模板",
+                    row=1,
+                    sheet=sheet,
+                )
+            ]
         )
     if problems:
         raise FileProblem(problems)
@@ -190,7 +213,7 @@ class RowValidator:
                     prefix and value.startswith(prefix) and len(value) > len(prefix)
                 ):
                     return value, value
-                fail(errors.ENUM_VALUE, f"取值“{value}”不在允许范围内（{listing}）")
+                fail(errors.ENUM_VALUE, f"取值“{errors.shown(value)}”不在允许范围内（{listing}）")
 
         elif kind == FieldType.MULTI_ENUM:
             allowed = {str(v) for v in f.enum_values}
@@ -203,7 +226,8 @@ class RowValidator:
                     p for p in parts if p not in allowed and not (prefix and p.startswith(prefix))
                 ]
                 if bad or not parts:
-                    fail(errors.ENUM_VALUE, f"取值“{'、'.join(bad) or value}”不在允许范围内")
+                    shown = errors.shown("、".join(bad) or value)
+                    fail(errors.ENUM_VALUE, f"取值“{shown}”不在允许范围内")
                 return separator.join(parts), parts
 
         elif kind == FieldType.DATE:
@@ -215,7 +239,7 @@ class RowValidator:
                 if parsed is None:
                     fail(
                         errors.DATE_FORMAT,
-                        f"日期“{value}”格式不正确或日期不存在（应为 YYYY/MM/DD）",
+                        f"日期“{errors.shown(value)}”格式不正确或日期不存在（应为 YYYY/MM/DD）",
                     )
                 if not_future and parsed > today:
                     fail(errors.DATE_FUTURE, f"日期 {parsed:%Y/%m/%d} 晚于今天")
@@ -229,11 +253,11 @@ class RowValidator:
                 try:
                     number = Decimal(value.replace(",", ""))
                 except InvalidOperation:
-                    fail(errors.DECIMAL_FORMAT, f"“{value}”不是有效的数值")
+                    fail(errors.DECIMAL_FORMAT, f"“{errors.shown(value)}”不是有效的数值")
                 if not number.is_finite():
-                    fail(errors.DECIMAL_FORMAT, f"“{value}”不是有效的数值")
+                    fail(errors.DECIMAL_FORMAT, f"“{errors.shown(value)}”不是有效的数值")
                 if minimum is not None and number <= minimum:
-                    fail(errors.DECIMAL_RANGE, f"数值 {value} 必须大于 {minimum}")
+                    fail(errors.DECIMAL_RANGE, f"数值 {errors.shown(value)} 必须大于 {minimum}")
                 return format(number.normalize(), "f"), number
 
         elif kind == FieldType.IDENTIFIER:
@@ -334,7 +358,7 @@ class RowValidator:
             problems.append(
                 Problem(
                     errors.SOURCE_MISMATCH,
-                    f"「{label}」为 {values[source_code]}，与上报单位（{self.department_uscc}）不一致："
+                    f"「{label}」为 {errors.shown(values[source_code])}，与上报单位（{self.department_uscc}）不一致："
                     "部门只能上报本单位作为数据来源单位的记录",
                     row_no,
                     label,
@@ -346,7 +370,13 @@ class RowValidator:
                 # Named by label and exchange code: files use either as the header.
                 label = self._labels.get(code, code)
                 problems.append(
-                    Problem(error_code, f"「{label}」（{code}）：{message}", row_no, label, sheet)
+                    Problem(
+                        error_code,
+                        f"「{label}」（{code}）：{errors.shown(message, 200)}",
+                        row_no,
+                        label,
+                        sheet,
+                    )
                 )
         return problems
 

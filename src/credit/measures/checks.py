@@ -1089,10 +1089,18 @@ def subjects_from_file(path, filename: str = "") -> list[dict]:
     """Subjects of a CSV/XLSX file with columns 名称, 统一社会信用代码, 身份证号, 地区."""
     from credit.collection.errors import FileProblem
     from credit.collection.readers import open_table
+    from credit.collection.workbook_guard import Limits
     from credit.core.normalize import header_key
 
+    # The page's own limits: a check file holds at most MAX_SUBJECTS rows, and its reader
+    # runs in a child process with the check's (smaller) memory and CPU allowance.
+    limits = Limits.from_settings(
+        max_rows=min(settings.CREDIT_UPLOAD_MAX_ROWS, MAX_SUBJECTS + 1),
+        memory_mb=settings.CREDIT_CHECK_FILE_MEMORY_MB,
+        cpu_seconds=settings.CREDIT_CHECK_FILE_SECONDS,
+    )
     try:
-        table = open_table(path, filename)
+        table = open_table(path, filename, limits)
     except FileProblem as exc:
         raise ServiceError("file_unreadable", "；".join(p.message for p in exc.problems)) from exc
     try:
