@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "credit.audit.middleware.RequestIdMiddleware",
+    "credit.core.middleware.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "credit.urls"

@@ -14,6 +14,7 @@ from credit.accounts.apiauth import api_auth, require_scope
 from credit.accounts.models import Department
 from credit.collection import queries, reports, services
 from credit.collection.models import Batch, Policy, Source
+from credit.core.apitypes import CleanStr
 from credit.core.errors import NotFound
 
 router = Router(tags=["数据归集"], auth=api_auth)
@@ -56,7 +57,7 @@ class ItemResult(Schema):
 
 
 class PushIn(Schema):
-    dataset: str
+    dataset: CleanStr
     policy: Literal["reject_all", "reject_failed_rows"] = "reject_all"
     dry_run: bool = False
     items: list[dict[str, Any]]
