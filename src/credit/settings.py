@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "credit.audit.middleware.RequestIdMiddleware",
+    "credit.core.middleware.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "credit.urls"
@@ -64,6 +65,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "credit.console.context_processors.workday_calendar",
+                "credit.console.context_processors.permissions",
             ],
         },
     },
@@ -92,7 +94,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 # Enforces the 等保 lockout (5 failures → 15 minutes) on every login path, admin included.
-AUTHENTICATION_BACKENDS = ["credit.accounts.backends.LockoutBackend"]
+# The auditor backend comes first: it refuses auditors every write permission (see it).
+AUTHENTICATION_BACKENDS = [
+    "credit.accounts.permissions.AuditorReadOnlyBackend",
+    "credit.accounts.backends.LockoutBackend",
+]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {

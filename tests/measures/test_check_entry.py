@@ -75,15 +75,18 @@ def test_entry_answers_a_check_as_the_django_route_does(entry, django_app, token
         "X-Frame-Options",
     ):
         assert lean["headers"][header] == routed["headers"][header], header
-    assert lean["headers"]["X-Request-ID"] == "req-lean-1"
+    # Our own request id, never the caller's; the caller's is kept as 客户端请求号.
+    request_id = lean["headers"]["X-Request-ID"]
+    assert request_id != "req-lean-1" and len(request_id) == 32
 
     # Stored, audited and awaiting feedback exactly like the routed check.
     stored = CreditCheck.objects.get(pk=lean_answer["id"])
-    assert stored.request_id == "req-lean-1" and stored.client_id is not None
+    assert stored.request_id == request_id and stored.client_id is not None
     assert stored.hit_count == 1 and stored.measure_count >= 1
     assert Feedback.objects.filter(check_run=stored).count() == stored.measure_count
-    log = AccessLog.objects.get(request_id="req-lean-1")
+    log = AccessLog.objects.get(request_id=request_id)
     assert log.subject_id == listed.pk and log.purpose.endswith(f"#{stored.pk}")
+    assert log.client_request_id == "req-lean-1"
 
 
 def test_entry_answers_service_errors_in_the_api_shape(entry, django_app, token):

@@ -12,18 +12,14 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from credit.accounts import tokens
-from credit.accounts.models import ApiToken, Role, Scope
+from credit.accounts.models import ApiToken
+from credit.accounts.permissions import ROLE_SCOPES, scopes_of_user
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied
 
 UNAUTHORIZED_BODY = {"code": "unauthorized", "message": "身份认证失败"}
 
-# Staff using the API from the console act with their role's scopes.
-ROLE_SCOPES: dict[str, frozenset[str]] = {
-    Role.CREDIT_ADMIN: frozenset(Scope.values),
-    Role.OPERATOR: frozenset({Scope.RECORDS_WRITE, Scope.RECORDS_READ, Scope.CHECKS_RUN}),
-    Role.AUDITOR: frozenset(),
-}
+__all__ = ["ROLE_SCOPES", "api_auth", "require_scope"]
 
 
 def _request_id(request: HttpRequest) -> str:
@@ -74,8 +70,7 @@ class StaffSessionAuth(SessionAuth):
             return None
         request.api_client = None
         request.actor = Actor.for_user(user, _request_id(request))
-        scopes = ROLE_SCOPES.get(user.role, frozenset())
-        request.scopes = frozenset(Scope.values) if user.is_superuser else scopes
+        request.scopes = scopes_of_user(user)
         return user
 
 
@@ -84,6 +79,10 @@ django_session_auth = StaffSessionAuth()
 api_auth = [token_auth, django_session_auth]
 
 
+def has_scope(request: HttpRequest, scope: str) -> bool:
+    return scope in getattr(request, "scopes", frozenset())
+
+
 def require_scope(request: HttpRequest, scope: str) -> None:
-    if scope not in getattr(request, "scopes", frozenset()):
+    if not has_scope(request, scope):
         raise PermissionDenied(f"该接口需要权限：{scope}", code="scope_required")

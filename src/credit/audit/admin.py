@@ -25,9 +25,17 @@ class ReadOnlyLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(ChangeLog)
 class ChangeLogAdmin(ReadOnlyLogAdmin):
-    list_display = ("at", "actor_label", "action", "object_type", "object_id", "request_id")
+    list_display = (
+        "at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "request_id",
+        "client_request_id",
+    )
     list_filter = ("action", "object_type", ("at", admin.DateFieldListFilter))
-    search_fields = ("object_id", "actor_label", "request_id")
+    search_fields = ("object_id", "actor_label", "request_id", "client_request_id")
 
 
 class ResourceFilter(admin.SimpleListFilter):
@@ -46,14 +54,28 @@ class ResourceFilter(admin.SimpleListFilter):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyLogAdmin):
-    list_display = ("at", "actor_label", "subject_label", "resource_name", "purpose", "request_id")
+    list_display = (
+        "at",
+        "actor_label",
+        "subject_label",
+        "resource_name",
+        "purpose",
+        "request_id",
+        "client_request_id",
+    )
     # No date hierarchy and no sorting by column: `at` has a BRIN index only, and both
     # would sort or scan the whole log. The date filter's ranges all end now, which the
     # newest-first order (by id) reaches first.
     date_hierarchy = None
     sortable_by = ()
     list_filter = (ResourceFilter, ("at", admin.DateFieldListFilter))
-    search_fields = ("subject_id", "subject_label", "actor_label", "request_id")
+    search_fields = (
+        "subject_id",
+        "subject_label",
+        "actor_label",
+        "request_id",
+        "client_request_id",
+    )
 
     @admin.display(description="访问内容")
     def resource_name(self, entry: AccessLog) -> str:

@@ -25,6 +25,10 @@ class ChangeLog(models.Model):
     before = models.JSONField("变更前", null=True, blank=True)
     after = models.JSONField("变更后", null=True, blank=True)
     request_id = models.CharField("请求/任务标识", max_length=64, blank=True)
+    # What the caller sent as X-Request-ID, sanitised; never our own id (see middleware).
+    client_request_id = models.CharField(
+        "客户端请求号", max_length=64, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = "变更日志"
@@ -61,6 +65,11 @@ class AccessLog(models.Model):
     resource = models.CharField("访问内容", max_length=100)
     purpose = models.CharField("用途", max_length=200)
     request_id = models.CharField("请求标识", max_length=64, blank=True)
+    # Written by raw inserts too (COPY, the check's fast path): the database default covers
+    # a statement that leaves it out.
+    client_request_id = models.CharField(
+        "客户端请求号", max_length=64, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = "查询日志"

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from credit.accounts import permissions
 from credit.audit import labels
 from credit.audit.models import AccessLog, ChangeLog
 from credit.core.normalize import as_int
@@ -15,9 +16,7 @@ from credit.core.normalize import as_int
 
 def can_browse(user) -> bool:
     """等保 separation: only auditors and the credit office read the audit trail."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return bool(user.is_superuser or user.is_credit_admin or user.is_auditor)
+    return permissions.can_browse_audit(user)
 
 
 @dataclass(frozen=True)

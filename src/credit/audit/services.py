@@ -27,6 +27,7 @@ def log_change(
         before=before,
         after=after,
         request_id=actor.request_id or context.request_id.get(),
+        client_request_id=context.client_request_id.get(),
     )
 
 
@@ -46,6 +47,7 @@ def log_access(
         resource=resource,
         purpose=purpose,
         request_id=actor.request_id or context.request_id.get(),
+        client_request_id=context.client_request_id.get(),
     )
 
 
@@ -59,6 +61,7 @@ ACCESS_COLUMNS = (
     "resource",
     "purpose",
     "request_id",
+    "client_request_id",
 )
 
 
@@ -78,10 +81,22 @@ def log_access_many(
         return 0
     at = at or timezone.now()
     request_id = actor.request_id or context.request_id.get()
+    client_request_id = context.client_request_id.get()
     user_id = actor.user.pk if actor.user is not None else None
     client_id = actor.client.pk if actor.client is not None else None
     rows = [
-        (at, user_id, client_id, actor.label, sid, label[:200], resource, purpose[:200], request_id)
+        (
+            at,
+            user_id,
+            client_id,
+            actor.label,
+            sid,
+            label[:200],
+            resource,
+            purpose[:200],
+            request_id,
+            client_request_id,
+        )
         for sid, label in subjects
     ]
     if connection.vendor == "postgresql" and len(rows) > 50:

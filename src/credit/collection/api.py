@@ -9,10 +9,12 @@ from django.http import FileResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from credit.accounts import permissions
 from credit.accounts.apiauth import api_auth, require_scope
 from credit.accounts.models import Department
 from credit.collection import queries, reports, services
 from credit.collection.models import Batch, Policy, Source
+from credit.core.apitypes import CleanStr
 from credit.core.errors import NotFound
 
 router = Router(tags=["数据归集"], auth=api_auth)
@@ -55,7 +57,7 @@ class ItemResult(Schema):
 
 
 class PushIn(Schema):
-    dataset: str
+    dataset: CleanStr
     policy: Literal["reject_all", "reject_failed_rows"] = "reject_all"
     dry_run: bool = False
     items: list[dict[str, Any]]
@@ -116,7 +118,7 @@ def upload_batch(
     dry_run: bool = Form(False),
     department: str | None = Form(None, description="报送单位代码（仅信用办管理员可指定）"),
 ):
-    require_scope(request, "records:write")
+    require_scope(request, permissions.SCOPE_RECORDS_WRITE)
     batch = services.submit_file(
         request.actor,
         dataset_code=dataset,
@@ -133,11 +135,13 @@ def upload_batch(
 
 @router.get("/batches/{batch_id}", response=BatchOut, summary="查询批次状态")
 def get_batch(request, batch_id: str):
+    require_scope(request, permissions.SCOPE_BATCHES)
     return batch_out(queries.get_batch(request.actor, batch_id))
 
 
 @router.get("/batches/{batch_id}/report", summary="下载批次处理报告")
 def batch_report(request, batch_id: str, format: Literal["xlsx", "csv"] = "xlsx"):
+    require_scope(request, permissions.SCOPE_BATCHES)
     batch = queries.get_batch(request.actor, batch_id)
     path = services.build_report(request.actor, batch, format)
     return FileResponse(
@@ -147,7 +151,7 @@ def batch_report(request, batch_id: str, format: Literal["xlsx", "csv"] = "xlsx"
 
 @router.post("/records", response=PushOut, summary="推送记录（JSON，逐条返回结果）")
 def push_records(request, payload: PushIn):
-    require_scope(request, "records:write")
+    require_scope(request, permissions.SCOPE_RECORDS_WRITE)
     batch = services.submit_rows(
         request.actor,
         dataset_code=payload.dataset,

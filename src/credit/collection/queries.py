@@ -6,6 +6,7 @@ import uuid
 
 from django.db.models import QuerySet
 
+from credit.accounts import permissions
 from credit.collection.models import Batch, BatchError
 from credit.core.actors import Actor
 from credit.core.errors import NotFound
@@ -13,6 +14,8 @@ from credit.core.errors import NotFound
 
 def batches_for(actor: Actor) -> QuerySet[Batch]:
     qs = Batch.objects.select_related("dataset", "department", "created_by", "created_by_client")
+    if not permissions.can_read_batches(actor):
+        return qs.none()
     if actor.is_credit_admin:
         return qs
     return qs.filter(department_id=actor.department_id)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from credit.accounts import permissions
 from credit.audit import services as audit
 from credit.catalog import queries as catalog
 from credit.collection import pipeline, readers, reports
@@ -25,8 +26,7 @@ _SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
 
 def _check_department(actor: Actor, department) -> None:
-    if not actor.is_credit_admin and actor.department_id != department.id:
-        raise PermissionDenied("只能为本单位上报数据")
+    permissions.require_upload(actor, department)
 
 
 def _batch_dir(batch: Batch) -> Path:

@@ -22,3 +22,26 @@ def workday_calendar(request):
         return current if current.needs_attention else None
 
     return {"workday_calendar": SimpleLazyObject(status)}
+
+
+def permissions(request):
+    """`can`: what the signed-in user may open, so the menu offers only that (the pages
+    and services refuse the rest on their own). Lazy, as above."""
+    from credit.accounts import permissions as rules
+    from credit.core.actors import Actor
+
+    def flags():
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return {}
+        actor = Actor.for_user(user)
+        return {
+            "upload": rules.can_upload(actor),
+            "batches": rules.can_read_batches(actor),
+            "checks": rules.can_read_checks(actor),
+            "lists": rules.can_use_list_console(actor),
+            "audit": rules.can_browse_audit(user),
+            "admin": user.is_credit_admin,
+        }
+
+    return {"can": SimpleLazyObject(flags)}

@@ -11,6 +11,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 
+from credit.accounts import permissions
 from credit.accounts.forms import LoginForm
 from credit.catalog import queries as catalog
 from credit.collection import queries, services
@@ -77,17 +78,21 @@ def home(request):
 @login_required
 def upload(request):
     user = request.user
-    if not user.is_credit_admin and user.department_id is None:
-        return render(
-            request, "403.html", {"message": "当前账号未关联报送单位，不能上报数据"}, status=403
+    actor = _actor(request)
+    if not permissions.can_upload(actor):
+        message = (
+            permissions.AUDITOR_WRITES_NOTHING
+            if permissions.is_auditor(actor)
+            else "当前账号未关联报送单位，不能上报数据"
         )
+        return render(request, "403.html", {"message": message}, status=403)
     form = UploadForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         department = data.get("department") or user.department
         try:
             batch = services.submit_file(
-                _actor(request),
+                actor,
                 dataset_code=data["dataset"],
                 department=department,
                 fileobj=data["file"],

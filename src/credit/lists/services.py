@@ -13,7 +13,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from credit.accounts.models import Department
+from credit.accounts import permissions
 from credit.audit.services import log_change
 from credit.core import workdays
 from credit.core.actors import Actor
@@ -59,22 +59,9 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _is_credit_office(department_id: int | None) -> bool:
-    return (
-        department_id is not None
-        and Department.objects.filter(pk=department_id, is_credit_office=True).exists()
-    )
-
-
 def can_act(actor: Actor, department_id: int | None) -> bool:
     """The recognising department, the credit office and credit admins may act."""
-    if actor.is_credit_admin:
-        return True
-    if actor.department_id is None:
-        return False
-    if department_id is not None and actor.department_id == department_id:
-        return True
-    return _is_credit_office(actor.department_id)
+    return permissions.can_act_on_list(actor, department_id)
 
 
 def _require(actor: Actor, department_id: int | None) -> None:

@@ -177,8 +177,11 @@ class CheckEntry:
     def _answer(self, environ, token: str, length: int) -> tuple[int, bytes, str] | None:
         """(status, JSON, request id) for a request this entry owns; None hands it back.
         The token is checked before the body is read, as the ninja route does."""
-        request_id = audit_context.new_request_id(environ.get("HTTP_X_REQUEST_ID", ""))
+        # As RequestIdMiddleware: our own id; the caller's only as 客户端请求号.
+        request_id = audit_context.new_request_id()
+        client_id = audit_context.clean_client_request_id(environ.get("HTTP_X_REQUEST_ID", ""))
         context_token = audit_context.request_id.set(request_id)
+        client_token = audit_context.client_request_id.set(client_id)
         try:
             identity = bearer_identity(token, request_id)
             if identity is None or SCOPE not in identity[2]:
@@ -209,6 +212,7 @@ class CheckEntry:
             error = {"code": "server_error", "message": "服务器内部错误，请稍后重试"}
             return 500, orjson.dumps(error), request_id
         finally:
+            audit_context.client_request_id.reset(client_token)
             audit_context.request_id.reset(context_token)
 
 

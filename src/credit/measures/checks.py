@@ -27,11 +27,12 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from credit.accounts import permissions
 from credit.audit import context as audit_context
 from credit.audit import services as audit
 from credit.catalog.models import Category, ShareAttr
 from credit.core.actors import Actor
-from credit.core.errors import NotFound, PermissionDenied, ServiceError
+from credit.core.errors import NotFound, ServiceError
 from credit.core.fieldcrypto import id_digest
 from credit.core.identifiers import IdentifierError, validate_id_number, validate_uscc
 from credit.core.masking import mask_id_number, mask_text_ids
@@ -610,8 +611,7 @@ def _feedback_due(today: dt.date) -> dt.date | None:
 
 
 def _check_actor(actor: Actor) -> None:
-    if actor.department_id is None and not actor.is_credit_admin:
-        raise PermissionDenied("当前身份未关联部门，不能发起信用核查")
+    permissions.require_run_check(actor)
 
 
 def _validated(actor: Actor, scenario_code: str, subjects: list, purpose: str):
@@ -1027,7 +1027,7 @@ def visible_checks(actor: Actor):
     """Checks the actor may read: the credit office and auditors all (an auditor follows
     the access log to the answer that was given), a department its own."""
     qs = CreditCheck.objects.select_related("scenario", "department")
-    if actor.is_credit_admin or getattr(actor.user, "is_auditor", False):
+    if actor.is_credit_admin or permissions.is_auditor(actor):
         return qs
     if actor.department_id is None:
         return qs.none()

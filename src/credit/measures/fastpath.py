@@ -156,9 +156,9 @@ WITH {commit_mode}c AS (
         feedback_due{hit_rows}
 ), a AS (
     INSERT INTO {AccessLog._meta.db_table} (at, actor_user_id, actor_client_id, actor_label,
-        subject_id, subject_label, resource, purpose, request_id)
+        subject_id, subject_label, resource, purpose, request_id, client_request_id)
     SELECT c.created_at, c.user_id, c.client_id, c.actor_label, %s::bigint, %s::text,
-        %s::text, %s::text || c.id, c.request_id
+        %s::text, %s::text || c.id, c.request_id, %s::text
     FROM c
 )
 SELECT id FROM c
@@ -216,6 +216,8 @@ def store_single(
             [m.pk for m in measures],
             [m.code for m in measures],
         ]
-    params += [subject_id, subject_label, access_resource, access_purpose]
+    from credit.audit.context import client_request_id
+
+    params += [subject_id, subject_label, access_resource, access_purpose, client_request_id.get()]
     cursor.execute(_store_sql(hit is not None, asynchronous), params)
     return cursor.fetchone()[0]

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from credit.accounts import permissions
 from credit.audit.services import log_change
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
@@ -92,7 +93,7 @@ def give_feedback(
     wrote it.
     """
     check = get_check(actor, check_id)
-    if check.department_id != actor.department_id:
+    if not permissions.can_give_feedback(actor, check):
         raise PermissionDenied("只有发起核查的部门可以反馈措施实施情况")
     if not items:
         raise ServiceError("no_feedback", "请至少提供一条反馈")

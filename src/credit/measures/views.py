@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from credit.accounts.apiauth import ROLE_SCOPES
+from credit.accounts import permissions
 from credit.core.actors import Actor
 from credit.core.errors import NotFound, ServiceError
 from credit.core.forms import SafeInputMixin
@@ -38,12 +38,12 @@ def _actor(request) -> Actor:
 
 
 def _may_check(user) -> bool:
-    return user.is_superuser or SCOPE in ROLE_SCOPES.get(user.role, frozenset())
+    return permissions.can_run_check(Actor.for_user(user))
 
 
 def _may_read(user) -> bool:
     """Auditors read checks (the list and the results), run none and give no feedback."""
-    return _may_check(user) or user.is_auditor
+    return permissions.can_read_checks(Actor.for_user(user))
 
 
 def _render(request, template: str, context: dict, status: int = 200):
@@ -278,9 +278,7 @@ def _detail_page(
             "answer": answer,
             "page": page,
             "show": show,
-            "can_feedback": (
-                check.department_id == actor.department_id and _may_check(request.user)
-            ),
+            "can_feedback": permissions.can_give_feedback(actor, check),
             "feedback_error": error,
             "title": f"核查结果 #{check.pk}",
         },

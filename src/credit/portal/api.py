@@ -115,7 +115,9 @@ def search(request, response: HttpResponse, params: Query[SearchParams]):
     refused = _limited(request, response)
     if refused:
         return refused
-    result = search_subjects(params.q, params.page, count_records=present.count_public)
+    result = search_subjects(
+        params.q, params.page, count_records=present.count_public, public_only=True
+    )
     return {
         "query": result.query,
         "page": result.page,
@@ -170,7 +172,7 @@ def profile(request, response: HttpResponse, public_id: str):
     shown = present.profile(subject, with_fields=True) if subject else None
     entries = public_entries_of(subject) if subject else []
     if shown is None and entries:
-        # A person with nothing but a list entry still has a public profile.
+        # A subject with nothing but a public list entry still has a public profile.
         shown = present.profile(subject, with_fields=True, allow_empty=True)
     if shown is None:
         return Status(404, {"code": "not_found", "message": "未找到该信用主体"})

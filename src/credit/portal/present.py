@@ -116,8 +116,13 @@ def present_record(record, *, with_fields: bool = False) -> PublicRecord:
     )
 
 
+PUBLIC_ENTRIES = "lists"
+
+
 def count_public(subject_ids: list[int]) -> dict[int, dict[str, int]]:
-    """{subject_id: {dataset_code: n}} of public records (search results)."""
+    """{subject_id: {dataset_code: n}} of public records (search results), and under
+    `PUBLIC_ENTRIES` the number of public list entries: a subject with none of either is
+    not shown to the public at all."""
     counts: dict[int, dict[str, int]] = {}
     rows = (
         records.public_records()
@@ -128,6 +133,14 @@ def count_public(subject_ids: list[int]) -> dict[int, dict[str, int]]:
     )
     for sid, code, n in rows:
         counts.setdefault(sid, {})[code] = n
+    entries = (
+        ListEntry.objects.filter(public_condition(), subject_id__in=subject_ids)
+        .values_list("subject_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for sid, n in entries:
+        counts.setdefault(sid, {})[PUBLIC_ENTRIES] = n
     return counts
 
 
@@ -148,7 +161,11 @@ class Profile:
 
 
 def profile(subject, *, with_fields: bool = False, allow_empty: bool = False) -> Profile | None:
-    """A subject's public credit profile; None for a person with nothing public."""
+    """A subject's public credit profile; None for a subject with nothing public.
+
+    Persons, organisations and sole traders alike: a name, code and legal representative
+    known only from ended or unpublished records are not public (a sole trader's name is a
+    natural person's). `allow_empty` is for a caller that has found public list entries."""
     person = is_person(subject)
     licences, penalties = (
         [
@@ -157,7 +174,7 @@ def profile(subject, *, with_fields: bool = False, allow_empty: bool = False) ->
         ]
         for code in (LICENCE, PENALTY)
     )
-    if person and not (licences or penalties) and not allow_empty:
+    if not (licences or penalties) and not allow_empty:
         return None
     newest = records.public_records_of(subject).aggregate(at=Max("updated_at"))["at"]
     updated = max(filter(None, [newest, subject.updated_at]))
@@ -206,11 +223,12 @@ class ProfilePage:
 
 
 def profile_page(public_id: str, data) -> ProfilePage | None:
-    """The page's masked view of `profile_page.load()`; None for a person with nothing public."""
+    """The page's masked view of `profile_page.load()`; None for a subject (of any kind) with
+    no public record and no public list entry."""
     s = data.subject
     person = s.kind == SubjectKind.PERSON
     licences, penalties = data.datasets[LICENCE], data.datasets[PENALTY]
-    if person and not (licences.total or penalties.total or data.red or data.black):
+    if not (licences.total or penalties.total or data.red or data.black):
         return None
     for shown in (licences, penalties):
         for row in shown.rows:

@@ -47,7 +47,11 @@ def _page_number(request) -> int:
 def search(request):
     q = request.GET.get("q", "").strip()
     result = (
-        search_subjects(q, _page_number(request), count_records=present.count_public) if q else None
+        search_subjects(
+            q, _page_number(request), count_records=present.count_public, public_only=True
+        )
+        if q
+        else None
     )
     return render(request, "portal/search.html", {"q": q, "result": result})
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from credit.accounts import permissions
 from credit.audit import services as audit
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
@@ -30,9 +31,9 @@ RULE_FIELDS = [
 
 def _check_owner(actor: Actor, record: Record) -> None:
     """Only the department that sent a record, or the credit office, may change it."""
-    if actor.user is not None and getattr(actor.user, "is_auditor", False):
+    if permissions.is_auditor(actor):
         raise PermissionDenied("审计员不能修改信用记录")
-    if not actor.is_credit_admin and actor.department_id != record.department_id:
+    if not permissions.can_change_record(actor, record):
         raise PermissionDenied("只能处理本单位报送的信用记录")
 
 

@@ -201,7 +201,7 @@ class SearchResult:
         return self.page > 1
 
 
-def _hits(subject_ids: list[int], count_records) -> list[SearchHit]:
+def _hits(subject_ids: list[int], count_records, public_only: bool = False) -> list[SearchHit]:
     subjects = Subject.objects.in_bulk(subject_ids)
     counts = count_records(subject_ids) if subject_ids else {}
     hits = []
@@ -210,6 +210,8 @@ def _hits(subject_ids: list[int], count_records) -> list[SearchHit]:
         if s is None:
             continue
         by_dataset = counts.get(sid, {})
+        if public_only and not any(by_dataset.values()):
+            continue  # nothing public: the public does not learn it exists
         hits.append(
             SearchHit(
                 public_id=s.public_id,
@@ -225,12 +227,15 @@ def _hits(subject_ids: list[int], count_records) -> list[SearchHit]:
     return hits
 
 
-def search_subjects(q: str, page: int = 1, *, count_records=None) -> SearchResult:
+def search_subjects(
+    q: str, page: int = 1, *, count_records=None, public_only: bool = False
+) -> SearchResult:
     """One page of subjects matching `q` (name or USCC).
 
     `count_records(subject_ids) -> {subject_id: {dataset_code: n}}` supplies the public
     record counts; the portal passes the publicity engine's counter so that search never
-    counts a record the public may not see.
+    counts a record the public may not see. `public_only` leaves out subjects for which it
+    counts nothing at all (no public record, no public list entry).
     """
     count_records = count_records or (lambda ids: {})
     # Beyond the last page of candidates there is nothing; a huge page must not reach SQL.
@@ -239,11 +244,16 @@ def search_subjects(q: str, page: int = 1, *, count_records=None) -> SearchResul
     if uscc:
         subject = Subject.objects.filter(uscc=uscc).only("id", "kind").first()
         ids = [subject.id] if subject and (subject.kind != "person" or persons_searchable()) else []
-        return SearchResult(uscc, 1, len(ids), _hits(ids, count_records), by_uscc=True)
+        hits = _hits(ids, count_records, public_only)
+        return SearchResult(uscc, 1, len(hits), hits, by_uscc=True)
     query = clean_query(q)
     if not query:
         return SearchResult(query, 1, 0)
     ids, total = match_ids(query, offset=(page - 1) * PAGE_SIZE)
     return SearchResult(
-        query, page, total, _hits(ids, count_records), truncated=total >= MAX_CANDIDATES
+        query,
+        page,
+        total,
+        _hits(ids, count_records, public_only),
+        truncated=total >= MAX_CANDIDATES,
     )

@@ -1,0 +1,471 @@
+"""Role × action: every address of the platform, every role, reading and writing.
+
+The table below states, for each URL pattern of the project (walked from the resolver: the
+console, the portal, the admin entry and every API route of the ninja router), the status
+each role gets for GET and for a write. A pattern that is not in the table fails the test,
+so a new page cannot arrive without saying who may use it.
+
+Roles: anonymous, the owning operator (市场监管, whose department owns the batch, the check
+and the list entry), another department's operator (生态环境), the auditor (attached to the
+credit office, which is how the auditor once uploaded a penalty), and the credit admin. API
+routes are also called with bearer tokens of the owning department holding one scope each.
+
+Writes are sent with bodies that pass the route's own validation but that the service
+refuses for every caller allowed to write (an unknown dataset or scenario, an empty form):
+the status tells permission apart from a bad request without writing anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from credit.accounts import services as accounts
+from credit.accounts.models import Scope
+from credit.collection.models import Batch
+from credit.core.actors import Actor
+from credit.lists import services as list_services
+from credit.lists.models import ListType
+from credit.measures import checks
+from credit.portal.opaque import record_token
+from tests.portal.conftest import load_portal_data
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anon", "owner", "other", "auditor", "admin")
+TOKENS = ("tok_write", "tok_read", "tok_check")
+WRITE = "POST"
+
+
+def R(anon, owner, other, auditor, admin, **tokens) -> dict[str, int]:
+    """Expected status by role (and, for API routes, by single-scope token)."""
+    row = dict(zip(ROLES, (anon, owner, other, auditor, admin), strict=True))
+    row.update(tokens)
+    return row
+
+
+def ALL(status: int, *, api: bool = False) -> dict[str, int]:
+    row = dict.fromkeys(ROLES, status)
+    if api:
+        row.update(dict.fromkeys(TOKENS, status))
+    return row
+
+
+def T(write, read, check) -> dict[str, int]:
+    return {"tok_write": write, "tok_read": read, "tok_check": check}
+
+
+# Statuses that recur: a login page redirect, an API's answers.
+LOGIN = 302
+# The portal and the catalog are public: everybody reads, nobody writes (require_safe).
+PUBLIC_PAGE = {"GET": ALL(200), WRITE: ALL(405)}
+STAFF_READ = R(LOGIN, 200, 200, 200, 200)
+
+# Each key is a walked URL pattern; `url` fills its parameters with the fixtures' objects.
+# GET and POST give the expected status for each role.
+TABLE: dict[str, dict] = {
+    # --- portal and public directory -------------------------------------------------------
+    "": {"url": "/", **PUBLIC_PAGE},
+    "search/": {"url": "/search/?q=钢铁", **PUBLIC_PAGE},
+    "subjects/<str:public_id>/": {"url": "/subjects/{company}/", **PUBLIC_PAGE},
+    "publicity/licences/": {"url": "/publicity/licences/", **PUBLIC_PAGE},
+    "publicity/penalties/": {"url": "/publicity/penalties/", **PUBLIC_PAGE},
+    "publicity/records/<str:token>/": {"url": "/publicity/records/{record}/", **PUBLIC_PAGE},
+    "lists/": {"url": "/lists/", "GET": ALL(200), WRITE: ALL(200)},
+    "lists/<slug:code>/": {
+        "url": "/lists/samr_serious_violation/",
+        "GET": ALL(200),
+        WRITE: ALL(200),
+    },
+    # The information catalog is for staff (templates and dictionaries), read by every role.
+    "catalog/": {"url": "/catalog/", "GET": STAFF_READ, WRITE: STAFF_READ},
+    "catalog/<slug:code>/": {"url": "/catalog/penalty/", "GET": STAFF_READ, WRITE: STAFF_READ},
+    "catalog/<slug:code>/template.xlsx": {
+        "url": "/catalog/penalty/template.xlsx",
+        "GET": STAFF_READ,
+        WRITE: STAFF_READ,
+    },
+    # --- console: login and home ----------------------------------------------------------
+    # Signed-in users are sent on; an empty login form comes back with its errors.
+    "console/login/": {
+        "url": "/console/login/",
+        "GET": R(200, 302, 302, 302, 302),
+        WRITE: R(200, 302, 302, 302, 302),
+    },
+    "console/logout/": {"url": "/console/logout/", "GET": ALL(405), WRITE: ALL(302)},
+    "console/": {
+        "url": "/console/",
+        "GET": R(LOGIN, 200, 200, 200, 200),
+        WRITE: R(LOGIN, 200, 200, 200, 200),
+    },
+    # --- console: data collection ----------------------------------------------------------
+    "console/upload/": {
+        "url": "/console/upload/",
+        "GET": R(LOGIN, 200, 200, 403, 200),
+        WRITE: R(LOGIN, 200, 200, 403, 200),
+    },
+    "console/batches/": {
+        "url": "/console/batches/",
+        "GET": R(LOGIN, 200, 200, 200, 200),
+        WRITE: R(LOGIN, 200, 200, 200, 200),
+    },
+    "console/batches/<uuid:public_id>/": {
+        "url": "/console/batches/{batch}/",
+        "GET": R(LOGIN, 200, 404, 404, 200),
+        WRITE: R(LOGIN, 200, 404, 404, 200),
+    },
+    "console/batches/<uuid:public_id>/status/": {
+        "url": "/console/batches/{batch}/status/",
+        "GET": R(LOGIN, 200, 404, 404, 200),
+        WRITE: R(LOGIN, 200, 404, 404, 200),
+    },
+    "console/batches/<uuid:public_id>/report.xlsx": {
+        "url": "/console/batches/{batch}/report.xlsx",
+        "GET": R(LOGIN, 200, 404, 404, 200),
+        WRITE: R(LOGIN, 200, 404, 404, 200),
+    },
+    "console/batches/<uuid:public_id>/report.csv": {
+        "url": "/console/batches/{batch}/report.csv",
+        "GET": R(LOGIN, 200, 404, 404, 200),
+        WRITE: R(LOGIN, 200, 404, 404, 200),
+    },
+    # --- console: credit checks ------------------------------------------------------------
+    "console/checks/": {
+        "url": "/console/checks/",
+        "GET": R(LOGIN, 200, 200, 200, 200),
+        WRITE: R(LOGIN, 200, 200, 200, 200),
+    },
+    "console/checks/new/": {
+        "url": "/console/checks/new/",
+        "GET": R(LOGIN, 200, 200, 403, 200),
+        WRITE: R(LOGIN, 200, 200, 403, 200),
+    },
+    "console/checks/batch/": {
+        "url": "/console/checks/batch/",
+        "GET": R(LOGIN, 200, 200, 403, 200),
+        WRITE: R(LOGIN, 200, 200, 403, 200),
+    },
+    "console/checks/batch/template.xlsx": {
+        "url": "/console/checks/batch/template.xlsx",
+        "GET": R(LOGIN, 200, 200, 403, 200),
+        WRITE: R(LOGIN, 200, 200, 403, 200),
+    },
+    "console/checks/overdue/": {
+        "url": "/console/checks/overdue/",
+        "GET": R(LOGIN, 200, 200, 403, 200),
+        WRITE: R(LOGIN, 200, 200, 403, 200),
+    },
+    "console/checks/stats/": {
+        "url": "/console/checks/stats/",
+        "GET": R(LOGIN, 200, 200, 403, 200),
+        WRITE: R(LOGIN, 200, 200, 403, 200),
+    },
+    "console/checks/<int:check_id>/": {
+        "url": "/console/checks/{check}/",
+        "GET": R(LOGIN, 200, 404, 200, 200),
+        WRITE: R(LOGIN, 200, 404, 200, 200),
+    },
+    "console/checks/<int:check_id>/export.xlsx": {
+        "url": "/console/checks/{check}/export.xlsx",
+        "GET": R(LOGIN, 200, 404, 403, 200),
+        WRITE: R(LOGIN, 200, 404, 403, 200),
+    },
+    "console/checks/<int:check_id>/feedback/": {
+        "url": "/console/checks/{check}/feedback/",
+        "GET": R(LOGIN, 403, 403, 403, 403),
+        WRITE: R(LOGIN, 200, 404, 403, 200),
+    },
+    # --- console: red and black lists ------------------------------------------------------
+    "console/lists/": {
+        "url": "/console/lists/",
+        "GET": R(LOGIN, 200, 200, 403, 200),
+        WRITE: R(LOGIN, 200, 200, 403, 200),
+    },
+    "console/lists/new/": {
+        "url": "/console/lists/new/",
+        "GET": R(LOGIN, 200, 200, 403, 200),
+        WRITE: R(LOGIN, 200, 200, 403, 200),
+    },
+    "console/lists/enter/": {
+        "url": "/console/lists/enter/",
+        "GET": R(LOGIN, 200, 200, 403, 200),
+        WRITE: R(LOGIN, 200, 200, 403, 200),
+    },
+    "console/lists/<int:entry_id>/": {
+        "url": "/console/lists/{entry}/",
+        "GET": R(LOGIN, 200, 404, 403, 200),
+        WRITE: R(LOGIN, 200, 404, 403, 200),
+    },
+    "console/lists/<int:entry_id>/<slug:action>/": {
+        "url": "/console/lists/{entry}/withdraw/",
+        "GET": R(LOGIN, 405, 405, 405, 405),
+        WRITE: R(LOGIN, 400, 404, 403, 400),
+    },
+    # --- console: audit trail --------------------------------------------------------------
+    "console/audit/changes/": {
+        "url": "/console/audit/changes/",
+        "GET": R(LOGIN, 403, 403, 200, 200),
+        WRITE: R(LOGIN, 403, 403, 200, 200),
+    },
+    "console/audit/access/": {
+        "url": "/console/audit/access/",
+        "GET": R(LOGIN, 403, 403, 200, 200),
+        WRITE: R(LOGIN, 403, 403, 200, 200),
+    },
+    # --- admin: the entry and the kinds of screen behind it --------------------------------
+    "admin/": {
+        "url": "/admin/",
+        "GET": R(LOGIN, LOGIN, LOGIN, 200, 200),
+        WRITE: R(LOGIN, LOGIN, LOGIN, 200, 200),
+        "more": {
+            "/admin/audit/changelog/": {
+                "GET": R(LOGIN, LOGIN, LOGIN, 200, 200),
+                WRITE: R(LOGIN, LOGIN, LOGIN, 200, 200),
+            },
+            "/admin/accounts/user/add/": {
+                "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
+                WRITE: R(LOGIN, LOGIN, LOGIN, 403, 200),
+            },
+            "/admin/accounts/department/{department}/change/": {
+                "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
+                WRITE: R(LOGIN, LOGIN, LOGIN, 403, 200),
+            },
+            "/admin/core/holiday/add/": {
+                "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
+                WRITE: R(LOGIN, LOGIN, LOGIN, 403, 200),
+            },
+            "/admin/records/publicityrule/add/": {
+                "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
+                WRITE: R(LOGIN, LOGIN, LOGIN, 403, 200),
+            },
+        },
+    },
+    # --- API -------------------------------------------------------------------------------
+    "api/v1/": {"url": "/api/v1/", "GET": ALL(404, api=True), WRITE: ALL(404, api=True)},
+    # The documentation is public and read-only (ninja answers any method with the page).
+    "api/v1/docs": {"url": "/api/v1/docs", "GET": ALL(200, api=True), WRITE: ALL(200, api=True)},
+    "api/v1/openapi.json": {
+        "url": "/api/v1/openapi.json",
+        "GET": ALL(200, api=True),
+        WRITE: ALL(200, api=True),
+    },
+    "api/<path:rest>": {
+        "url": "/api/v2/nothing",
+        "GET": ALL(404, api=True),
+        WRITE: ALL(404, api=True),
+    },
+    "api/v1/batches": {
+        "url": "/api/v1/batches",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 404, 404, 403, 404, **T(404, 403, 403)),
+        "body": "batch_upload",
+    },
+    "api/v1/batches/<batch_id>": {
+        "url": "/api/v1/batches/{batch}",
+        "GET": R(401, 200, 404, 403, 200, **T(200, 403, 403)),
+        WRITE: ALL(405, api=True),
+    },
+    "api/v1/batches/<batch_id>/report": {
+        "url": "/api/v1/batches/{batch}/report?format=csv",
+        "GET": R(401, 200, 404, 403, 200, **T(200, 403, 403)),
+        WRITE: ALL(405, api=True),
+    },
+    "api/v1/records": {
+        "url": "/api/v1/records",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 404, 404, 403, 404, **T(404, 403, 403)),
+        "body": "push",
+    },
+    "api/v1/public/subjects": {
+        "url": "/api/v1/public/subjects?q=钢铁",
+        "GET": ALL(200, api=True),
+        WRITE: ALL(405, api=True),
+    },
+    "api/v1/public/subjects/<public_id>": {
+        "url": "/api/v1/public/subjects/{company}",
+        "GET": ALL(200, api=True),
+        WRITE: ALL(405, api=True),
+    },
+    "api/v1/checks": {
+        "url": "/api/v1/checks",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 400, 400, 403, 400, **T(403, 403, 400)),
+        "body": "check",
+    },
+    "api/v1/checks/stats": {
+        "url": "/api/v1/checks/stats",
+        "GET": R(401, 200, 200, 403, 200, **T(403, 403, 200)),
+        WRITE: ALL(405, api=True),
+    },
+    "api/v1/checks/overdue": {
+        "url": "/api/v1/checks/overdue",
+        "GET": R(401, 200, 200, 403, 200, **T(403, 403, 200)),
+        WRITE: ALL(405, api=True),
+    },
+    "api/v1/checks/<check_id>": {
+        "url": "/api/v1/checks/{check}",
+        "GET": R(401, 200, 404, 403, 200, **T(403, 403, 200)),
+        WRITE: ALL(405, api=True),
+    },
+    "api/v1/checks/<check_id>/feedback": {
+        "url": "/api/v1/checks/{check}/feedback",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 400, 404, 403, 403, **T(403, 403, 400)),
+        "body": "feedback",
+    },
+    "api/v1/shared/subjects/<key>/records": {
+        "url": "/api/v1/shared/subjects/{company}/records?purpose=行政审批核查",
+        "GET": R(401, 200, 200, 403, 200, **T(403, 200, 403)),
+        WRITE: ALL(405, api=True),
+    },
+}
+
+
+def walked_patterns() -> list[str]:
+    """Every URL pattern of the project; the admin site counts as one entry (its screens
+    follow the admin's own permission checks, sampled under "more")."""
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    yield route
+                else:
+                    yield from walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                yield route
+
+    return list(walk(get_resolver().url_patterns))
+
+
+def _bodies(objects) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {
+        # A dataset nobody may report: refused after the permission check (404), never
+        # stored.
+        "batch_upload": lambda: {
+            "data": {
+                "dataset": "no_such_dataset",
+                "file": SimpleUploadedFile("a.csv", "行政相对人名称\n甲\n".encode("gb18030")),
+            }
+        },
+        "push": lambda: {
+            "data": {"dataset": "no_such_dataset", "items": [{"行政相对人名称": "甲"}]},
+            "content_type": "application/json",
+        },
+        "check": lambda: {
+            "data": {"scenario": "no_such_scenario", "subjects": [{"name": "本溪市某公司"}]},
+            "content_type": "application/json",
+        },
+        # A measure the check did not apply: refused (400) after the permission check.
+        "feedback": lambda: {
+            "data": {"items": [{"index": 0, "measure": "NO-SUCH", "applied": True}]},
+            "content_type": "application/json",
+        },
+    }
+
+
+@pytest.fixture
+def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user, admin_user):
+    """Real objects owned by the market regulator (the owning operator's department)."""
+    portal = load_portal_data(scjg, tmp_path)
+    batch = Batch.objects.filter(department=scjg, state="done").order_by("id").first()
+    owner = Actor.for_user(operator_user)
+    check = checks.run_check(
+        owner, "bidding", [{"uscc": portal.company.uscc}], purpose="权限矩阵测试"
+    )
+    entry = list_services.notify(
+        owner,
+        ListType.objects.get(code="samr_serious_violation"),
+        portal.company,
+        "本市监告〔2026〕77号",
+        dt.date.today() - dt.timedelta(days=3),
+        "权限矩阵测试",
+    )
+    system = Actor.system("测试")
+    tokens = {}
+    for name, scope in (
+        ("tok_write", Scope.RECORDS_WRITE),
+        ("tok_read", Scope.RECORDS_READ),
+        ("tok_check", Scope.CHECKS_RUN),
+    ):
+        client = accounts.create_client(system, f"矩阵测试{name}", scjg, [scope])
+        tokens[name] = accounts.issue_token(system, client)
+    return {
+        "values": {
+            "batch": batch.public_id,
+            "check": check.pk,
+            "entry": entry.pk,
+            "company": portal.company.public_id,
+            "record": record_token(portal.public_penalty.pk),
+            "department": scjg.pk,
+        },
+        "users": {
+            "owner": operator_user,
+            "other": other_operator,
+            "auditor": auditor_user,
+            "admin": admin_user,
+        },
+        "tokens": tokens,
+    }
+
+
+def _call(world, clients: dict, who: str, method: str, url: str, body: str | None) -> int:
+    """One request as `who`; each role keeps one signed-in client (logging out ends its
+    session, so that client signs in again)."""
+    client = clients.get(who)
+    if client is None:
+        client = clients[who] = Client()
+        if who in world["users"]:
+            client.force_login(world["users"][who])
+    headers = {}
+    if who in world["tokens"]:
+        headers["Authorization"] = f"Bearer {world['tokens'][who]}"
+    kwargs = _bodies(world)[body]() if (body and method == WRITE) else {}
+    if method == "GET":
+        response = client.get(url, headers=headers)
+    elif "content_type" in kwargs:
+        response = client.post(
+            url, kwargs["data"], content_type=kwargs["content_type"], headers=headers
+        )
+    else:
+        response = client.post(url, kwargs.get("data", {}), headers=headers)
+    if url.startswith("/console/logout/"):
+        clients.pop(who)
+    return response.status_code
+
+
+def test_every_url_pattern_is_in_the_table():
+    walked = set(walked_patterns())
+    assert not walked - TABLE.keys(), (
+        f"URL patterns missing from the role table: {walked - TABLE.keys()}"
+    )
+    assert not TABLE.keys() - walked, f"table rows without a URL pattern: {TABLE.keys() - walked}"
+
+
+def test_role_action_matrix(world, settings):
+    # The portal's rate limit is not what this test is about.
+    settings.CREDIT_RATE_LIMIT_PER_MINUTE = 1_000_000
+    values = world["values"]
+    wrong, seen, clients = [], [], {}
+    for key, row in TABLE.items():
+        targets = [(row["url"], row)]
+        targets += list(row.get("more", {}).items())
+        for url_template, spec in targets:
+            url = url_template.format(**values)
+            for method in ("GET", WRITE):
+                for who, expected in spec[method].items():
+                    got = _call(world, clients, who, method, url, row.get("body"))
+                    seen.append((key, url, method, who, got))
+                    if got != expected:
+                        wrong.append(f"{method} {url} as {who}: {got}, expected {expected}")
+    if os.environ.get("ROLE_MATRIX_PRINT"):
+        for item in seen:
+            print(*item)
+    assert not wrong, "\n".join(wrong)
