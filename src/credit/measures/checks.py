@@ -32,7 +32,7 @@ from credit.audit import context as audit_context
 from credit.audit import services as audit
 from credit.catalog.models import Category, ShareAttr
 from credit.core.actors import Actor
-from credit.core.errors import NotFound, ServiceError
+from credit.core.errors import NotFound, PermissionDenied, ServiceError
 from credit.core.fieldcrypto import id_digest
 from credit.core.identifiers import IdentifierError, validate_id_number, validate_uscc
 from credit.core.masking import mask_id_number, mask_text_ids
