@@ -45,6 +45,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: signed-in staff are not limited, anonymous requests are.
+    "credit.core.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "credit.audit.middleware.RequestIdMiddleware",
@@ -144,8 +146,10 @@ CREDIT_TOKEN_HASH_KEY = CONFIG["TOKEN_HASH_KEY"]
 CREDIT_TOKEN_CACHE_SECONDS = CONFIG["TOKEN_CACHE_SECONDS"]
 CREDIT_CHECK_ASYNC_COMMIT = CONFIG["CHECK_ASYNC_COMMIT"]
 CREDIT_RATE_LIMIT_PER_MINUTE = CONFIG["RATE_LIMIT_PER_MINUTE"]
+CREDIT_RATE_LIMIT_TOKEN_PER_MINUTE = CONFIG["RATE_LIMIT_TOKEN_PER_MINUTE"]
+CREDIT_RATE_LIMIT_KEY_PREFIX = CONFIG["RATE_LIMIT_KEY_PREFIX"]
+CREDIT_REDIS_URL = CONFIG["REDIS_URL"]
 
-# The public rate limit counts in this cache; Redis makes it one count across workers.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CONFIG["REDIS_URL"]}
