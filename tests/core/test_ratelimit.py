@@ -121,7 +121,8 @@ def test_a_token_has_its_own_larger_count(client, db, api_client_scjg):
 
 
 @override_settings(CREDIT_RATE_LIMIT_PER_MINUTE=1000, CREDIT_RATE_LIMIT_TOKEN_PER_MINUTE=1)
-def test_the_credit_check_counts_against_its_token(client, db, api_client_scjg):
+@pytest.mark.usefixtures("keep_connection")
+def test_the_credit_check_counts_against_its_token(db, api_client_scjg):
     """The check's lean WSGI entry hands over to Django (and its middleware) once tokens
     are limited."""
     from credit.wsgi import application
