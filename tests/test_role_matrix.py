@@ -360,7 +360,11 @@ def _bodies(objects) -> dict:
             "content_type": "application/json",
         },
         "check": lambda: {
-            "data": {"scenario": "no_such_scenario", "purpose": "测试核查", "subjects": [{"name": "本溪市某公司"}]},
+            "data": {
+                "scenario": "no_such_scenario",
+                "purpose": "测试核查",
+                "subjects": [{"name": "本溪市某公司"}],
+            },
             "content_type": "application/json",
         },
         # A measure the check did not apply: refused (400) after the permission check.

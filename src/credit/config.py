@@ -169,14 +169,30 @@ OPTIONS: tuple[Option, ...] = (
     Option("LOG_LEVEL", str, "INFO", "Root log level."),
     Option("DEMO_ADMIN_PASSWORD", str, "", "Password of the demo admin created by make run."),
     Option(
-        "RATE_LIMIT_PER_MINUTE", int, 120, "Public search/profile requests per client per minute."
+        "RATE_LIMIT_PER_MINUTE",
+        int,
+        120,
+        "Anonymous requests (portal pages, public lists, catalog, /api/v1/public/*, login "
+        "pages) per client address per minute, counted across all workers; 0: no limit.",
+    ),
+    Option(
+        "RATE_LIMIT_TOKEN_PER_MINUTE",
+        int,
+        0,
+        "API requests per minute of one bearer token (a calling system); 0: no limit.",
+    ),
+    Option(
+        "RATE_LIMIT_KEY_PREFIX",
+        str,
+        "credit:rl:",
+        "Prefix of the rate-limit keys in Redis (deployments sharing one Redis differ here).",
     ),
     Option(
         "REDIS_URL",
         str,
         "",
-        "Redis URL for the shared cache (rate limits across workers), e.g. "
-        "redis://127.0.0.1:6379/1; empty: per-process memory cache.",
+        "Redis URL for the shared cache and the rate-limit counts, e.g. "
+        "redis://127.0.0.1:6379/1; empty: counts in the database (core_ratecounter).",
     ),
 )
 

@@ -45,6 +45,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: signed-in staff are not limited, anonymous requests are.
+    "credit.core.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "credit.audit.middleware.RequestIdMiddleware",
@@ -161,8 +163,10 @@ CREDIT_XLSX_READER_SECONDS = CONFIG["XLSX_READER_SECONDS"]
 CREDIT_CHECK_FILE_MEMORY_MB = CONFIG["CHECK_FILE_MEMORY_MB"]
 CREDIT_CHECK_FILE_SECONDS = CONFIG["CHECK_FILE_SECONDS"]
 CREDIT_BATCH_MAX_ERRORS = CONFIG["BATCH_MAX_ERRORS"]
+CREDIT_RATE_LIMIT_TOKEN_PER_MINUTE = CONFIG["RATE_LIMIT_TOKEN_PER_MINUTE"]
+CREDIT_RATE_LIMIT_KEY_PREFIX = CONFIG["RATE_LIMIT_KEY_PREFIX"]
+CREDIT_REDIS_URL = CONFIG["REDIS_URL"]
 
-# The public rate limit counts in this cache; Redis makes it one count across workers.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CONFIG["REDIS_URL"]}

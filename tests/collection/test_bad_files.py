@@ -109,7 +109,9 @@ def test_batch_check_page_refuses_each_bad_file(name, check_files, client, opera
     client.force_login(operator_user)
     path = check_files[name]
     upload = SimpleUploadedFile(path.name, path.read_bytes())
-    response = client.post(CHECK_URL, {"scenario": "bidding", "purpose": "测试核查", "file": upload})
+    response = client.post(
+        CHECK_URL, {"scenario": "bidding", "purpose": "测试核查", "file": upload}
+    )
     assert response.status_code == 200
     assert CHECK_EXPECTED[name] in response.content.decode()
     assert not CreditCheck.objects.exists()
@@ -140,7 +142,9 @@ def test_batch_check_page_survives_a_reader_past_its_memory_limit(client, operat
         CREDIT_UPLOAD_MAX_ROWS=1_000_000, CREDIT_CHECK_FILE_MEMORY_MB=300, **WIDE_LIMITS
     ):
         upload = SimpleUploadedFile(bomb.name, bomb.read_bytes())
-        response = client.post(CHECK_URL, {"scenario": "bidding", "purpose": "测试核查", "file": upload})
+        response = client.post(
+            CHECK_URL, {"scenario": "bidding", "purpose": "测试核查", "file": upload}
+        )
     page = response.content.decode()
     assert response.status_code == 200
     assert "文件无法读取：读取 Excel 文件时超出内存或时间限制" in page

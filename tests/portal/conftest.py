@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 from credit.collection import services as collection
@@ -132,10 +131,3 @@ def load_portal_data(scjg, tmp_path) -> PortalData:
 @pytest.fixture
 def portal_data(db, scjg, tmp_path) -> PortalData:
     return load_portal_data(scjg, tmp_path)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()

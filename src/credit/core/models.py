@@ -33,3 +33,22 @@ class CalendarYear(models.Model):
         verbose_name = "已维护年度"
         verbose_name_plural = "已维护年度"
         ordering = ["year"]
+
+
+class RateCounter(models.Model):
+    """One client's request count in the current rate-limit window (credit.core.ratelimit).
+
+    The shared store of the anonymous rate limit when no Redis is configured: every web
+    worker counts in this one row per client and bucket through an atomic upsert, so the
+    limit holds across processes (a per-process memory cache let N workers admit N times
+    the limit). On PostgreSQL the table is UNLOGGED: counts need no crash safety and
+    should not cost WAL on every anonymous request.
+    """
+
+    key = models.CharField("键", max_length=200, primary_key=True)
+    window_start = models.BigIntegerField("窗口起点")
+    hits = models.IntegerField("次数")
+
+    class Meta:
+        verbose_name = "访问频率计数"
+        verbose_name_plural = "访问频率计数"

@@ -114,6 +114,8 @@ class CheckEntry:
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST":
             return self.django_app(environ, start_response)
+        if settings.CREDIT_RATE_LIMIT_TOKEN_PER_MINUTE > 0:
+            return self.django_app(environ, start_response)  # the middleware counts tokens
         secure = _is_secure(environ)
         if settings.SECURE_SSL_REDIRECT and not secure:
             return self.django_app(environ, start_response)  # Django redirects to https

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from credit.core.errors import NotFound
 from credit.lists.queries import public_entries_of
-from credit.portal import present, ratelimit
+from credit.portal import present
 from credit.subjects import queries as subjects
 from credit.subjects.search import search_subjects
 
@@ -93,17 +92,6 @@ class SearchParams(Schema):
     page: int = 1
 
 
-def _limited(request, response: HttpResponse):
-    verdict = ratelimit.check(request, "api")
-    if verdict.allowed:
-        return None
-    response["Retry-After"] = str(verdict.retry_after)
-    return Status(
-        429,
-        {"code": "rate_limited", "message": f"访问过于频繁，请在 {verdict.retry_after} 秒后重试"},
-    )
-
-
 @router.get(
     "/subjects",
     response={200: SearchOut, 429: Problem},
@@ -111,10 +99,7 @@ def _limited(request, response: HttpResponse):
     description="按名称（支持部分名称、全角/半角、括号与空格差异）或18位统一社会信用代码查询。"
     "自然人不支持按姓名查询。每页25条。",
 )
-def search(request, response: HttpResponse, params: Query[SearchParams]):
-    refused = _limited(request, response)
-    if refused:
-        return refused
+def search(request, params: Query[SearchParams]):
     result = search_subjects(
         params.q, params.page, count_records=present.count_public, public_only=True
     )
@@ -161,10 +146,7 @@ def _record(r: present.PublicRecord) -> dict:
     description="信用主体的基本信息、公示期内的行政许可和行政处罚，以及现行红黑名单。自然人姓名仅保留姓氏，"
     "身份证号码脱敏；法定代表人证件号码不予公开。",
 )
-def profile(request, response: HttpResponse, public_id: str):
-    refused = _limited(request, response)
-    if refused:
-        return refused
+def profile(request, public_id: str):
     try:
         subject = subjects.get_by_public_id(public_id)
     except NotFound:

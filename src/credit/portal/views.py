@@ -8,7 +8,6 @@ from django.views.decorators.http import require_safe
 from credit.core.normalize import as_int
 from credit.portal import listing, present, profile_page
 from credit.portal.opaque import record_pk
-from credit.portal.ratelimit import rate_limited
 from credit.records import queries as records
 from credit.subjects.search import search_subjects
 
@@ -43,7 +42,6 @@ def _page_number(request) -> int:
 
 
 @require_safe
-@rate_limited("portal")
 def search(request):
     q = request.GET.get("q", "").strip()
     result = (
@@ -57,7 +55,6 @@ def search(request):
 
 
 @require_safe
-@rate_limited("portal")
 def subject_profile(request, public_id: str):
     data = profile_page.load(public_id)
     profile = present.profile_page(public_id, data) if data else None
@@ -95,7 +92,6 @@ def publicity_list(request, dataset_code: str):
 
 
 @require_safe
-@rate_limited("portal")
 def record_detail(request, token: str):
     pk = record_pk(token)
     record = (

@@ -118,8 +118,12 @@ class Record(models.Model):
         indexes = [
             models.Index(fields=["subject", "dataset"], name="record_subject_dataset"),
             models.Index(fields=["department", "dataset"], name="record_dept_dataset"),
+            # The 双公示 lists and the home page's latest decisions: newest first, with the
+            # id as tie-breaker so that ORDER BY decision_date DESC, id DESC LIMIT n walks
+            # the index and stops after n rows instead of sorting every public record.
             models.Index(
-                fields=["dataset", "visibility", "-decision_date"], name="record_public_latest"
+                fields=["dataset", "visibility", "-decision_date", "-id"],
+                name="record_public_list",
             ),
             models.Index(fields=["visibility", "public_until"], name="record_window_end"),
             # Records a batch wrote, in file order (reports, list ingest, publicity refresh).

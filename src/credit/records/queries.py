@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from credit.audit import services as audit
-from credit.catalog.models import OpenAttr, ShareAttr
+from credit.catalog.models import DatasetVersion, OpenAttr, ShareAttr
 from credit.core.actors import Actor
 from credit.records.models import Record, Visibility
 from credit.records.publicity import LICENCE, PENALTY
@@ -23,15 +23,43 @@ from credit.records.publicity import LICENCE, PENALTY
 SHARED_RESOURCE = "records.shared"  # the access log's name for a department's shared read
 
 
-def public_records(today: dt.date | None = None) -> QuerySet[Record]:
-    """Records the public may see today."""
+def _public_today(today: dt.date | None) -> Q:
     today = today or timezone.localdate()
-    return Record.objects.filter(
+    return Q(
         Q(public_until__isnull=True) | Q(public_until__gte=today),
         visibility=Visibility.PUBLIC,
         withdrawn_at__isnull=True,
         public_from__lte=today,
-        dataset_version__open_attr=OpenAttr.PUBLIC,
+    )
+
+
+def public_records(today: dt.date | None = None) -> QuerySet[Record]:
+    """Records the public may see today."""
+    return Record.objects.filter(_public_today(today), dataset_version__open_attr=OpenAttr.PUBLIC)
+
+
+def public_records_of_dataset(dataset_code: str, today: dt.date | None = None) -> QuerySet[Record]:
+    """The same rows as `public_records().filter(dataset__code=dataset_code)`, shaped for
+    the lists that page through a whole dataset newest first.
+
+    With the dataset and its public versions as constants (one small query) the records
+    table is read alone: ORDER BY decision_date DESC, id DESC LIMIT n then walks the index
+    record_public_list and stops after n rows. Joined to the dataset (by code) and the
+    version (by open_attr), every public record of the dataset was joined and sorted on
+    each page view — the penalties list, with the most and the largest rows, answered at
+    4.9 req/s under 32 connections.
+    """
+    versions = list(
+        DatasetVersion.objects.filter(
+            dataset__code=dataset_code, open_attr=OpenAttr.PUBLIC
+        ).values_list("dataset_id", "id")
+    )
+    if not versions:
+        return Record.objects.none()
+    return Record.objects.filter(
+        _public_today(today),
+        dataset_id=versions[0][0],
+        dataset_version_id__in=[version_id for _dataset_id, version_id in versions],
     )
 
 
@@ -56,8 +84,7 @@ def public_counts(today: dt.date | None = None) -> dict[str, int]:
 def latest_public(dataset_code: str, limit: int = 10, today: dt.date | None = None) -> list[Record]:
     """The most recent public decisions of a dataset (双公示 lists on the home page)."""
     return list(
-        public_records(today)
-        .filter(dataset__code=dataset_code)
+        public_records_of_dataset(dataset_code, today)
         .select_related("subject", "department", "dataset")
         .order_by("-decision_date", "-id")[:limit]
     )
