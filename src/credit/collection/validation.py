@@ -31,6 +31,8 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 _MULTI_SPLIT = re.compile(r"[;；]")
+# Characters; the longest free text the standards foresee (违法事实, 处罚内容) is 4000.
+DEFAULT_TEXT_MAX_LENGTH = 4000
 ID_CARD = "身份证"
 
 
@@ -171,7 +173,9 @@ class RowValidator:
 
         kind = f.type
         if kind == FieldType.TEXT:
-            limit = f.max_length
+            # A text field the catalog gives no limit still gets one: an unbounded cell (a
+            # 3 MB 违法事实) is never a real value and would be stored, shown and exported.
+            limit = f.max_length or DEFAULT_TEXT_MAX_LENGTH
 
             def check(value, row, _raw):
                 if limit and len(value) > limit:
