@@ -27,6 +27,7 @@ NEW, UPDATED, UNCHANGED, ERROR, NOT_PROCESSED, VALID = (
     "校验通过",
 )
 EXTRA_COLUMNS = ["结果", "说明", "报送工作日", "是否超期"]
+UNKNOWN_TIMELINESS = "无法计算"
 
 
 def open_source(batch: Batch) -> readers.Table:
@@ -111,8 +112,11 @@ def iter_report_rows(batch: Batch):
             )
             if decided:
                 try:
-                    n = workdays.workdays_between(decided, received)
-                    days, late = n, ("是" if n > deadline else "否")
+                    n = workdays.workdays_or_unknown(decided, received)
+                    if n is None:  # decided before the working-day calendar's first year
+                        days = late = UNKNOWN_TIMELINESS
+                    else:
+                        days, late = n, ("是" if n > deadline else "否")
                 except workdays.WorkdayCalendarError:
                     pass
             yield list(values) + [result, explanation, days, late]
