@@ -177,7 +177,9 @@ def test_report_cells_are_never_formulas(run_file, scjg, tmp_path):
     assert "'-1.5" in cells
 
 
-@pytest.mark.django_db(transaction=True)  # the builder threads must see the batch
+# Committed data, so the builder threads see the batch; serialized_rollback restores the
+# database for the tests after it, as the suite's other transactional tests do.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_builds_of_the_same_report(run_file, scjg, tmp_path):
     path = write_csv(tmp_path / "p.csv", [penalty_row(n) for n in range(1, 200)])
     batch = run_file(scjg, path)
