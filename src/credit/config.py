@@ -43,6 +43,12 @@ def _json_dict(raw: str) -> dict[str, str]:
     return value
 
 
+def _date(raw: str) -> str:
+    import datetime as dt
+
+    return dt.date.fromisoformat(raw.strip()).isoformat()
+
+
 @dataclass(frozen=True)
 class Option:
     name: str
@@ -186,6 +192,15 @@ OPTIONS: tuple[Option, ...] = (
         str,
         "credit:rl:",
         "Prefix of the rate-limit keys in Redis (deployments sharing one Redis differ here).",
+    ),
+    Option(
+        "EARLIEST_DATE",
+        _date,
+        "1949-10-01",
+        "Earliest date (YYYY-MM-DD) accepted in an imported date field; earlier dates are "
+        "refused as out of range (typing errors such as 1899 or 0001). Dates from here up "
+        "to the first year of the working-day calendar are accepted with their timeliness "
+        "marked unknown.",
     ),
     Option(
         "REDIS_URL",

@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from credit.catalog.dictionary import COLUMNS, DATE_FORMAT, dictionary_rows
 from credit.catalog.models import DatasetVersion, Field
 from credit.catalog.queries import fields_of
+from credit.core import spreadsheet_safe
 
 # Excel refuses an inline list (`"a,b,c"`) longer than 255 characters and reports on
 # how CJK text counts disagree, so the limit is applied to UTF-8 bytes: longer lists go
@@ -42,7 +43,7 @@ def build_template(version: DatasetVersion) -> bytes:
 
     for column, field in enumerate(fields, start=1):
         letter = get_column_letter(column)
-        cell = sheet.cell(row=1, column=column, value=field.label)
+        cell = spreadsheet_safe.set_cell(sheet, 1, column, field.label)
         cell.font = Font(bold=True)
         cell.fill = _REQUIRED_FILL if field.required else _HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -84,7 +85,9 @@ def _dropdown(field: Field, lists, list_column: int) -> tuple[DataValidation, in
         letter = get_column_letter(list_column)
         lists.cell(row=1, column=list_column, value=field.code)
         for row, value in enumerate(values, start=2):
-            lists.cell(row=row, column=list_column, value=value)
+            # Code values are catalog data the credit office edits: "-" or "=" first must
+            # not make a dropdown entry a formula.
+            spreadsheet_safe.set_cell(lists, row, list_column, value)
         end = len(values) + 1
         formula = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${end}"
     # Free text (其他-…) and several values joined by a separator are legitimate, so those
@@ -124,15 +127,17 @@ def _header_comment(field: Field) -> str:
 
 
 def _write_guide(guide, version: DatasetVersion) -> None:
-    guide.append([f"{version.name}（{version.dataset.code}）数据字典，第 {version.number} 版"])
+    spreadsheet_safe.append_row(
+        guide, [f"{version.name}（{version.dataset.code}）数据字典，第 {version.number} 版"]
+    )
     guide["A1"].font = Font(bold=True, size=13)
     guide.append(["首行为表头，请勿修改；表头可使用中文名称或交换代码。日期格式 " + DATE_FORMAT])
-    guide.append(COLUMNS)
+    spreadsheet_safe.append_row(guide, COLUMNS)
     for cell in guide[3]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
     for row in dictionary_rows(version):
-        guide.append(row.cells())
+        spreadsheet_safe.append_row(guide, row.cells())
     for letter, width in zip("ABCDEFGHI", [6, 32, 16, 10, 28, 8, 40, 12, 50], strict=True):
         guide.column_dimensions[letter].width = width
     for row in guide.iter_rows(min_row=4):

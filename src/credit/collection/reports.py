@@ -13,7 +13,7 @@ from credit.collection import readers
 from credit.collection.errors import FileProblem
 from credit.collection.models import Batch, BatchError, BatchState
 from credit.collection.validation import parse_date
-from credit.core import workdays
+from credit.core import spreadsheet_safe, workdays
 from credit.core.masking import mask_id_number
 from credit.core.normalize import header_key
 from credit.records.models import Record
@@ -27,6 +27,7 @@ NEW, UPDATED, UNCHANGED, ERROR, NOT_PROCESSED, VALID = (
     "校验通过",
 )
 EXTRA_COLUMNS = ["结果", "说明", "报送工作日", "是否超期"]
+UNKNOWN_TIMELINESS = "无法计算"
 
 
 def open_source(batch: Batch) -> readers.Table:
@@ -84,7 +85,17 @@ def iter_report_rows(batch: Batch):
         yield list(table.header) + EXTRA_COLUMNS
         width = len(table.header)
         file_messages = messages.get(None, [])
-        for row_no, values in table.rows:
+        rows = iter(table.rows)
+        while True:
+            try:
+                row_no, values = next(rows)
+            except StopIteration:
+                break
+            except FileProblem as exc:
+                # A file refused part-way (a NUL, an encoding change, an oversized field):
+                # the rows read so far, then the problem where reading stopped.
+                yield [""] * width + [ERROR, "；".join(p.message for p in exc.problems), "", ""]
+                break
             values = (values + [""] * width)[:width] if len(values) < width else list(values)
             for pos in secret:
                 if pos < len(values) and values[pos]:
@@ -101,8 +112,11 @@ def iter_report_rows(batch: Batch):
             )
             if decided:
                 try:
-                    n = workdays.workdays_between(decided, received)
-                    days, late = n, ("是" if n > deadline else "否")
+                    n = workdays.workdays_or_unknown(decided, received)
+                    if n is None:  # decided before the working-day calendar's first year
+                        days = late = UNKNOWN_TIMELINESS
+                    else:
+                        days, late = n, ("是" if n > deadline else "否")
                 except workdays.WorkdayCalendarError:
                     pass
             yield list(values) + [result, explanation, days, late]
@@ -117,24 +131,17 @@ def write_report(batch: Batch, fmt: str, path: Path) -> Path:
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             for row in rows:
-                writer.writerow(row)
+                writer.writerow(spreadsheet_safe.csv_row(row))
         return path
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("处理结果")
     sheet.freeze_panes = "A2"
-    header = next(rows)
-    bold = Font(bold=True)
-    cells = []
-    for title in header:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
+    # The header is the department's too: it may be formula-like as much as any cell.
+    sheet.append(spreadsheet_safe.xlsx_row(sheet, next(rows), Font(bold=True)))
     for row in rows:
-        sheet.append(row)
+        sheet.append(spreadsheet_safe.xlsx_row(sheet, row))
     workbook.save(path)
     return path

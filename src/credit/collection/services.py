@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import orjson
@@ -276,10 +278,25 @@ def build_report(actor: Actor, batch: Batch, fmt: str) -> Path:
     if batch.state in (BatchState.RECEIVED, BatchState.VALIDATING, BatchState.LOADING):
         raise ServiceError("not_finished", "批次尚未处理完成，暂无处理报告", status=409)
     path = report_path(batch, fmt)
-    if not path.exists() or path.stat().st_mtime < batch.finished_at.timestamp():
-        tmp = path.with_suffix(f".tmp.{fmt}")
-        reports.write_report(batch, fmt, tmp)
-        tmp.replace(path)
+    try:
+        fresh = path.stat().st_mtime >= batch.finished_at.timestamp()
+    except FileNotFoundError:
+        fresh = False
+    if not fresh:
+        # Two requests (or a request and the prepare_reports job) may build the same report
+        # at once: each writes a temporary file of its own in the same directory and
+        # renames it into place atomically, so a reader sees the old file or a whole new
+        # one, never a file another builder is still writing or has just moved away.
+        # mkstemp creates it 0600: reports hold non-public data and stay owner-only.
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".report-{fmt}-", suffix=".part", dir=path.parent)
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            reports.write_report(batch, fmt, tmp)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
     return path
 
 

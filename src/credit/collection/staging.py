@@ -73,10 +73,12 @@ class RowStager:
         role = res.by_role
         values = {k: v for k, v in res.values.items() if v != ""}
         decision = role["decision_date"]
-        days = self._workdays.get(decision)
-        if days is None:
+        days = self._workdays.get(decision, _UNSEEN)
+        if days is _UNSEEN:
             try:
-                days = workdays.workdays_between(decision, self.received)
+                # None: a decision older than the working-day calendar (before 2004); its
+                # timeliness is unknown, stored as no working-day count and not late.
+                days = workdays.workdays_or_unknown(decision, self.received)
             except workdays.WorkdayCalendarError as exc:
                 return Problem(
                     errors.CALENDAR_UNKNOWN, str(exc), res.row, self.labels.get("decision_date", "")
@@ -146,7 +148,7 @@ class RowStager:
             data.decode(),
             content_hash,
             days,
-            days > self.deadline,
+            days is not None and days > self.deadline,
             public_from,
             public_until,
             visibility,
@@ -154,6 +156,7 @@ class RowStager:
 
 
 MEMO_LIMIT = 50_000
+_UNSEEN = object()
 
 
 def _remember(memo: dict, key, value) -> None:

@@ -31,6 +31,8 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 _MULTI_SPLIT = re.compile(r"[;；]")
+# Characters; the longest free text the standards foresee (违法事实, 处罚内容) is 4000.
+DEFAULT_TEXT_MAX_LENGTH = 4000
 ID_CARD = "身份证"
 
 
@@ -46,6 +48,41 @@ def parse_date(text: str) -> dt.date | None:
             except ValueError:
                 return None
     return None
+
+
+# Dates a department may send, whatever the field (issue 10, #20):
+# - 9999/12/31 is how many systems export "no end"; the standard's long-term marker is
+#   2099/12/31 (domain.md §3.2), so the one becomes the other.
+# - After 2099/12/31 nothing is plausible; before the earliest date (CREDIT_EARLIEST_DATE,
+#   1949-10-01: no decision of a PRC authority is older) a date is a typing error such as
+#   1899 or 0001, refused as out of range rather than as "calendar not entered".
+# - A bare integer is an Excel date serial (a date cell saved without its format, or
+#   exported to CSV): converted as Excel shows it, with Excel's 1900 leap-year bug.
+LONG_TERM = dt.date(2099, 12, 31)
+NO_END = dt.date(9999, 12, 31)
+_SERIAL = re.compile(r"^\d{1,7}(?:\.0+)?$")
+_EXCEL_FAKE_LEAP_DAY = 60  # Excel's 1900/02/29, a day that never existed
+_EXCEL_LAST_SERIAL = 2_958_465  # 9999/12/31
+
+
+def earliest_date() -> dt.date:
+    from django.conf import settings
+
+    return dt.date.fromisoformat(getattr(settings, "CREDIT_EARLIEST_DATE", "1949-10-01"))
+
+
+def _ymd(day: dt.date) -> str:
+    return f"{day.year:04d}/{day.month:02d}/{day.day:02d}"  # strftime drops year 1's zeros
+
+
+def excel_serial_date(serial: int) -> dt.date | None:
+    """The date Excel shows for a serial number; None for 0, for the fake 1900/02/29 and
+    past 9999/12/31 (Excel's last date)."""
+    if serial <= 0 or serial == _EXCEL_FAKE_LEAP_DAY or serial > _EXCEL_LAST_SERIAL:
+        return None
+    if serial < _EXCEL_FAKE_LEAP_DAY:
+        return dt.date(1899, 12, 31) + dt.timedelta(days=serial)
+    return dt.date(1899, 12, 30) + dt.timedelta(days=serial)
 
 
 def _rules(field: Field) -> dict:
@@ -194,7 +231,9 @@ class RowValidator:
 
         kind = f.type
         if kind == FieldType.TEXT:
-            limit = f.max_length
+            # A text field the catalog gives no limit still gets one: an unbounded cell (a
+            # 3 MB 违法事实) is never a real value and would be stored, shown and exported.
+            limit = f.max_length or DEFAULT_TEXT_MAX_LENGTH
 
             def check(value, row, _raw):
                 if limit and len(value) > limit:
@@ -233,13 +272,39 @@ class RowValidator:
         elif kind == FieldType.DATE:
             not_future = rules.get("not_future", False)
             today = self.today
+            earliest = earliest_date()
 
             def check(value, row, _raw):
                 parsed = parse_date(value)
+                serial = ""
+                if parsed is None and _SERIAL.match(value):
+                    number = int(float(value))
+                    parsed = excel_serial_date(number)
+                    if parsed is None and number == _EXCEL_FAKE_LEAP_DAY:
+                        fail(
+                            errors.DATE_FORMAT,
+                            f"为 Excel 日期序列值 {number}（对应不存在的日期 1900/02/29），"
+                            "请填写实际日期（YYYY/MM/DD）",
+                        )
+                    serial = f"（Excel 日期序列值 {number}）"
                 if parsed is None:
                     fail(
                         errors.DATE_FORMAT,
                         f"日期“{errors.shown(value)}”格式不正确或日期不存在（应为 YYYY/MM/DD）",
+                    )
+                if parsed == NO_END and not not_future:
+                    parsed = LONG_TERM
+                if parsed < earliest:
+                    fail(
+                        errors.DATE_RANGE,
+                        f"日期 {_ymd(parsed)}{serial}早于可接受的最早日期 "
+                        f"{_ymd(earliest)}，超出范围，请核对是否录入有误",
+                    )
+                if parsed > LONG_TERM:
+                    fail(
+                        errors.DATE_RANGE,
+                        f"日期 {_ymd(parsed)}{serial}晚于 {_ymd(LONG_TERM)}，超出范围"
+                        f"（长期有效请填写 {_ymd(LONG_TERM)}）",
                     )
                 if not_future and parsed > today:
                     fail(errors.DATE_FUTURE, f"日期 {parsed:%Y/%m/%d} 晚于今天")

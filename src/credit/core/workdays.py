@@ -139,6 +139,24 @@ def known_years() -> list[int]:
     return sorted(_get().known_years)
 
 
+def before_calendar(day: date) -> bool:
+    """Whether `day` falls before the first year the calendar knows (chinese-calendar
+    starts in 2004). Such a day is history, not a year the office forgot to enter: nobody
+    can enter 2003's holidays now, so callers treat timeliness as unknown instead of
+    asking for the calendar (see `workdays_or_unknown`)."""
+    return day.year < min(_get().known_years)
+
+
+def workdays_or_unknown(start: date, end: date) -> int | None:
+    """`workdays_between`, or None when `start` precedes the calendar's first year.
+
+    A year missing after the first known one (a gap, or a new year not yet entered) still
+    raises `WorkdayCalendarError`: that one the credit office can and must enter."""
+    if before_calendar(start):
+        return None
+    return workdays_between(start, end)
+
+
 def _index(calendar: _Calendar, day: date) -> int:
     if day.year not in calendar.known_years:
         raise WorkdayCalendarError(day, calendar.known_label)

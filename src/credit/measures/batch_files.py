@@ -12,6 +12,7 @@ import zipfile
 from io import BytesIO
 from pathlib import Path
 
+from credit.core import spreadsheet_safe
 from credit.core.errors import ServiceError
 from credit.core.identifiers import make_id_number, make_uscc
 
@@ -109,13 +110,13 @@ def build_template() -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "核查主体"
-    sheet.append(list(TEMPLATE_HEADERS))
+    spreadsheet_safe.append_row(sheet, TEMPLATE_HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center")
     for row in EXAMPLE_ROWS:
-        sheet.append(list(row))
+        spreadsheet_safe.append_row(sheet, row)
     example = Font(color="808080", italic=True)
     for cells in sheet.iter_rows(min_row=2, max_row=1 + len(EXAMPLE_ROWS)):
         for cell in cells:
@@ -137,7 +138,7 @@ def build_template() -> bytes:
         "5. 第 2–4 行为示例，其中的代码和身份证号均为虚构，提交前请删除。",
         "6. 也可上传 CSV 文件（UTF-8 或 GBK 编码），表头相同：名称,统一社会信用代码,身份证号,地区。",
     ):
-        guide.append([line])
+        spreadsheet_safe.append_row(guide, [line])
     guide["A1"].font = Font(bold=True, size=13)
     workbook.properties.title = "批量核查模板"
     workbook.properties.creator = "信用本溪"

@@ -15,6 +15,7 @@ from io import BytesIO
 from django.utils import timezone
 
 from credit.audit import services as audit
+from credit.core import spreadsheet_safe
 from credit.core.actors import Actor
 from credit.core.masking import mask_id_number, mask_text_ids
 from credit.measures import checks
@@ -83,7 +84,6 @@ def export_xlsx(actor: Actor, check_id: int, today: dt.date | None = None) -> tu
     """(file name, XLSX bytes) of a check the actor may read (`checks.get_check`: another
     department's check is not found); the export is access-logged."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -101,18 +101,11 @@ def export_xlsx(actor: Actor, check_id: int, today: dt.date | None = None) -> tu
 
     def cell(value, font=None):
         # Plain values where possible: a WriteOnlyCell per value, or an empty string where
-        # nothing is to be written, costs openpyxl more than twice the time.
+        # nothing is to be written, costs openpyxl more than twice the time. Input typed
+        # as "=…", "+…", "@…" stays text (spreadsheet_safe).
         if value == "":
             return None
-        formula_like = isinstance(value, str) and value.startswith("=")
-        if font is None and not formula_like:
-            return value
-        out = WriteOnlyCell(sheet, value=value)
-        if formula_like:
-            out.data_type = "s"  # text typed as "=…" is text, never a formula
-        if font is not None:
-            out.font = font
-        return out
+        return spreadsheet_safe.xlsx_value(sheet, value, font)
 
     now = timezone.localtime()
     header = (

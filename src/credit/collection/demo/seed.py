@@ -52,6 +52,9 @@ def _period_ends(today: dt.date) -> list[dt.date]:
 
 
 def _write_csv(path: Path, data: list[dict[str, str]], encoding: str = "gb18030") -> Path:
+    # Not through core.spreadsheet_safe: these are demo department uploads the platform
+    # reads back, written from the platform's own sample data; an apostrophe would change
+    # the imported values. Files people open (reports, exports, templates) use the helper.
     import csv
 
     header = list(data[0])

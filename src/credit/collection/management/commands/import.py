@@ -13,10 +13,21 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from credit.accounts.models import Department
-from credit.collection import services
+from credit.collection import errors, services
 from credit.collection.models import BatchState, Policy, Source
 from credit.core.actors import Actor
 from credit.core.errors import ServiceError
+
+# Problems that make the whole file unusable (exit status 2), as opposed to rejected rows.
+FILE_LEVEL_CODES = (
+    errors.FILE_UNREADABLE,
+    errors.FILE_ENCODING,
+    errors.FILE_EMPTY,
+    errors.FILE_FORMAT,
+    errors.HEADER_MISSING,
+    errors.HEADER_UNKNOWN,
+    errors.HEADER_DUPLICATE,
+)
 
 
 class Command(BaseCommand):
@@ -51,12 +62,22 @@ class Command(BaseCommand):
             self.fail(exc.message)
         self._summary(batch)
         if report:
-            built = services.build_report(actor, batch, report.suffix.lower().lstrip("."))
-            report.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(built, report)
+            try:
+                built = services.build_report(actor, batch, report.suffix.lower().lstrip("."))
+                report.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(built, report)
+            except ServiceError as exc:
+                self.fail(exc.message)
+            except OSError as exc:
+                self.fail(f"无法写入处理报告 {report}：{exc.strerror or exc}")
             self.stdout.write(f"处理报告：{report}")
         if batch.state == BatchState.DONE and batch.error_rows == 0:
             sys.exit(0)
+        file_problems = batch.errors.filter(code__in=FILE_LEVEL_CODES).order_by("id")
+        if batch.state == BatchState.REJECTED and file_problems.exists():
+            # The file itself is unusable (even if some rows were read before the problem):
+            # status 2, with the reason on stderr for the calling script's log.
+            self.fail(batch.message or file_problems.first().message)
         if batch.state in (BatchState.DONE,) or (
             batch.state == BatchState.REJECTED and batch.total_rows
         ):
