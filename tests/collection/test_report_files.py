@@ -59,7 +59,7 @@ def field_over_1_mb(folder: Path) -> Path:
 FILES = {
     "nul": (nul_on_row_2, 0, "空字符"),
     "encoding": (encoding_change_at_row_1201, 1199, "编码不一致"),
-    "huge_field": (field_over_1_mb, 1, "CSV 格式错误"),
+    "huge_field": (field_over_1_mb, 1, "字符的上限"),
 }
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import time
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -173,19 +174,18 @@ def test_export_of_a_10000_subject_check(client, operator_user, actor):
     asked = [{"uscc": uscc(700000 + n)} for n in range(10_000)]
     check = checks.run_check(actor, "bidding", asked, purpose="测试核查")
     client.force_login(operator_user)
-    started = time.perf_counter()
-    response = client.get(f"/console/checks/{check.pk}/export.xlsx")
-    elapsed = time.perf_counter() - started
-    print(f"export of 10,000 subjects: {elapsed:.2f} s")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/console/checks/{check.pk}/export.xlsx")
     sheet = _sheet(response, read_only=True)
     _head, _header, body = _table(sheet)
     assert len(body) == 10_000
     assert body[-1]["序号"] == 10_000 and body[-1]["匹配状态"] == "未找到"
     assert body[0]["主体名称"] == "本溪市批量导出第0有限公司"
     assert AccessLog.objects.filter(purpose=f"导出核查结果（#{check.pk}）").count() == 9_000
-    # Measured ~2 s on the 2-core CI machine; a generous bound that still catches a
-    # per-row query or a non-streaming writer.
-    assert elapsed < 30, f"export took {elapsed:.1f} s"
+    # A per-row query would show as 10,000 or more; the export reads and logs in bulk
+    # (SQLite splits the access-log insert into ~100 statements by its variable limit). (Timing is
+    # the benchmark's business, never a test's.)
+    assert len(queries) < 500, len(queries)
 
 
 def test_feedback_states_in_the_export(client, operator_user, actor):

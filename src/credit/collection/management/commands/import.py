@@ -24,6 +24,7 @@ FILE_LEVEL_CODES = (
     errors.FILE_ENCODING,
     errors.FILE_EMPTY,
     errors.FILE_FORMAT,
+    errors.FILE_LIMIT,
     errors.HEADER_MISSING,
     errors.HEADER_UNKNOWN,
     errors.HEADER_DUPLICATE,
