@@ -38,7 +38,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so static files served by WhiteNoise get the headers too.
+    "credit.core.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -153,6 +156,49 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "credit"}
     )
 }
+
+# Deployment security (issue 10, item 21): each setting has its CREDIT_* variable; the
+# "auto" ones are on in production mode and off in development (plain HTTP on 127.0.0.1).
+_SECURE_COOKIES = CONFIG["SECURE_COOKIES"] if CONFIG["SECURE_COOKIES"] is not None else not DEBUG
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _SECURE_COOKIES
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = (
+    CONFIG["HSTS_SECONDS"] if CONFIG["HSTS_SECONDS"] is not None else (0 if DEBUG else 31_536_000)
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = CONFIG["HSTS_INCLUDE_SUBDOMAINS"]
+if CONFIG["PROXY_SSL_HEADER"]:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + CONFIG["PROXY_SSL_HEADER"].upper().replace("-", "_"),
+        "https",
+    )
+CSRF_TRUSTED_ORIGINS = CONFIG["CSRF_TRUSTED_ORIGINS"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Every script and style is a vendored file served from here: no inline script or style,
+# no eval, nothing from another host. Swagger UI draws its icons as data: images.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if CONFIG["CSP_REPORT_URI"]:
+    _CSP["DIRECTIVES"]["report-uri"] = [CONFIG["CSP_REPORT_URI"]]
+if CONFIG["CSP_MODE"] == "enforce":
+    CONTENT_SECURITY_POLICY = _CSP
+elif CONFIG["CSP_MODE"] == "report-only":
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+CREDIT_PERMISSIONS_POLICY = CONFIG["PERMISSIONS_POLICY"]
+CREDIT_SERVER_HEADER = CONFIG["SERVER_HEADER"]
 
 LOGGING = {
     "version": 1,
