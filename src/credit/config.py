@@ -149,6 +149,13 @@ OPTIONS: tuple[Option, ...] = (
         "Redis URL for the shared cache (rate limits across workers), e.g. "
         "redis://127.0.0.1:6379/1; empty: per-process memory cache.",
     ),
+    Option(
+        "UPLOAD_RETENTION_DAYS",
+        int,
+        30,
+        "Days an uploaded source file is kept (encrypted) after its batch is final; the "
+        "daily job then builds the reports and deletes the file (0: at the next daily run).",
+    ),
     # Web security of a deployment (issue 10, item 21). "Auto" defaults follow the mode:
     # on in production, off in development (make run serves plain HTTP on 127.0.0.1).
     Option(
