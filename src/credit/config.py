@@ -156,6 +156,34 @@ OPTIONS: tuple[Option, ...] = (
         "Days an uploaded source file is kept (encrypted) after its batch is final; the "
         "daily job then builds the reports and deletes the file (0: at the next daily run).",
     ),
+    # Password policy (等保 2.0 level 3).
+    Option("PASSWORD_MIN_LENGTH", int, 10, "Minimum password length."),
+    Option(
+        "PASSWORD_MIN_CLASSES",
+        int,
+        3,
+        "Character classes (upper case, lower case, digits, symbols) a password must mix.",
+    ),
+    Option(
+        "PASSWORD_HISTORY",
+        int,
+        5,
+        "A new password may not equal any of this many recent ones (0: only not the current).",
+    ),
+    Option(
+        "PASSWORD_MAX_AGE_DAYS",
+        int,
+        90,
+        "Days after which a password expires and must be changed at the next request "
+        "(0: never).",
+    ),
+    Option(
+        "PASSWORD_FORCE_CHANGE",
+        _optional_bool,
+        None,
+        "Make users change a password set by someone else (new account, admin reset) "
+        "before anything else. Default: on in production mode, off in development (demo).",
+    ),
     # Web security of a deployment (issue 10, item 21). "Auto" defaults follow the mode:
     # on in production, off in development (make run serves plain HTTP on 127.0.0.1).
     Option(

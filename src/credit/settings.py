@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "credit.accounts.middleware.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "credit.audit.middleware.RequestIdMiddleware",
 ]
@@ -97,14 +98,29 @@ AUTH_USER_MODEL = "accounts.User"
 # Enforces the 等保 lockout (5 failures → 15 minutes) on every login path, admin included.
 AUTHENTICATION_BACKENDS = ["credit.accounts.backends.LockoutBackend"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+# Chinese validators of the 等保 2.0 password policy (credit.accounts.passwords); the
+# history validator also records each new password when it is saved.
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "NAME": "credit.accounts.passwords.LengthValidator",
+        "OPTIONS": {"min_length": CONFIG["PASSWORD_MIN_LENGTH"]},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "credit.accounts.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": CONFIG["PASSWORD_MIN_CLASSES"]},
+    },
+    {"NAME": "credit.accounts.passwords.UserSimilarityValidator"},
+    {"NAME": "credit.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "credit.accounts.passwords.NumericPasswordValidator"},
+    {
+        "NAME": "credit.accounts.passwords.HistoryValidator",
+        "OPTIONS": {"history": CONFIG["PASSWORD_HISTORY"]},
+    },
 ]
+CREDIT_PASSWORD_MAX_AGE_DAYS = CONFIG["PASSWORD_MAX_AGE_DAYS"]
+CREDIT_PASSWORD_FORCE_CHANGE = (
+    CONFIG["PASSWORD_FORCE_CHANGE"] if CONFIG["PASSWORD_FORCE_CHANGE"] is not None else not DEBUG
+)
 LOGIN_URL = "/console/login/"
 LOGIN_REDIRECT_URL = "/console/"
 SESSION_COOKIE_AGE = 30 * 60  # idle logout, 等保 2.0 default
