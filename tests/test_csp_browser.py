@@ -61,6 +61,7 @@ def test_key_pages_load_without_csp_violations(
     page.locator("form button[type=submit], form input[type=submit]").first.click()
     page.wait_for_url(live_server.url + "/console/")
     visit("/console/upload/", "form")
+    visit("/console/password/", "form")
     batch = data.public_penalty.batch
     # The batch page loads htmx, which must not insert its own <style> element.
     visit(f"/console/batches/{batch.public_id}/", "main")
@@ -68,7 +69,7 @@ def test_key_pages_load_without_csp_violations(
 
     assert errors == []
     assert failed == []
-    assert len(policies) >= 7
+    assert len(policies) >= 8
     for url, policy in policies.items():
         assert "script-src 'self'" in policy, url
         assert "style-src 'self'" in policy, url
