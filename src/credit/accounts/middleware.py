@@ -22,13 +22,12 @@ class PasswordPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
+        # The path first: the API and static files never load the session for this.
         if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(EXEMPT_PREFIXES)
+            not request.path.startswith(EXEMPT_PREFIXES)
             and not request.path.startswith("/api/")
-            and change_required(user)
+            and getattr(request, "user", None) is not None
+            and change_required(request.user)
         ):
             target = reverse("console:password")
             if request.method == "GET":
