@@ -183,6 +183,7 @@ def test_the_api_is_not_redirected(client, operator_user, user_password, setting
     assert client.login(username=operator_user.username, password=user_password)
     assert client.get("/console/").status_code == 302
     assert client.get("/api/v1/openapi.json").status_code == 200
+    assert client.get("/").status_code == 200  # the public portal neither
 
 
 def test_admin_site_password_reset_flags_the_account(

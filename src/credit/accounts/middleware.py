@@ -1,7 +1,7 @@
 """Forced password change: a user whose password must change reaches nothing else.
 
-Applies to every page a session reaches (console and admin alike); the API authenticates
-with tokens, not sessions, and is not affected.
+Applies to every staff page (console, admin, catalog); the API authenticates with
+tokens, not sessions, and the public portal has no accounts: neither is affected.
 """
 
 from __future__ import annotations
@@ -13,8 +13,11 @@ from django.urls import reverse
 
 from credit.accounts.passwords import change_required
 
-# The change page itself, leaving, and what those pages load.
-EXEMPT_PREFIXES = ("/console/password/", "/console/logout/", "/admin/logout/", "/static/")
+# Pages behind a staff login. The public portal is never checked: reading request.user
+# there would load the session and make anonymous answers uncacheable (Vary: Cookie).
+STAFF_PREFIXES = ("/console/", "/admin/", "/catalog/")
+# The change page itself, and leaving.
+EXEMPT_PREFIXES = ("/console/password/", "/console/logout/", "/admin/logout/")
 
 
 class PasswordPolicyMiddleware:
@@ -22,10 +25,10 @@ class PasswordPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # The path first: the API and static files never load the session for this.
+        path = request.path
         if (
-            not request.path.startswith(EXEMPT_PREFIXES)
-            and not request.path.startswith("/api/")
+            path.startswith(STAFF_PREFIXES)
+            and not path.startswith(EXEMPT_PREFIXES)
             and getattr(request, "user", None) is not None
             and change_required(request.user)
         ):
