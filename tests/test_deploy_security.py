@@ -153,3 +153,12 @@ def test_https_behind_a_proxy_sends_hsts(client, settings):
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
     plain = client.get("/")
     assert "Strict-Transport-Security" not in plain.headers
+
+
+def test_negative_retention_or_history_is_refused_at_start():
+    from credit import config
+
+    for name in ("CREDIT_UPLOAD_RETENTION_DAYS", "CREDIT_PASSWORD_HISTORY"):
+        with pytest.raises(config.ConfigError) as exc:
+            config.load({"CREDIT_DEBUG": "1", name: "-1"})
+        assert name in str(exc.value)

@@ -51,6 +51,13 @@ def _optional_int(raw: str) -> int | None:
     return None if raw.strip().lower() in {"", "auto"} else int(raw)
 
 
+def _non_negative_int(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError(f"expected 0 or more, got {raw!r}")
+    return value
+
+
 def _choice(*allowed: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         value = raw.strip().lower()
@@ -151,31 +158,30 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "UPLOAD_RETENTION_DAYS",
-        int,
+        _non_negative_int,
         30,
         "Days an uploaded source file is kept (encrypted) after its batch is final; the "
         "daily job then builds the reports and deletes the file (0: at the next daily run).",
     ),
     # Password policy (等保 2.0 level 3).
-    Option("PASSWORD_MIN_LENGTH", int, 10, "Minimum password length."),
+    Option("PASSWORD_MIN_LENGTH", _non_negative_int, 10, "Minimum password length."),
     Option(
         "PASSWORD_MIN_CLASSES",
-        int,
+        _non_negative_int,
         3,
         "Character classes (upper case, lower case, digits, symbols) a password must mix.",
     ),
     Option(
         "PASSWORD_HISTORY",
-        int,
+        _non_negative_int,
         5,
         "A new password may not equal any of this many recent ones (0: only not the current).",
     ),
     Option(
         "PASSWORD_MAX_AGE_DAYS",
-        int,
+        _non_negative_int,
         90,
-        "Days after which a password expires and must be changed at the next request "
-        "(0: never).",
+        "Days after which a password expires and must be changed at the next request (0: never).",
     ),
     Option(
         "PASSWORD_FORCE_CHANGE",
