@@ -162,3 +162,54 @@ def test_negative_retention_or_history_is_refused_at_start():
         with pytest.raises(config.ConfigError) as exc:
             config.load({"CREDIT_DEBUG": "1", name: "-1"})
         assert name in str(exc.value)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_granian_answers_without_its_server_banner(tmp_path):
+    """The real web server: granian sends `server: granian` unless the application sends
+    a Server header of its own, which SecurityHeadersMiddleware always does."""
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDIT_")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update(
+        CREDIT_DEBUG="1",
+        CREDIT_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        CREDIT_MEDIA_ROOT=str(tmp_path / "media"),
+    )
+    granian = Path(sys.executable).with_name("granian")
+    server = subprocess.Popen(
+        [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)]
+        + ["--workers", "1", "credit.wsgi:application"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        headers = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/static/css/site.css", timeout=5
+                ) as response:
+                    headers = response.headers
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert headers is not None, "granian did not answer"
+        assert headers.get_all("Server") == [""]
+        assert "camera=()" in headers["Permissions-Policy"]
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
