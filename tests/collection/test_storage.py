@@ -171,3 +171,15 @@ def test_the_daily_scheduler_runs_the_retention_job(scjg, run_file, tmp_path, se
     batch.refresh_from_db()
     assert batch.file == ""
     assert not leftover.exists()
+
+
+def test_recovery_does_not_stop_on_a_batch_without_its_source(scjg, run_file, tmp_path):
+    batch = run_file(scjg, _person_file(tmp_path), dry_run=True)
+    Path(batch.file).unlink()
+    Batch.objects.filter(pk=batch.pk).update(
+        state=BatchState.VALIDATING,
+        active_key=f"{batch.department_id}:{batch.dataset_id}",
+    )
+    call_command("recover_batches", "--older-than-minutes", "0", "--rerun")
+    batch.refresh_from_db()
+    assert batch.state == BatchState.FAILED and batch.active_key is None

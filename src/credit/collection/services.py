@@ -58,7 +58,10 @@ def recover_interrupted(
         if (batch.heartbeat_at or batch.received_at) <= limit:
             pipeline.staging.clear(batch.id)
             pipeline._finish(batch, BatchState.FAILED, INTERRUPTED)
-            found.append(rerun(actor, batch) if rerun_them else batch)
+            # A batch whose source file is gone cannot run again: it stays failed.
+            found.append(
+                rerun(actor, batch) if rerun_them and storage.source_kept(batch) else batch
+            )
     return found
 
 
