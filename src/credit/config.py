@@ -49,6 +49,31 @@ def _date(raw: str) -> str:
     return dt.date.fromisoformat(raw.strip()).isoformat()
 
 
+def _optional_bool(raw: str) -> bool | None:
+    return None if raw.strip().lower() in {"", "auto"} else _bool(raw)
+
+
+def _optional_int(raw: str) -> int | None:
+    return None if raw.strip().lower() in {"", "auto"} else int(raw)
+
+
+def _non_negative_int(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError(f"expected 0 or more, got {raw!r}")
+    return value
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}, got {raw!r}")
+        return value
+
+    return parse
+
+
 @dataclass(frozen=True)
 class Option:
     name: str
@@ -208,6 +233,105 @@ OPTIONS: tuple[Option, ...] = (
         "",
         "Redis URL for the shared cache and the rate-limit counts, e.g. "
         "redis://127.0.0.1:6379/1; empty: counts in the database (core_ratecounter).",
+    ),
+    Option(
+        "UPLOAD_RETENTION_DAYS",
+        _non_negative_int,
+        30,
+        "Days an uploaded source file is kept (encrypted) after its batch is final; the "
+        "daily job then builds the reports and deletes the file (0: at the next daily run).",
+    ),
+    # Password policy (等保 2.0 level 3).
+    Option("PASSWORD_MIN_LENGTH", _non_negative_int, 10, "Minimum password length."),
+    Option(
+        "PASSWORD_MIN_CLASSES",
+        _non_negative_int,
+        3,
+        "Character classes (upper case, lower case, digits, symbols) a password must mix.",
+    ),
+    Option(
+        "PASSWORD_HISTORY",
+        _non_negative_int,
+        5,
+        "A new password may not equal any of this many recent ones (0: only not the current).",
+    ),
+    Option(
+        "PASSWORD_MAX_AGE_DAYS",
+        _non_negative_int,
+        90,
+        "Days after which a password expires and must be changed at the next request (0: never).",
+    ),
+    Option(
+        "PASSWORD_FORCE_CHANGE",
+        _optional_bool,
+        None,
+        "Make users change a password set by someone else (new account, admin reset) "
+        "before anything else. Default: on in production mode, off in development (demo).",
+    ),
+    # Web security of a deployment (issue 10, item 21). "Auto" defaults follow the mode:
+    # on in production, off in development (make run serves plain HTTP on 127.0.0.1).
+    Option(
+        "SECURE_COOKIES",
+        _optional_bool,
+        None,
+        "Send the session and CSRF cookies only over HTTPS (Secure flag). Default: on in "
+        "production mode, off in development.",
+    ),
+    Option(
+        "HSTS_SECONDS",
+        _optional_int,
+        None,
+        "Strict-Transport-Security max-age in seconds (0: no HSTS header). Default: one "
+        "year in production mode, 0 in development.",
+    ),
+    Option(
+        "HSTS_INCLUDE_SUBDOMAINS",
+        _bool,
+        False,
+        "Add includeSubDomains to the HSTS header (only when every subdomain is HTTPS).",
+    ),
+    Option(
+        "PROXY_SSL_HEADER",
+        str,
+        "",
+        "Header by which the reverse proxy says the request came over HTTPS, e.g. "
+        "X-Forwarded-Proto (value https). Set only when the proxy always sets or strips it; "
+        "empty: not behind such a proxy.",
+    ),
+    Option(
+        "CSRF_TRUSTED_ORIGINS",
+        _list,
+        [],
+        "Comma-separated origins (scheme and host, e.g. https://credit.benxi.gov.cn) whose "
+        "form posts are accepted when the site is reached through a proxy under that name.",
+    ),
+    Option(
+        "CSP_MODE",
+        _choice("enforce", "report-only", "off"),
+        "enforce",
+        "Content-Security-Policy: enforce, report-only (the browser only reports "
+        "violations) or off.",
+    ),
+    Option(
+        "CSP_REPORT_URI",
+        str,
+        "",
+        "Where browsers send CSP violation reports (report-uri); empty: none.",
+    ),
+    Option(
+        "PERMISSIONS_POLICY",
+        str,
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+        "microphone=(), payment=(), usb=()",
+        "Value of the Permissions-Policy header (browser features no page may use); empty: "
+        "no header.",
+    ),
+    Option(
+        "SERVER_HEADER",
+        str,
+        "",
+        "Value sent in the Server header instead of the web server's name and version "
+        "(granian cannot omit the header; the application's value replaces its banner).",
     ),
 )
 

@@ -38,7 +38,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so static files served by WhiteNoise get the headers too.
+    "credit.core.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -48,6 +51,7 @@ MIDDLEWARE = [
     # After authentication: signed-in staff are not limited, anonymous requests are.
     "credit.core.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "credit.accounts.middleware.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "credit.audit.middleware.RequestIdMiddleware",
     "credit.core.middleware.RefuseNulMiddleware",
@@ -102,14 +106,29 @@ AUTHENTICATION_BACKENDS = [
     "credit.accounts.backends.LockoutBackend",
 ]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+# Chinese validators of the 等保 2.0 password policy (credit.accounts.passwords); the
+# history validator also records each new password when it is saved.
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "NAME": "credit.accounts.passwords.LengthValidator",
+        "OPTIONS": {"min_length": CONFIG["PASSWORD_MIN_LENGTH"]},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "credit.accounts.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": CONFIG["PASSWORD_MIN_CLASSES"]},
+    },
+    {"NAME": "credit.accounts.passwords.UserSimilarityValidator"},
+    {"NAME": "credit.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "credit.accounts.passwords.NumericPasswordValidator"},
+    {
+        "NAME": "credit.accounts.passwords.HistoryValidator",
+        "OPTIONS": {"history": CONFIG["PASSWORD_HISTORY"]},
+    },
 ]
+CREDIT_PASSWORD_MAX_AGE_DAYS = CONFIG["PASSWORD_MAX_AGE_DAYS"]
+CREDIT_PASSWORD_FORCE_CHANGE = (
+    CONFIG["PASSWORD_FORCE_CHANGE"] if CONFIG["PASSWORD_FORCE_CHANGE"] is not None else not DEBUG
+)
 LOGIN_URL = "/console/login/"
 LOGIN_REDIRECT_URL = "/console/"
 SESSION_COOKIE_AGE = 30 * 60  # idle logout, 等保 2.0 default
@@ -167,6 +186,7 @@ CREDIT_RATE_LIMIT_TOKEN_PER_MINUTE = CONFIG["RATE_LIMIT_TOKEN_PER_MINUTE"]
 CREDIT_RATE_LIMIT_KEY_PREFIX = CONFIG["RATE_LIMIT_KEY_PREFIX"]
 CREDIT_REDIS_URL = CONFIG["REDIS_URL"]
 CREDIT_EARLIEST_DATE = CONFIG["EARLIEST_DATE"]
+CREDIT_UPLOAD_RETENTION_DAYS = CONFIG["UPLOAD_RETENTION_DAYS"]
 
 CACHES = {
     "default": (
@@ -175,6 +195,49 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "credit"}
     )
 }
+
+# Deployment security (issue 10, item 21): each setting has its CREDIT_* variable; the
+# "auto" ones are on in production mode and off in development (plain HTTP on 127.0.0.1).
+_SECURE_COOKIES = CONFIG["SECURE_COOKIES"] if CONFIG["SECURE_COOKIES"] is not None else not DEBUG
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _SECURE_COOKIES
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = (
+    CONFIG["HSTS_SECONDS"] if CONFIG["HSTS_SECONDS"] is not None else (0 if DEBUG else 31_536_000)
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = CONFIG["HSTS_INCLUDE_SUBDOMAINS"]
+if CONFIG["PROXY_SSL_HEADER"]:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + CONFIG["PROXY_SSL_HEADER"].upper().replace("-", "_"),
+        "https",
+    )
+CSRF_TRUSTED_ORIGINS = CONFIG["CSRF_TRUSTED_ORIGINS"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Every script and style is a vendored file served from here: no inline script or style,
+# no eval, nothing from another host. Swagger UI draws its icons as data: images.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if CONFIG["CSP_REPORT_URI"]:
+    _CSP["DIRECTIVES"]["report-uri"] = [CONFIG["CSP_REPORT_URI"]]
+if CONFIG["CSP_MODE"] == "enforce":
+    CONTENT_SECURITY_POLICY = _CSP
+elif CONFIG["CSP_MODE"] == "report-only":
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+CREDIT_PERMISSIONS_POLICY = CONFIG["PERMISSIONS_POLICY"]
+CREDIT_SERVER_HEADER = CONFIG["SERVER_HEADER"]
 
 LOGGING = {
     "version": 1,

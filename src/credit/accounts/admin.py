@@ -72,7 +72,17 @@ class UserAdmin(LoggedAdminMixin, DjangoUserAdmin):
         ("身份", {"fields": ("full_name", "role", "department", "email")}),
         (
             "状态",
-            {"fields": ("is_active", "is_staff", "is_superuser", "last_login", "date_joined")},
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "must_change_password",
+                    "password_changed_at",
+                    "last_login",
+                    "date_joined",
+                )
+            },
         ),
     )
     add_fieldsets = (
@@ -92,7 +102,7 @@ class UserAdmin(LoggedAdminMixin, DjangoUserAdmin):
             },
         ),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "password_changed_at")
     logged_fields = (
         "username",
         "full_name",
@@ -101,7 +111,32 @@ class UserAdmin(LoggedAdminMixin, DjangoUserAdmin):
         "is_active",
         "is_staff",
         "is_superuser",
+        "must_change_password",
     )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # The admin chose this password: its owner replaces it at first login.
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if (
+            request.method == "POST"
+            and response.status_code == 302
+            and str(request.user.pk) != str(id)
+        ):
+            # A reset by an admin: the owner must replace it (等保: no shared secrets).
+            User.objects.filter(pk=id).update(must_change_password=True)
+            log_change(
+                _actor(request),
+                "user.reset_password",
+                "User",
+                id,
+                after={"must_change_password": True},
+            )
+        return response
 
 
 class ApiTokenInline(admin.TabularInline):

@@ -37,3 +37,20 @@ class LoginForm(SafeInputMixin, _LockoutMixin, AuthenticationForm):
 
 class AdminLoginForm(SafeInputMixin, _LockoutMixin, AdminAuthenticationForm):
     pass
+
+
+class PasswordChangeForm(SafeInputMixin, forms.Form):
+    """The console's own password change: Chinese labels; the rules run in the service."""
+
+    old_password = forms.CharField(
+        label="当前密码", strip=False, widget=forms.PasswordInput(render_value=False)
+    )
+    new_password1 = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput)
+    new_password2 = forms.CharField(label="确认新密码", strip=False, widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("new_password1"), data.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", "两次输入的新密码不一致")
+        return data

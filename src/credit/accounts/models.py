@@ -40,6 +40,10 @@ class User(AbstractUser):
     )
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.OPERATOR)
     full_name = models.CharField("姓名", max_length=50, blank=True)
+    # Password policy (等保 2.0): a password someone else chose (account creation, admin
+    # reset) must be replaced by its owner; every password expires after a while.
+    must_change_password = models.BooleanField("须修改密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"
@@ -115,3 +119,18 @@ class LoginAttempt(models.Model):
         verbose_name = "登录尝试"
         verbose_name_plural = "登录尝试"
         ordering = ["-at", "-id"]
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's recent passwords, so an old one cannot be used again."""
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", related_name="password_history", on_delete=models.CASCADE
+    )
+    password = models.CharField("密码摘要", max_length=128)
+    created_at = models.DateTimeField("设置时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-created_at", "-id"]

@@ -142,6 +142,8 @@ def create_user(
         role=role,
         department=department,
         full_name=full_name.strip(),
+        # Someone else chose this password: its owner replaces it at first login.
+        must_change_password=True,
         # Admins configure the platform in the admin site; auditors read the logs there.
         is_staff=role in (Role.CREDIT_ADMIN, Role.AUDITOR),
         is_superuser=role == Role.CREDIT_ADMIN,
@@ -185,9 +187,28 @@ def set_user_password(actor: Actor, user: User, password: str) -> User:
         raise PermissionDenied("只能修改自己的密码")
     _check_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
-    log_change(actor, "user.set_password", "User", user.pk, after={"username": user.username})
+    # A password set by someone else (an admin's reset) is replaced by its owner at once.
+    user.must_change_password = actor.user is None or actor.user.pk != user.pk
+    user.save(update_fields=["password", "must_change_password"])
+    log_change(
+        actor,
+        "user.set_password",
+        "User",
+        user.pk,
+        after={"username": user.username, "must_change_password": user.must_change_password},
+    )
     return user
+
+
+@transaction.atomic
+def change_own_password(actor: Actor, old_password: str, new_password: str) -> User:
+    """A signed-in user replaces their own password (console 修改密码)."""
+    user = actor.user
+    if user is None:
+        raise PermissionDenied("请先登录")
+    if not user.check_password(old_password):
+        raise ServiceError("wrong_password", "当前密码不正确")
+    return set_user_password(actor, user, new_password)
 
 
 # --- API clients and tokens ----------------------------------------------------------------

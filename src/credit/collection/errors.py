@@ -18,6 +18,9 @@ HEADER_UNKNOWN = "header_unknown"
 HEADER_DUPLICATE = "header_duplicate"
 DUPLICATE_KEY = "duplicate_key"
 ROW_WIDTH = "row_width"
+# The stored source file of a batch is gone (retention) or unreadable (storage.py).
+SOURCE_GONE = "source_gone"
+SOURCE_CORRUPT = "source_corrupt"
 
 # Row-level problems.
 REQUIRED = "required"

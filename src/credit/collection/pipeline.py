@@ -11,14 +11,13 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from credit.audit import services as audit
 from credit.catalog import queries as catalog
-from credit.collection import errors, readers, staging
+from credit.collection import errors, readers, staging, storage
 from credit.collection.errors import FileProblem, Problem
 from credit.collection.models import Batch, BatchError, BatchState, Policy
 from credit.collection.validation import RowCheck, RowValidator, map_header
@@ -133,7 +132,7 @@ def run(
     )
     try:
         if table is None:
-            table = readers.open_table(Path(batch.file), batch.filename)
+            table = storage.open_table(batch)
         try:
             _set(batch, file_format=table.format, encoding=table.encoding)
             problems = _validate_and_stage(batch, table, on_progress)

@@ -6,10 +6,8 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-import orjson
-
 from credit.catalog import queries as catalog
-from credit.collection import readers
+from credit.collection import readers, storage
 from credit.collection.errors import FileProblem
 from credit.collection.models import Batch, BatchError, BatchState
 from credit.collection.validation import parse_date
@@ -31,10 +29,8 @@ UNKNOWN_TIMELINESS = "无法计算"
 
 
 def open_source(batch: Batch) -> readers.Table:
-    path = Path(batch.file)
-    if batch.file_format == "json" or path.suffix == ".json":
-        return readers.open_json_rows(orjson.loads(path.read_bytes()))
-    return readers.open_table(path, batch.filename)
+    # Through storage: the stored source is encrypted, and may be gone after retention.
+    return storage.open_table(batch)
 
 
 def row_outcomes(

@@ -5,19 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
 import orjson
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from credit.accounts import permissions
 from credit.audit import services as audit
 from credit.catalog import queries as catalog
-from credit.collection import pipeline, readers, reports
+from credit.collection import pipeline, readers, reports, storage
 from credit.collection.models import Batch, BatchState, Policy, Source
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
@@ -32,7 +30,7 @@ def _check_department(actor: Actor, department) -> None:
 
 
 def _batch_dir(batch: Batch) -> Path:
-    return Path(settings.MEDIA_ROOT) / "batches" / str(batch.public_id)
+    return storage.batch_dir(batch)
 
 
 INTERRUPTED = "处理进程中断，批次未入库，可重新处理"
@@ -61,7 +59,10 @@ def recover_interrupted(
         if (batch.heartbeat_at or batch.received_at) <= limit:
             pipeline.staging.clear(batch.id)
             pipeline._finish(batch, BatchState.FAILED, INTERRUPTED)
-            found.append(rerun(actor, batch) if rerun_them else batch)
+            # A batch whose source file is gone cannot run again: it stays failed.
+            found.append(
+                rerun(actor, batch) if rerun_them and storage.source_kept(batch) else batch
+            )
     return found
 
 
@@ -127,17 +128,8 @@ def submit_file(
     if received_at is not None:
         batch.received_at = received_at
         Batch.objects.filter(pk=batch.pk).update(received_at=received_at)
-    target = _batch_dir(batch) / (_SAFE_NAME.sub("_", Path(filename).name) or "upload")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(fileobj, (str, Path)):
-        shutil.copyfile(fileobj, target)
-    else:
-        with open(target, "wb") as out:
-            if hasattr(fileobj, "chunks"):
-                for chunk in fileobj.chunks():
-                    out.write(chunk)
-            else:
-                shutil.copyfileobj(fileobj, out)
+    # Encrypted at rest: the file carries persons' ID numbers (see storage.py).
+    target = storage.store(batch, fileobj, _SAFE_NAME.sub("_", Path(filename).name) or "upload")
     batch.file = str(target)
     Batch.objects.filter(pk=batch.pk).update(file=batch.file)
     audit.log_change(
@@ -184,9 +176,7 @@ def submit_rows(
         dry_run=dry_run,
         source=Source.API_JSON,
     )
-    target = _batch_dir(batch) / "records.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(orjson.dumps(items))
+    target = storage.store(batch, orjson.dumps(items), "records.json")
     Batch.objects.filter(pk=batch.pk).update(file=str(target), file_format="json")
     batch.file, batch.file_format = str(target), "json"
     audit.log_change(
@@ -240,6 +230,8 @@ def rerun(actor: Actor, batch: Batch) -> Batch:
     batch.refresh_from_db()
     if batch.state != BatchState.FAILED:
         raise ServiceError("not_failed", "只有处理失败的批次可以重新处理")
+    if not storage.source_kept(batch):
+        raise ServiceError("source_gone", storage.GONE_MESSAGE + "，无法重新处理，请重新上传")
     try:
         Batch.objects.filter(pk=batch.pk).update(
             state=BatchState.RECEIVED,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", views.change_password, name="password"),
     path("upload/", views.upload, name="upload"),
     path("batches/", views.batch_list, name="batches"),
     path("batches/<uuid:public_id>/", views.batch_detail, name="batch"),

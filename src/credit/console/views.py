@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from credit.accounts import permissions
-from credit.accounts.forms import LoginForm
+from credit.accounts import services as accounts
+from credit.accounts.forms import LoginForm, PasswordChangeForm
+from credit.accounts.passwords import change_required
 from credit.catalog import queries as catalog
 from credit.collection import queries, services
 from credit.collection.models import BatchState, Source
@@ -49,6 +54,40 @@ class LogoutView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         messages.info(request, "您已安全退出")
         return response
+
+
+@login_required
+def change_password(request):
+    """修改密码: every staff member's own page; forced here when the policy requires."""
+    form = PasswordChangeForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = accounts.change_own_password(
+                _actor(request), data["old_password"], data["new_password1"]
+            )
+        except ServiceError as exc:
+            field = "old_password" if exc.code == "wrong_password" else "new_password1"
+            form.add_error(field, exc.message)
+        else:
+            # Changing the password ends other sessions, not this one.
+            update_session_auth_hash(request, user)
+            messages.success(request, "密码已修改")
+            return redirect(next_url or "console:home")
+    return render(
+        request,
+        "console/password.html",
+        {
+            "section": "password",
+            "form": form,
+            "next": next_url,
+            "reason": change_required(request.user),
+            "rules": [text for text in password_validators_help_texts() if text],
+        },
+    )
 
 
 @login_required

@@ -70,6 +70,21 @@ def _key(key_id: str) -> bytes:
     return _key_bytes(key_id, key_hex)
 
 
+def active_key() -> tuple[str, bytes]:
+    """(key id, SM4 key) that encrypts new values; for callers that encrypt whole files."""
+    key_id = settings.CREDIT_FIELD_KEY_ID
+    if ":" in key_id:
+        raise ImproperlyConfigured("CREDIT_FIELD_KEY_ID must not contain ':'")
+    if key_id not in settings.CREDIT_FIELD_KEYS:
+        raise ImproperlyConfigured(f"CREDIT_FIELD_KEY_ID {key_id!r} is not in CREDIT_FIELD_KEYS")
+    return key_id, _key(key_id)
+
+
+def key_for(key_id: str) -> bytes:
+    """The SM4 key of a key id (old ids stay readable after rotation)."""
+    return _key(key_id)
+
+
 def encrypt_id(plain: str) -> str:
     """Encrypt with the active key and a fresh random nonce; the same input never repeats."""
     key_id = settings.CREDIT_FIELD_KEY_ID

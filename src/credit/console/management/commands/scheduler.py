@@ -17,12 +17,14 @@ DAILY_AT = dt.time(0, 30)
 
 
 def queue_daily_jobs() -> list[str]:
+    from credit.collection.tasks import purge_source_files_task
     from credit.lists.tasks import expire_list_entries_task
     from credit.records.tasks import end_expired_windows_task
 
     return [
         str(end_expired_windows_task.enqueue().id),
         str(expire_list_entries_task.enqueue().id),
+        str(purge_source_files_task.enqueue().id),
     ]
 
 
@@ -32,7 +34,7 @@ def next_run(now: dt.datetime) -> dt.datetime:
 
 
 class Command(BaseCommand):
-    help = "每日定时任务：结束到期公示、移出到期名单（启动时先执行一次）"
+    help = "每日定时任务：结束到期公示、移出到期名单、删除超过保存期限的源文件（启动时先执行一次）"
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="只排队一次后退出（供 cron 使用）")
