@@ -199,20 +199,7 @@ def _stage_rows(batch, table, on_progress, validator, stager, columns, writer):
 
 def _duplicate_keys(batch) -> list[Problem]:
     """The same decision twice in one file is ambiguous: every repeat is an error."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        staging.whole_batch_memory(cursor)
-        cursor.execute(
-            """
-            SELECT s.row_no, s.doc_number, first.first_row FROM collection_stagedrow s
-            JOIN (SELECT authority_uscc, doc_key, MIN(row_no) AS first_row, COUNT(*) AS n
-                  FROM collection_stagedrow WHERE batch_id = %s
-                  GROUP BY authority_uscc, doc_key HAVING COUNT(*) > 1) first
-              ON first.authority_uscc = s.authority_uscc AND first.doc_key = s.doc_key
-            WHERE s.batch_id = %s AND s.row_no <> first.first_row ORDER BY s.row_no
-            """,
-            [batch.id, batch.id],
-        )
-        rows = cursor.fetchall()
+    rows = staging.duplicate_keys(batch.id)
     label = _role_label(batch, "document_number")
     return [
         Problem(

@@ -225,15 +225,16 @@ class StagingWriter:
             cursor.executemany(f"INSERT INTO {self.table} ({columns}) VALUES ({marks})", rows)
 
     def close(self) -> None:
-        """Finish writing; afterwards every added row is committed and visible."""
+        """Finish writing; afterwards every added row is committed, visible and analysed."""
         if self._copy is None:
             self.flush()
-            return
-        copy, self._copy = self._copy, None
-        try:
-            copy.__exit__(None, None, None)
-        finally:
-            self._db.close()
+        else:
+            copy, self._copy = self._copy, None
+            try:
+                copy.__exit__(None, None, None)
+            finally:
+                self._db.close()
+        refresh_statistics()
 
     def abort(self) -> None:
         """Drop everything added (PostgreSQL: the COPY fails; SQLite: the buffer)."""
@@ -258,6 +259,60 @@ def whole_batch_memory(cursor) -> None:
     """
     if connection.vendor == "postgresql":
         cursor.execute("SET LOCAL work_mem = '128MB'")
+
+
+# The columns the set-based statements filter, join and group staged rows on. The wide
+# ones (data, id_cipher, names) only flow through, and their statistics cost the most to
+# compute (ANALYZE decompresses them), so they are left out.
+_PLANNED_COLUMNS = ("batch_id", "authority_uscc", "doc_key", "uscc", "id_digest", "new_public_id")
+
+
+def refresh_statistics() -> None:
+    """Make the planner's picture of the staging table describe the batch just staged.
+
+    Every statement after staging filters on `batch_id = <this batch>`. The table lives
+    for one import at a time, so whatever statistics it has (from autovacuum, which may be
+    late or off, or from an earlier ANALYZE) describe another batch: PostgreSQL then finds
+    the new batch_id in no MCV or histogram bucket, estimates one row, and plans nested
+    loops that rescan the staging side for every row - quadratic (30,000 rows spent 263 s
+    in the duplicate check). ANALYZE samples at most 300 x statistics target (30,000) rows,
+    whatever the batch size, so it costs a fraction of a second even for a million rows
+    (docs/performance.md, "Import under stale statistics"). It runs on the default
+    connection after the COPY committed, so the sample sees this batch.
+
+    SQLite: staging has no index, so ANALYZE would only record a row count, and no
+    statement's plan depends on it (bench/stale_stats_bench.py --explain prints the
+    plans): the staging table is always the outer loop of lookups by indexed keys, and
+    the duplicate check joins nothing. Nothing to do.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {StagedRow._meta.db_table} ({', '.join(_PLANNED_COLUMNS)})")
+
+
+def duplicate_keys(batch_id: int) -> list[tuple[int, str, int]]:
+    """(row, document number, first row) of every repeat of a business key in the batch.
+
+    One pass over the batch's rows with a window (a sort, or hash aggregate, of the batch):
+    no join of staging with itself, so no estimate, stale or fresh, can turn it into a
+    nested loop that rescans the batch for each row.
+    """
+    table = StagedRow._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        whole_batch_memory(cursor)
+        cursor.execute(
+            f"""
+            SELECT row_no, doc_number, first_row FROM (
+                SELECT row_no, doc_number, MIN(row_no) OVER (
+                    PARTITION BY authority_uscc, doc_key) AS first_row
+                FROM {table} WHERE batch_id = %s
+            ) keyed
+            WHERE row_no <> first_row ORDER BY row_no
+            """,
+            [batch_id],
+        )
+        return cursor.fetchall()
 
 
 def clear(batch_id: int) -> None:
