@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable
 
 import orjson
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from credit.collection import errors
 from credit.collection.errors import Problem
@@ -265,30 +265,51 @@ def whole_batch_memory(cursor) -> None:
 # ones (data, id_cipher, names) only flow through, and their statistics cost the most to
 # compute (ANALYZE decompresses them), so they are left out.
 _PLANNED_COLUMNS = ("batch_id", "authority_uscc", "doc_key", "uscc", "id_digest", "new_public_id")
+# The tables those statements join staged rows to (records by business key, subjects by
+# USCC, ID digest and public id); named here because collection sits below neither's models.
+_JOINED_TABLES = ["records_record", "subjects_subject"]
 
 
 def refresh_statistics() -> None:
-    """Make the planner's picture of the staging table describe the batch just staged.
+    """Make the planner's statistics describe the batch just staged and what it joins.
 
-    Every statement after staging filters on `batch_id = <this batch>`. The table lives
-    for one import at a time, so whatever statistics it has (from autovacuum, which may be
-    late or off, or from an earlier ANALYZE) describe another batch: PostgreSQL then finds
-    the new batch_id in no MCV or histogram bucket, estimates one row, and plans nested
-    loops that rescan the staging side for every row - quadratic (30,000 rows spent 263 s
-    in the duplicate check). ANALYZE samples at most 300 x statistics target (30,000) rows,
+    Every statement after staging filters on `batch_id = <this batch>`. The staging table
+    lives for one import at a time, so whatever statistics it has (from autovacuum, late
+    or off, or an earlier ANALYZE) describe another batch: PostgreSQL then finds the new
+    batch_id in no MCV or histogram bucket, estimates one row, and plans nested loops that
+    rescan the staging side once per row - quadratic (30,000 rows spent 263 s in the
+    duplicate check). ANALYZE samples at most 300 x statistics target (30,000) rows,
     whatever the batch size, so it costs a fraction of a second even for a million rows
     (docs/performance.md, "Import under stale statistics"). It runs on the default
     connection after the COPY committed, so the sample sees this batch.
 
-    SQLite: staging has no index, so ANALYZE would only record a row count, and no
-    statement's plan depends on it (bench/stale_stats_bench.py --explain prints the
-    plans): the staging table is always the outer loop of lookups by indexed keys, and
-    the duplicate check joins nothing. Nothing to do.
+    The joined tables go stale the same way without autovacuum: never analysed (no
+    statistics: `dataset_id = 3` is then guessed at 0.5 % of the table), or analysed
+    before a dataset grew (not in the MCV list: one row). The planner then makes "all
+    records of the dataset" the cheap outer side and rescans the staged batch inside it.
+    They are analysed here by autovacuum's own rule (more than 50 + 10 % of the rows
+    changed since the last ANALYZE, or never analysed), so the cost stays bounded and
+    amortised over the batches that grew them. Only the sampled rows are read.
+
+    SQLite: staging has no index, so ANALYZE would record a row count only, and no plan
+    depends on it: staging is always the outer loop of lookups by unique keys and the
+    duplicate check joins nothing (tests/collection/test_stale_statistics.py checks the
+    plans of every statement on both databases). Nothing to do.
     """
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {StagedRow._meta.db_table} ({', '.join(_PLANNED_COLUMNS)})")
+        cursor.execute(
+            """
+            SELECT c.relname FROM pg_class c JOIN pg_stat_user_tables t ON t.relid = c.oid
+            WHERE c.relname = ANY(%s) AND pg_relation_size(c.oid) > 0
+              AND (c.reltuples < 0 OR t.n_mod_since_analyze > 50 + 0.1 * c.reltuples)
+            """,
+            [_JOINED_TABLES],
+        )
+        for (table,) in cursor.fetchall():
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def duplicate_keys(batch_id: int) -> list[tuple[int, str, int]]:
@@ -316,4 +337,26 @@ def duplicate_keys(batch_id: int) -> list[tuple[int, str, int]]:
 
 
 def clear(batch_id: int) -> None:
+    """Delete the batch's staged rows, and give the table's space back once it is empty.
+
+    PostgreSQL keeps deleted rows in the table's files until a VACUUM, and autovacuum may
+    be late or off: the file would then only grow, and every later batch's scans of
+    staging would read all the rows ever deleted. When no batch has rows staged any more,
+    TRUNCATE empties the file at once. It needs the table to itself, so it waits only a
+    moment (a batch being staged holds the table) and otherwise leaves that to the next
+    batch that finds the table empty. Not inside a transaction (tests wrap everything in
+    one): the exclusive lock would be held to its end. SQLite reuses freed pages itself.
+    """
     StagedRow.objects.filter(batch_id=batch_id).delete()
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    table = StagedRow._meta.db_table
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '200ms'")
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+            if not cursor.fetchone()[0]:
+                cursor.execute(f"TRUNCATE {table}")
+    except OperationalError:
+        pass  # the lock was not granted in time: another batch is using the table
