@@ -231,29 +231,15 @@ def _stage_rows(batch, table, on_progress, validator, stager, columns, writer):
 
 def _duplicate_keys(batch):
     """The same decision twice in one file is ambiguous: every repeat is an error."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        staging.whole_batch_memory(cursor)
-        cursor.execute(
-            """
-            SELECT s.row_no, s.doc_number, first.first_row FROM collection_stagedrow s
-            JOIN (SELECT authority_uscc, doc_key, MIN(row_no) AS first_row, COUNT(*) AS n
-                  FROM collection_stagedrow WHERE batch_id = %s
-                  GROUP BY authority_uscc, doc_key HAVING COUNT(*) > 1) first
-              ON first.authority_uscc = s.authority_uscc AND first.doc_key = s.doc_key
-            WHERE s.batch_id = %s AND s.row_no <> first.first_row ORDER BY s.row_no
-            """,
-            [batch.id, batch.id],
+    label = _role_label(batch, "document_number")
+    # Yielded as the rows are read: a file of a million repeats is not held at once.
+    for row, doc, first in staging.duplicate_keys(batch.id):
+        yield Problem(
+            errors.DUPLICATE_KEY,
+            f"「{label}」{errors.shown(doc)} 与第 {first} 行重复：同一决定在文件中出现多次",
+            row,
+            label,
         )
-        label = _role_label(batch, "document_number")
-        # Yielded while the cursor is read: a file of a million repeats is not held at once.
-        while rows := cursor.fetchmany(2000):
-            for row, doc, first in rows:
-                yield Problem(
-                    errors.DUPLICATE_KEY,
-                    f"「{label}」{errors.shown(doc)} 与第 {first} 行重复：同一决定在文件中出现多次",
-                    row,
-                    label,
-                )
 
 
 def _role_label(batch, role: str) -> str:

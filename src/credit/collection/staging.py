@@ -11,10 +11,10 @@ import datetime as dt
 import hashlib
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import orjson
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from credit.collection import errors
 from credit.collection.errors import Problem
@@ -228,15 +228,16 @@ class StagingWriter:
             cursor.executemany(f"INSERT INTO {self.table} ({columns}) VALUES ({marks})", rows)
 
     def close(self) -> None:
-        """Finish writing; afterwards every added row is committed and visible."""
+        """Finish writing; afterwards every added row is committed, visible and analysed."""
         if self._copy is None:
             self.flush()
-            return
-        copy, self._copy = self._copy, None
-        try:
-            copy.__exit__(None, None, None)
-        finally:
-            self._db.close()
+        else:
+            copy, self._copy = self._copy, None
+            try:
+                copy.__exit__(None, None, None)
+            finally:
+                self._db.close()
+        refresh_statistics()
 
     def abort(self) -> None:
         """Drop everything added (PostgreSQL: the COPY fails; SQLite: the buffer)."""
@@ -263,5 +264,103 @@ def whole_batch_memory(cursor) -> None:
         cursor.execute("SET LOCAL work_mem = '128MB'")
 
 
+# The columns the set-based statements filter, join and group staged rows on. The wide
+# ones (data, id_cipher, names) only flow through, and their statistics cost the most to
+# compute (ANALYZE decompresses them), so they are left out.
+_PLANNED_COLUMNS = ("batch_id", "authority_uscc", "doc_key", "uscc", "id_digest", "new_public_id")
+# The tables those statements join staged rows to (records by business key, subjects by
+# USCC, ID digest and public id); named here because collection sits below neither's models.
+_JOINED_TABLES = ["records_record", "subjects_subject"]
+
+
+def refresh_statistics() -> None:
+    """Make the planner's statistics describe the batch just staged and what it joins.
+
+    Every statement after staging filters on `batch_id = <this batch>`. The staging table
+    lives for one import at a time, so whatever statistics it has (from autovacuum, late
+    or off, or an earlier ANALYZE) describe another batch: PostgreSQL then finds the new
+    batch_id in no MCV or histogram bucket, estimates one row, and plans nested loops that
+    rescan the staging side once per row - quadratic (30,000 rows spent 263 s in the
+    duplicate check). ANALYZE samples at most 300 x statistics target (30,000) rows,
+    whatever the batch size, so its cost is bounded (under 2 % of the import from 3,000
+    to 300,000 rows: docs/performance.md, "Import under stale statistics"). It runs on the
+    default connection after the COPY committed, so the sample sees this batch.
+
+    The joined tables go stale the same way without autovacuum: never analysed (no
+    statistics: `dataset_id = 3` is then guessed at 0.5 % of the table), or analysed
+    before a dataset grew (not in the MCV list: one row). The planner then makes "all
+    records of the dataset" the cheap outer side and rescans the staged batch inside it.
+    They are analysed here by autovacuum's own rule (more than 50 + 10 % of the rows
+    changed since the last ANALYZE, or never analysed), so the cost stays bounded and
+    amortised over the batches that grew them. Only the sampled rows are read.
+
+    SQLite: staging has no index, so ANALYZE would record a row count only, and no plan
+    depends on it: staging is always the outer loop of lookups by unique keys and the
+    duplicate check joins nothing (tests/collection/test_stale_statistics.py checks the
+    plans of every statement on both databases). Nothing to do.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {StagedRow._meta.db_table} ({', '.join(_PLANNED_COLUMNS)})")
+        cursor.execute(
+            """
+            SELECT c.relname FROM pg_class c JOIN pg_stat_user_tables t ON t.relid = c.oid
+            WHERE c.relname = ANY(%s) AND pg_relation_size(c.oid) > 0
+              AND (c.reltuples < 0 OR t.n_mod_since_analyze > 50 + 0.1 * c.reltuples)
+            """,
+            [_JOINED_TABLES],
+        )
+        for (table,) in cursor.fetchall():
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+def duplicate_keys(batch_id: int) -> Iterator[tuple[int, str, int]]:
+    """(row, document number, first row) of every repeat of a business key in the batch.
+
+    One pass over the batch's rows with a window (a sort, or hash aggregate, of the batch):
+    no join of staging with itself, so no estimate, stale or fresh, can turn it into a
+    nested loop that rescans the batch for each row.
+    """
+    table = StagedRow._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        whole_batch_memory(cursor)
+        cursor.execute(
+            f"""
+            SELECT row_no, doc_number, first_row FROM (
+                SELECT row_no, doc_number, MIN(row_no) OVER (
+                    PARTITION BY authority_uscc, doc_key) AS first_row
+                FROM {table} WHERE batch_id = %s
+            ) keyed
+            WHERE row_no <> first_row ORDER BY row_no
+            """,
+            [batch_id],
+        )
+        while rows := cursor.fetchmany(2000):
+            yield from rows
+
+
 def clear(batch_id: int) -> None:
+    """Delete the batch's staged rows, and give the table's space back once it is empty.
+
+    PostgreSQL keeps deleted rows in the table's files until a VACUUM, and autovacuum may
+    be late or off: the file would then only grow, and every later batch's scans of
+    staging would read all the rows ever deleted. When no batch has rows staged any more,
+    TRUNCATE empties the file at once. It needs the table to itself, so it waits only a
+    moment (a batch being staged holds the table) and otherwise leaves that to the next
+    batch that finds the table empty. Not inside a transaction (tests wrap everything in
+    one): the exclusive lock would be held to its end. SQLite reuses freed pages itself.
+    """
     StagedRow.objects.filter(batch_id=batch_id).delete()
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    table = StagedRow._meta.db_table
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '200ms'")
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+            if not cursor.fetchone()[0]:
+                cursor.execute(f"TRUNCATE {table}")
+    except OperationalError:
+        pass  # the lock was not granted in time: another batch is using the table

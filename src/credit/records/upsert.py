@@ -25,7 +25,15 @@ def _json(expr: str) -> str:
 
 
 # A staged row and the record with its business key (the unique index answers it).
-_SAME_KEY = "r.dataset_id = %s AND r.authority_uscc = s.authority_uscc AND r.doc_key = s.doc_key"
+# `(SELECT %s)`: the dataset reaches the planner as a parameter, estimated as an average
+# dataset (1 / distinct datasets), never from the MCV list. Statistics gathered before a
+# dataset grew (autovacuum late or off) would put it at one row, and the planner would then
+# take "every record of the dataset" as the cheap outer side of a nested loop and rescan
+# the staged batch for each of them (docs/performance.md, "Import under stale statistics").
+# The parameter still drives the unique index, as a constant would.
+_SAME_KEY = (
+    "r.dataset_id = (SELECT %s) AND r.authority_uscc = s.authority_uscc AND r.doc_key = s.doc_key"
+)
 
 
 def conflicts(batch_id: int, dataset_id: int, department_id: int) -> list[tuple[int, str]]:
@@ -87,7 +95,7 @@ def apply(batch, now: dt.datetime) -> dict[str, int]:
                         ELSE {RECORD}.public_until END,
                     visibility = CASE WHEN {_PLAIN} THEN s.visibility ELSE {RECORD}.visibility END
                 FROM {STAGING} s {SUBJECT_JOINS}
-                WHERE s.batch_id = %s AND {RECORD}.dataset_id = %s
+                WHERE s.batch_id = %s AND {RECORD}.dataset_id = (SELECT %s)
                   AND {RECORD}.authority_uscc = s.authority_uscc AND {RECORD}.doc_key = s.doc_key
                   AND {RECORD}.content_hash <> s.content_hash
                 """,
