@@ -97,6 +97,13 @@ TABLE: dict[str, dict] = {
         WRITE: R(200, 302, 302, 302, 302),
     },
     "console/logout/": {"url": "/console/logout/", "GET": ALL(405), WRITE: ALL(302)},
+    # Everyone signed in changes their own password (auditors too: it is their account, not
+    # platform data); an empty form is answered with its errors.
+    "console/password/": {
+        "url": "/console/password/",
+        "GET": R(LOGIN, 200, 200, 200, 200),
+        WRITE: R(LOGIN, 200, 200, 200, 200),
+    },
     "console/": {
         "url": "/console/",
         "GET": R(LOGIN, 200, 200, 200, 200),
