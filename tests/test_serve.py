@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -35,7 +36,7 @@ class Serve:
     def __init__(self, env, log_path):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log = open(log_path, "wb")
+        self.log = open(log_path, "wb")  # noqa: SIM115 (closed in close())
         self.proc = subprocess.Popen(
             [str(ROOT / "scripts" / "serve"), "127.0.0.1", str(self.port)],
             env=env,
@@ -72,10 +73,8 @@ class Serve:
     def close(self) -> None:
         self.tree()
         for pid in [self.proc.pid, *self.seen]:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.proc.wait(timeout=30)
         self.log.close()
 
