@@ -4,11 +4,14 @@ environment of a `credit` subprocess, free ports, process trees and HTTP polling
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -143,5 +146,54 @@ def get(url: str, timeout: float = 10.0, data: bytes | None = None, headers=None
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
-    except (OSError, urllib.error.URLError):
+    except (OSError, urllib.error.URLError, http.client.HTTPException):
         return 0
+
+
+class Serve:
+    """scripts/serve on a free port, in a session of its own so nothing can outlive the test."""
+
+    def __init__(self, env, log_path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = open(log_path, "wb")  # noqa: SIM115 (closed in close())
+        self.proc = subprocess.Popen(
+            [str(ROOT / "scripts" / "serve"), "127.0.0.1", str(self.port)],
+            env=env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.seen: set[int] = set()
+
+    def wait_until_up(self, limit=180.0) -> None:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if get(self.base + "/", timeout=5) == 200 and len(self.web_workers()) >= 2:
+                return
+            assert self.proc.poll() is None, "serve exited while starting"
+            time.sleep(0.3)
+        raise AssertionError("the web server never answered")
+
+    def tree(self) -> list[int]:
+        pids = descendants(self.proc.pid)
+        self.seen.update(pids)
+        return pids
+
+    def granian(self) -> int:
+        return next(p for p in children(self.proc.pid) if "granian" in cmdline(p))
+
+    def web_workers(self) -> list[int]:
+        try:
+            return children(self.granian())
+        except StopIteration:
+            return []
+
+    def close(self) -> None:
+        self.tree()
+        for pid in [self.proc.pid, *self.seen]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.proc.wait(timeout=30)
+        self.log.close()

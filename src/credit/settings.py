@@ -48,6 +48,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "credit.audit.middleware.RequestIdMiddleware",
+    # Keep last: a read whose database connection was dropped runs its view again.
+    "credit.core.dbretry.RetryReadOnLostConnection",
 ]
 
 ROOT_URLCONF = "credit.urls"

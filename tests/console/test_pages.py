@@ -151,7 +151,6 @@ def test_wrong_file_type_shows_form_error(login, operator_user, catalog, tmp_pat
 def test_service_error_is_shown_on_the_form(login, operator_user, catalog, tmp_path):
     """A second upload while one is running is refused by the service, not with a 500."""
     from credit.catalog import queries as catalog_queries
-
     from credit.collection import liveness
 
     version = catalog_queries.current_version("penalty")
