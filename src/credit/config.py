@@ -159,6 +159,19 @@ OPTIONS: tuple[Option, ...] = (
         "PostgreSQL client_connection_check_interval: a statement whose client process "
         "died is cancelled by the server within this time (0: off).",
     ),
+    Option("WEB_WORKERS", int, 2, "Web worker processes started by scripts/serve."),
+    Option(
+        "STOP_SECONDS",
+        float,
+        10.0,
+        "scripts/serve: seconds its processes get to stop after TERM before they are killed.",
+    ),
+    Option(
+        "BIN",
+        str,
+        "",
+        "scripts/serve: directory of the credit and granian executables (default .venv/bin).",
+    ),
     Option("LOG_LEVEL", str, "INFO", "Root log level."),
     Option("DEMO_ADMIN_PASSWORD", str, "", "Password of the demo admin created by make run."),
     Option(
