@@ -171,3 +171,55 @@ def _run_faults(serve, env, query, token, data):
     records, keys = query("SELECT COUNT(*), COUNT(DISTINCT doc_key) FROM records_record")[0]
     assert records == keys == new_rows > 0  # stored once, nothing doubled
     assert query("SELECT COUNT(*) FROM collection_stagedrow") == [(0,)]
+
+
+def test_worker_survives_terminated_connections_and_goes_on(tmp_path):
+    """django-tasks' db_worker exits when its session is terminated; `credit worker`
+    reconnects, and the same process runs the next upload."""
+    with own_database(tmp_path) as (url, query):
+        env = credit_env(url, tmp_path / "media")
+        prepare_database(env)
+        data = tmp_path / "penalties.csv"
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "gen_penalties.py"), str(data), "200"],
+            check=True,
+            cwd=ROOT,
+        )
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "credit.manage", "worker", "--no-reload"]
+            + ["--no-startup-delay", "--interval", "0.1"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait(
+                "worker start", lambda: query("SELECT COUNT(*) FROM collection_workerprocess")[0][0]
+            )
+            for _ in range(3):  # the task loop's and the housekeeping thread's sessions
+                query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                time.sleep(0.5)
+            credit(
+                env,
+                "shell",
+                "-c",
+                "from credit.accounts.models import Department; "
+                "from credit.collection import services; from credit.core.actors import Actor; "
+                "services.submit_file(Actor.system(), dataset_code='penalty', "
+                f"department=Department.objects.get(uscc='11210500MB1544202W'), "
+                f"fileobj='{data}', filename='penalties.csv')",
+            )
+            _wait(
+                "batch done",
+                lambda: query("SELECT state FROM collection_batch")[0][0] == "done",
+                explain=lambda: query("SELECT state, message FROM collection_batch"),
+            )
+            assert worker.poll() is None, "the worker exited"
+            assert query("SELECT worker FROM collection_batch")[0][0].endswith(f":{worker.pid}")
+        finally:
+            worker.kill()
+            worker.wait(timeout=30)
