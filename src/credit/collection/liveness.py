@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import logging
 import os
 import socket
@@ -55,7 +56,12 @@ def _is_pg(conn=connection) -> bool:
 
 
 def _lock_file(batch_id: int) -> Path:
-    path = Path(settings.MEDIA_ROOT) / "locks" / f"batch-{batch_id}.lock"
+    # Keyed on the database too: two databases (test workers) may share MEDIA_ROOT.
+    name = str(connection.settings_dict["NAME"])
+    if connection.is_in_memory_db():  # one process only, and each has its own
+        name += f":{os.getpid()}"
+    db = hashlib.sha1(name.encode()).hexdigest()[:12]
+    path = Path(settings.MEDIA_ROOT) / "locks" / f"batch-{db}-{batch_id}.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
