@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the platform for development/demo on SQLite: migrate, load the catalog and demo
-# data (only into an empty database), then the web server and the background worker.
+# data (only into an empty database), then scripts/serve: the web server, the background
+# worker and the scheduler.
 set -euo pipefail
 HOST=${1:-127.0.0.1}
 PORT=${2:-8000}
@@ -13,17 +14,13 @@ run credit collectstatic --noinput --verbosity 0
 run credit load_catalog
 run credit setup_demo
 
-# No worker is alive yet, so any batch still marked as running was interrupted.
-run credit recover_batches --older-than-minutes 0 --rerun
-run credit db_worker --queue-name default --no-reload &
-WORKER=$!
-run credit scheduler &
-SCHEDULER=$!
-trap 'kill $WORKER $SCHEDULER 2>/dev/null || true' EXIT INT TERM
-echo "后台任务进程已启动 (pid $WORKER)"
+# Batches whose worker died are failed (and queued again unless they crashed their
+# worker before); `credit worker` also does this at an interval.
+run credit recover_batches --rerun
 echo "信用本溪 门户:   http://$HOST:$PORT/"
 echo "工作台(部门):    http://$HOST:$PORT/console/"
 echo "管理后台:        http://$HOST:$PORT/admin/"
 echo "接口文档:        http://$HOST:$PORT/api/v1/docs"
-run granian --interface wsgi --host "$HOST" --port "$PORT" --workers 2 \
-  --blocking-threads 4 credit.wsgi:application
+# The web server (workers respawned), the supervised worker and the scheduler; stopping
+# this script (Ctrl+C, TERM) stops all of them.
+exec ./scripts/serve "$HOST" "$PORT"

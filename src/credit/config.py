@@ -197,6 +197,59 @@ OPTIONS: tuple[Option, ...] = (
         "Most problems stored in detail per batch; the rest are counted, and a batch with "
         "more is refused whole.",
     ),
+    Option(
+        "BATCH_MAX_ATTEMPTS",
+        int,
+        1,
+        "Times a batch is started automatically. A batch whose worker died while running it "
+        "(crash, kill, out of memory) is failed with a reason for the department once it "
+        "has been started this often, instead of being queued again.",
+    ),
+    Option(
+        "BATCH_HEARTBEAT_SECONDS",
+        float,
+        5.0,
+        "Interval of the heartbeat a running batch writes from its own thread and connection.",
+    ),
+    Option(
+        "WORKER_SEEN_SECONDS",
+        float,
+        30.0,
+        "A background worker not seen for this long is not counted as running.",
+    ),
+    Option(
+        "WORKER_WAIT_WARNING_SECONDS",
+        float,
+        120.0,
+        "A batch waiting this long while no background worker runs is shown as waiting "
+        "for a worker (batch page, API, console home).",
+    ),
+    Option(
+        "WORKER_RECOVER_SECONDS",
+        float,
+        30.0,
+        "How often a background worker looks for batches whose worker died.",
+    ),
+    Option(
+        "DB_CLIENT_CHECK_SECONDS",
+        int,
+        5,
+        "PostgreSQL client_connection_check_interval: a statement whose client process "
+        "died is cancelled by the server within this time (0: off).",
+    ),
+    Option("WEB_WORKERS", int, 2, "Web worker processes started by scripts/serve."),
+    Option(
+        "STOP_SECONDS",
+        float,
+        10.0,
+        "scripts/serve: seconds its processes get to stop after TERM before they are killed.",
+    ),
+    Option(
+        "BIN",
+        str,
+        "",
+        "scripts/serve: directory of the credit and granian executables (default .venv/bin).",
+    ),
     Option("LOG_LEVEL", str, "INFO", "Root log level."),
     Option("DEMO_ADMIN_PASSWORD", str, "", "Password of the demo admin created by make run."),
     Option(

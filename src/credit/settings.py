@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "credit.audit.middleware.RequestIdMiddleware",
     "credit.core.middleware.RefuseNulMiddleware",
+    # Keep last: a read whose database connection was dropped runs its view again.
+    "credit.core.dbretry.RetryReadOnLostConnection",
 ]
 
 ROOT_URLCONF = "credit.urls"
@@ -96,6 +98,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # are then planned once per connection instead of on every request. Behind a
     # transaction-pooling PgBouncer set it to None (prepared statements are per session).
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+    # Sessions are findable by process (collection.liveness renames a worker's session),
+    # and a statement whose client died (a killed worker) is cancelled by the server.
+    DATABASES["default"]["OPTIONS"]["application_name"] = "credit"
+    if CONFIG["DB_CLIENT_CHECK_SECONDS"]:
+        DATABASES["default"]["OPTIONS"]["options"] = (
+            f"-c client_connection_check_interval={CONFIG['DB_CLIENT_CHECK_SECONDS'] * 1000}"
+        )
+# A persistent connection the server dropped is replaced before a request uses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -187,6 +198,11 @@ CREDIT_RATE_LIMIT_KEY_PREFIX = CONFIG["RATE_LIMIT_KEY_PREFIX"]
 CREDIT_REDIS_URL = CONFIG["REDIS_URL"]
 CREDIT_EARLIEST_DATE = CONFIG["EARLIEST_DATE"]
 CREDIT_UPLOAD_RETENTION_DAYS = CONFIG["UPLOAD_RETENTION_DAYS"]
+CREDIT_BATCH_MAX_ATTEMPTS = CONFIG["BATCH_MAX_ATTEMPTS"]
+CREDIT_BATCH_HEARTBEAT_SECONDS = CONFIG["BATCH_HEARTBEAT_SECONDS"]
+CREDIT_WORKER_SEEN_SECONDS = CONFIG["WORKER_SEEN_SECONDS"]
+CREDIT_WORKER_WAIT_WARNING_SECONDS = CONFIG["WORKER_WAIT_WARNING_SECONDS"]
+CREDIT_WORKER_RECOVER_SECONDS = CONFIG["WORKER_RECOVER_SECONDS"]
 
 CACHES = {
     "default": (

@@ -151,9 +151,10 @@ def test_wrong_file_type_shows_form_error(login, operator_user, catalog, tmp_pat
 def test_service_error_is_shown_on_the_form(login, operator_user, catalog, tmp_path):
     """A second upload while one is running is refused by the service, not with a 500."""
     from credit.catalog import queries as catalog_queries
+    from credit.collection import liveness
 
     version = catalog_queries.current_version("penalty")
-    Batch.objects.create(
+    running = Batch.objects.create(
         dataset_id=version.dataset_id,
         dataset_version=version,
         department=operator_user.department,
@@ -161,8 +162,12 @@ def test_service_error_is_shown_on_the_form(login, operator_user, catalog, tmp_p
         state=BatchState.VALIDATING,
         active_key=f"{operator_user.department_id}:{version.dataset_id}",
     )
+    hold = liveness.claim(running)  # running: a live process holds it
     client = login(operator_user)
-    response = _upload(client, write_csv(tmp_path / "p.csv", [penalty_row(1)]))
+    try:
+        response = _upload(client, write_csv(tmp_path / "p.csv", [penalty_row(1)]))
+    finally:
+        hold.release()
     assert response.status_code == 200
     assert "已有批次正在处理" in response.content.decode()
 

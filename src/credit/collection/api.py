@@ -6,7 +6,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import FileResponse
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from credit.accounts import permissions
@@ -48,6 +48,7 @@ class BatchOut(Schema):
     errors: list[ErrorOut] = []
     report_xlsx: str
     report_csv: str
+    notice: str = Field("", description="需要报送单位注意的情况（如后台处理进程未运行）")
 
 
 class ItemResult(Schema):
@@ -106,6 +107,7 @@ def batch_out(batch: Batch, errors_limit: int = 100) -> dict:
         ],
         "report_xlsx": f"{base}?format=xlsx",
         "report_csv": f"{base}?format=csv",
+        "notice": queries.worker_notice(batch),
     }
 
 

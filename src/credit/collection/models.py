@@ -86,6 +86,13 @@ class Batch(models.Model):
     # Set while a batch is active so the database refuses a second one for the same
     # (department, dataset); cleared when the batch ends.
     active_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # Liveness of the run (collection.liveness): how many times a worker started it (a batch
+    # whose run died is not restarted automatically past CREDIT_BATCH_MAX_ATTEMPTS, so a
+    # poison file cannot crash every worker in turn), which process runs it, and its
+    # PostgreSQL backend (so recovery can cancel what a killed worker left running).
+    attempts = models.PositiveSmallIntegerField("处理次数", default=0)
+    worker = models.CharField("处理进程", max_length=100, blank=True)
+    db_backend_pid = models.IntegerField("数据库会话", null=True, blank=True)
 
     class Meta:
         verbose_name = "归集批次"
@@ -192,3 +199,19 @@ STAGED_COLUMNS = (
     "public_until",
     "visibility",
 )
+
+
+class WorkerProcess(models.Model):
+    """A running background worker, seen at an interval: tells the department and the office
+    that queued batches wait for a worker which is not there."""
+
+    name = models.CharField("进程", max_length=100, unique=True)
+    started_at = models.DateTimeField("启动时间", auto_now_add=True)
+    seen_at = models.DateTimeField("最近心跳", db_index=True)
+
+    class Meta:
+        verbose_name = "后台处理进程"
+        verbose_name_plural = "后台处理进程"
+
+    def __str__(self) -> str:
+        return self.name

@@ -12,12 +12,12 @@ import logging
 import time
 from collections.abc import Callable
 
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from credit.audit import services as audit
 from credit.catalog import queries as catalog
-from credit.collection import errors, readers, staging, storage
+from credit.collection import errors, liveness, readers, staging, storage
 from credit.collection.errors import FileProblem, Problem
 from credit.collection.models import Batch, BatchError, BatchState, Policy
 from credit.collection.validation import RowCheck, RowValidator, map_header
@@ -112,7 +112,39 @@ def run(
     table: readers.Table | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> Batch:
-    """Process a received batch to its final state. Never raises for bad data."""
+    """Process a received batch to its final state. Never raises for bad data.
+
+    The run holds the batch (collection.liveness) so that recovery knows it is alive; a
+    batch that another process holds, or that is no longer waiting, is left alone (a
+    second job for the same batch never overlaps the first)."""
+    try:
+        hold = liveness.claim(batch)
+    except liveness.Busy:
+        log.warning("batch %s is running in another process", batch.public_id)
+        batch.refresh_from_db()
+        return batch
+    try:
+        state = Batch.objects.filter(pk=batch.pk).values_list("state", flat=True).first()
+        if state != BatchState.RECEIVED:
+            log.warning("batch %s is %s, not run again", batch.public_id, state)
+            batch.refresh_from_db()
+            return batch
+        return _run(batch, table, on_progress)
+    finally:
+        hold.release()
+
+
+def _usable_connection(batch: Batch, exc: Exception) -> None:
+    """After a failure caused by a dropped database connection, the final state is written
+    on a new one (Django would otherwise keep failing on the dead connection), and the
+    batch is marked so that the job queues it again: the file was not at fault."""
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        batch.connection_lost = True
+    if not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()
+
+
+def _run(batch: Batch, table, on_progress) -> Batch:
     batch._phases = _Phases(batch)
     staging.clear(batch.id)
     BatchError.objects.filter(batch=batch).delete()
@@ -145,8 +177,9 @@ def run(
             BatchState.REJECTED,
             "文件无法处理：" + "；".join(p.message for p in exc.problems[:5]),
         )
-    except Exception:
+    except Exception as exc:
         log.exception("batch %s failed during validation", batch.public_id)
+        _usable_connection(batch, exc)
         staging.clear(batch.id)
         return _finish(batch, BatchState.FAILED, "平台处理出错，批次未入库，可重新处理")
 
@@ -154,8 +187,9 @@ def run(
         return _reject_truncated(batch, problems)
     try:
         return _load(batch, problems)
-    except Exception:
+    except Exception as exc:
         log.exception("batch %s failed during loading", batch.public_id)
+        _usable_connection(batch, exc)
         staging.clear(batch.id)
         return _finish(batch, BatchState.FAILED, "平台入库出错，批次未入库，可重新处理")
 

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import tempfile
 from pathlib import Path
 
 import orjson
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from credit.accounts import permissions
 from credit.audit import services as audit
 from credit.catalog import queries as catalog
-from credit.collection import pipeline, readers, reports, storage
+from credit.collection import liveness, pipeline, readers, reports, storage
 from credit.collection.models import Batch, BatchState, Policy, Source
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
 
+log = logging.getLogger(__name__)
+
 MAX_JSON_ITEMS = 5_000
-STALE_AFTER = dt.timedelta(minutes=15)
 _SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
 
@@ -34,35 +37,58 @@ def _batch_dir(batch: Batch) -> Path:
 
 
 INTERRUPTED = "处理进程中断，批次未入库，可重新处理"
+CRASHED = (
+    "处理该文件时后台处理进程异常退出（已处理 {attempts} 次），批次未入库。为免同一文件反复"
+    "导致处理中断，平台不再自动重试：请检查文件（行数、大小、内容）后重新上传，"
+    "如仍失败请联系信用办"
+)
+# A batch whose run failed because the database connection was lost (the worker itself
+# lived on) is not the file's fault: it is queued again this many times.
+CONNECTION_RETRIES = 2
 
 
 def release_stale(department_id: int, dataset_id: int) -> None:
-    """A batch whose job died (no heartbeat for a while) no longer blocks new uploads."""
-    limit = timezone.now() - STALE_AFTER
-    for batch in Batch.objects.filter(
-        department_id=department_id,
-        dataset_id=dataset_id,
-        state__in=(BatchState.VALIDATING, BatchState.LOADING),
-    ):
-        if (batch.heartbeat_at or batch.received_at) < limit:
-            pipeline._finish(batch, BatchState.FAILED, INTERRUPTED)
+    """A batch whose worker is known dead no longer blocks new uploads."""
+    recover_interrupted(
+        Actor.system(label="批次恢复"),
+        Batch.objects.filter(department_id=department_id, dataset_id=dataset_id),
+    )
 
 
 def recover_interrupted(
-    actor: Actor, older_than: dt.timedelta = STALE_AFTER, rerun_them: bool = False
+    actor: Actor,
+    batches=None,
+    older_than: dt.timedelta = dt.timedelta(0),
+    rerun_them: bool = False,
 ) -> list[Batch]:
     """Batches whose worker died mid-run: mark them failed (nothing was stored) and
-    optionally queue them again. Run at worker start-up with `older_than=0`."""
+    optionally queue them again. A batch counts as dead only when no live process holds it
+    (collection.liveness), never by age alone; `older_than` only adds patience.
+
+    A batch already started CREDIT_BATCH_MAX_ATTEMPTS times is not queued again: a file that
+    kills its worker would otherwise kill every worker that picks it up. It fails with a
+    reason the department sees, and the department can upload again."""
     limit = timezone.now() - older_than
     found = []
-    for batch in Batch.objects.filter(state__in=(BatchState.VALIDATING, BatchState.LOADING)):
-        if (batch.heartbeat_at or batch.received_at) <= limit:
-            pipeline.staging.clear(batch.id)
-            pipeline._finish(batch, BatchState.FAILED, INTERRUPTED)
-            # A batch whose source file is gone cannot run again: it stays failed.
-            found.append(
-                rerun(actor, batch) if rerun_them and storage.source_kept(batch) else batch
-            )
+    running = (BatchState.VALIDATING, BatchState.LOADING)
+    for batch in (batches if batches is not None else Batch.objects.all()).filter(
+        state__in=running
+    ):
+        if (batch.heartbeat_at or batch.received_at) > limit or liveness.is_running(batch):
+            continue
+        crashed = batch.attempts >= settings.CREDIT_BATCH_MAX_ATTEMPTS
+        # Several workers may recover at once: only the one that moves the state acts.
+        if not Batch.objects.filter(pk=batch.pk, state=batch.state, worker=batch.worker).update(
+            state=BatchState.FAILED
+        ):
+            continue
+        pipeline.staging.clear(batch.id)
+        message = CRASHED.format(attempts=batch.attempts) if crashed else INTERRUPTED
+        pipeline._finish(batch, BatchState.FAILED, message)
+        log.warning("batch %s: worker %s died; %s", batch.public_id, batch.worker, message)
+        # A batch whose source file is gone cannot run again: it stays failed.
+        again = rerun_them and not crashed and storage.source_kept(batch)
+        found.append(rerun(actor, batch) if again else batch)
     return found
 
 
@@ -212,10 +238,15 @@ def _for_run(batch_id: int) -> Batch:
 def process(batch_id: int) -> str:
     """Job body: run a received (or re-run a failed) batch."""
     batch = _for_run(batch_id)
-    if batch.state in (BatchState.DONE, BatchState.REJECTED):
+    if batch.state != BatchState.RECEIVED:
         return batch.state
     pipeline.run(batch)
-    _enqueue_reports(batch)
+    lost = getattr(batch, "connection_lost", False)
+    if batch.state == BatchState.FAILED and lost and batch.attempts <= CONNECTION_RETRIES:
+        rerun(Actor.system(label="批次恢复"), batch)
+        return batch.state
+    if batch.state not in (BatchState.RECEIVED, BatchState.VALIDATING, BatchState.LOADING):
+        _enqueue_reports(batch)
     return batch.state
 
 
@@ -233,14 +264,19 @@ def rerun(actor: Actor, batch: Batch) -> Batch:
     if not storage.source_kept(batch):
         raise ServiceError("source_gone", storage.GONE_MESSAGE + "，无法重新处理，请重新上传")
     try:
-        Batch.objects.filter(pk=batch.pk).update(
+        # Conditional, so that two recoveries of one batch queue it once.
+        moved = Batch.objects.filter(pk=batch.pk, state=BatchState.FAILED).update(
             state=BatchState.RECEIVED,
             active_key=f"{batch.department_id}:{batch.dataset_id}",
             message="",
             job_id="",
+            # A person asking again gives the file a fresh start; recovery does not.
+            **({} if actor.user is None and actor.client is None else {"attempts": 0}),
         )
     except IntegrityError as exc:
         raise ServiceError("batch_active", "本单位该信息事项已有批次正在处理", status=409) from exc
+    if not moved:
+        raise ServiceError("not_failed", "只有处理失败的批次可以重新处理")
     audit.log_change(actor, "batch_rerun", "batch", batch.public_id)
     batch.refresh_from_db()
     _enqueue(batch)

@@ -110,6 +110,7 @@ def home(request):
             "counts": counts,
             "recent": batches[:RECENT],
             "all_departments": actor.is_credit_admin,
+            "waiting_without_worker": queries.waiting_without_worker(batches),
         },
     )
 
@@ -166,7 +167,11 @@ def batch_list(request):
 
 
 def _status_context(batch) -> dict:
-    return {"batch": batch, "active": batch.state in ACTIVE}
+    return {
+        "batch": batch,
+        "active": batch.state in ACTIVE,
+        "notice": queries.worker_notice(batch),
+    }
 
 
 @login_required

@@ -1,8 +1,10 @@
 """`credit recover_batches`: find batches whose worker died and queue them again.
 
-Run it before starting the worker (make run does): with no worker alive, every batch still
-marked validating/loading was interrupted. Nothing of such a batch was stored, because
-loading is one transaction and staging rows are cleared here.
+A batch counts as interrupted only when no live process holds it (collection.liveness), so
+this is safe to run at any time, also while workers run (`credit worker` runs it at an
+interval). Nothing of such a batch was stored, because loading is one transaction and
+staging rows are cleared here. A batch already started CREDIT_BATCH_MAX_ATTEMPTS times is
+failed with a reason for the department instead of being queued again.
 """
 
 import datetime as dt
@@ -10,6 +12,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 
 from credit.collection import services
+from credit.collection.models import BatchState
 from credit.core.actors import Actor
 
 
@@ -20,8 +23,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--older-than-minutes",
             type=float,
-            default=15,
-            help="心跳超过多少分钟视为中断（工作进程启动前可设为 0）",
+            default=0,
+            help="只处理心跳早于若干分钟的中断批次（进程是否存活另行判断，不以时间为准）",
         )
         parser.add_argument("--rerun", action="store_true", help="标记后重新排队处理")
 
@@ -32,9 +35,12 @@ class Command(BaseCommand):
             rerun_them=opts["rerun"],
         )
         for batch in batches:
-            self.stdout.write(
-                f"批次 {batch.public_id}（{batch.filename}）：处理中断，"
-                + ("已重新排队" if opts["rerun"] else "已标记为失败")
-            )
+            if batch.state == BatchState.RECEIVED:
+                outcome = "已重新排队"
+            elif batch.message.startswith("处理该文件时"):
+                outcome = "已多次导致处理进程中断，不再自动重试"
+            else:
+                outcome = "已标记为失败"
+            self.stdout.write(f"批次 {batch.public_id}（{batch.filename}）：处理中断，{outcome}")
         if not batches:
             self.stdout.write("没有中断的批次")
