@@ -62,7 +62,10 @@ def test_stored_source_is_encrypted_and_private(scjg, run_file, tmp_path, settin
     assert list((Path(settings.MEDIA_ROOT) / "tmp").glob("*")) == []
 
 
-def test_report_and_rerun_read_the_encrypted_source(scjg, run_file, tmp_path):
+def test_report_and_rerun_read_the_encrypted_source(scjg, run_file, tmp_path, settings):
+    # A batch whose worker died is queued again only below the attempt limit (default 1:
+    # a file that kills its worker is not retried); this test is about reading the source.
+    settings.CREDIT_BATCH_MAX_ATTEMPTS = 2
     batch = run_file(scjg, _person_file(tmp_path), dry_run=True)
     assert batch.state == BatchState.DONE and batch.total_rows == 2
 
