@@ -168,8 +168,10 @@ def test_worker_killed_while_loading_leaves_no_partial_batch(crash_db, tmp_path)
     assert "已重新排队" in recovered
     if url.startswith("postgres"):
         # The killed worker's session (and any statement it ran) is gone from the server.
+        # Only this test's database: tests running in parallel have workers of their own.
         assert query(
-            "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name LIKE 'credit-worker:%'"
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name LIKE 'credit-worker:%' "
+            "AND datname = current_database()"
         ) == [(0,)]
     _credit(env, "db_worker", "--batch", "--no-reload", "--no-startup-delay")
     state, new_rows, attempts = query("SELECT state, new_rows, attempts FROM collection_batch")[0]
