@@ -216,16 +216,60 @@ def test_name_only_rows_never_merge(scjg, run_file, tmp_path):
     )
 
 
-def test_name_change_is_kept_as_history(scjg, run_file, tmp_path):
+def test_a_file_never_renames_a_subject(scjg, sthj, run_file, tmp_path):
+    """Issue 11, item 2: one row with a company's code and another name used to rename the
+    company on the public portal. The record keeps the name as given; the subject keeps its
+    name, goes to review, and the batch says so on the row without failing it."""
     run_file(scjg, write_csv(tmp_path / "a.csv", [penalty_row(1)]))
-    renamed = penalty_row(
+    code = penalty_row(1)["行政相对人代码_1（统一社会信用代码）"]
+    other = penalty_row(
         1,
-        **{"行政相对人名称": "本溪市新名称有限公司", "行政处罚决定书文号": "本市监罚〔2026〕500号"},
+        **{
+            "行政相对人名称": "本溪市冒名改名有限公司",
+            "行政处罚决定书文号": "本市监罚〔2026〕500号",
+        },
     )
-    run_file(scjg, write_csv(tmp_path / "b.csv", [renamed]))
-    subject = Subject.objects.get(uscc=renamed["行政相对人代码_1（统一社会信用代码）"])
-    assert subject.name == "本溪市新名称有限公司"
-    assert list(subject.former_names.values_list("name", flat=True)) == ["本溪市测试商贸有限公司1"]
+    # A dry run says what would happen and changes nothing.
+    dry = run_file(scjg, write_csv(tmp_path / "dry.csv", [other]), dry_run=True)
+    subject = Subject.objects.get(uscc=code)
+    assert subject.name == "本溪市测试商贸有限公司1" and not subject.needs_review
+    assert "不一致" in dry.message
+    (note,) = dry.errors.filter(code="name_mismatch")
+    assert note.row == 2 and "本溪市测试商贸有限公司1" in note.message
+
+    batch = run_file(scjg, write_csv(tmp_path / "b.csv", [other]))
+    assert batch.state == BatchState.DONE and batch.new_rows == 1 and batch.error_rows == 0
+    assert batch.message.startswith("全部入库") and "主体名称未修改" in batch.message
+    subject.refresh_from_db()
+    assert subject.name == "本溪市测试商贸有限公司1" and subject.needs_review
+    assert not subject.former_names.exists()
+    record = Record.objects.get(batch=batch)
+    assert record.subject_id == subject.pk and record.data["CF_XDR_MC"] == "本溪市冒名改名有限公司"
+
+    # The report keeps the row's result and names the registered name.
+    rows = list(reports.iter_report_rows(batch))
+    header, row = rows[0], rows[1]
+    result = dict(zip(header, row, strict=False))
+    assert result["结果"] == "新增"
+    assert "本溪市测试商贸有限公司1" in result["说明"] and "主体名称未修改" in result["说明"]
+
+
+def test_a_name_written_differently_is_not_a_mismatch(scjg, run_file, tmp_path):
+    run_file(
+        scjg,
+        write_csv(
+            tmp_path / "a.csv", [penalty_row(1, **{"行政相对人名称": "本溪市某(集团)有限公司"})]
+        ),
+    )
+    same = penalty_row(
+        1,
+        **{
+            "行政相对人名称": "本溪市某（集团） 有限公司",
+            "行政处罚决定书文号": "本市监罚〔2026〕501号",
+        },
+    )
+    batch = run_file(scjg, write_csv(tmp_path / "b.csv", [same]))
+    assert batch.message == "全部入库" and not batch.errors.exists()
 
 
 def test_late_records_are_flagged(scjg, run_file, tmp_path):

@@ -81,6 +81,7 @@ FIELDS = {
     "subjects_created": "新建主体",
     "subjects_unverified": "待核对主体",
     "subjects_renamed": "主体更名",
+    "subjects_name_mismatch": "名称与主体不一致的行",
 }
 
 VALUES = {

@@ -12,6 +12,9 @@ FILE_UNREADABLE = "file_unreadable"
 FILE_ENCODING = "file_encoding"
 FILE_EMPTY = "file_empty"
 FILE_FORMAT = "file_format"
+# A note on a row that was written (or would be): not an error, the row's result stands.
+NAME_MISMATCH = "name_mismatch"
+WARNING_CODES = frozenset({NAME_MISMATCH})
 FILE_LIMIT = "file_limit"  # past a configured size or shape limit (rows, columns, ratio...)
 HEADER_MISSING = "header_missing"
 HEADER_UNKNOWN = "header_unknown"

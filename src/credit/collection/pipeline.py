@@ -324,7 +324,7 @@ def _load(batch: Batch, problems: _Problems) -> Batch:
             counts.update(
                 subjects_created=link["created"],
                 subjects_unverified=link["unverified"],
-                subjects_renamed=link["renamed"],
+                subjects_name_mismatch=len(link["name_mismatches"]),
             )
             if batch.dry_run:
                 raise _Rollback
@@ -336,6 +336,9 @@ def _load(batch: Batch, problems: _Problems) -> Batch:
         staging.clear(batch.id)
         return _finish(batch, BatchState.FAILED, exc.message)
     phases.mark("commit")
+    # Stored after the load (a dry run included): they describe rows that were, or would
+    # be, written, so they are notes on those rows, not errors.
+    _store_problems(batch, _name_warnings(batch, link["name_mismatches"]))
     staging.clear(batch.id)
     phases.mark("clear staging")
     phases.log()
@@ -352,8 +355,27 @@ def _load(batch: Batch, problems: _Problems) -> Batch:
         message = f"{len(bad_rows)} 行有错误未入库，其余行已入库"
     else:
         message = "全部入库"
+    if link["name_mismatches"]:
+        message += (
+            f"；{len(link['name_mismatches'])} 行的主体名称与平台登记名称不一致"
+            "（已提示，主体名称未修改，已提交信用办核对）"
+        )
     final = _finish(batch, BatchState.DONE, message, extra=counts)
     return final
+
+
+def _name_warnings(batch: Batch, mismatches) -> list[Problem]:
+    label = _role_label(batch, "subject_name")
+    return [
+        Problem(
+            errors.NAME_MISMATCH,
+            f"提示：名称「{errors.shown(given)}」与平台登记的主体名称「{registered}」不一致，"
+            "记录按报送的名称保存，主体名称未修改，已提交信用办核对",
+            row,
+            label,
+        )
+        for row, _subject, registered, given in mismatches
+    ]
 
 
 def _drop_rows(batch_id: int, rows: list[int]) -> None:

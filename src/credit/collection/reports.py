@@ -8,7 +8,7 @@ from pathlib import Path
 
 from credit.catalog import queries as catalog
 from credit.collection import readers, storage
-from credit.collection.errors import FileProblem
+from credit.collection.errors import WARNING_CODES, FileProblem
 from credit.collection.models import Batch, BatchError, BatchState
 from credit.collection.validation import parse_date
 from credit.core import spreadsheet_safe, workdays
@@ -43,14 +43,27 @@ def row_outcomes(
             "batch_row", "created_batch_id"
         )
     }
-    messages: dict[int | None, list[str]] = defaultdict(list)
-    for row, message in BatchError.objects.filter(batch=batch).values_list("row", "message"):
+    messages = _Messages(list)
+    for row, code, message in BatchError.objects.filter(batch=batch).values_list(
+        "row", "code", "message"
+    ):
         messages[row].append(message)
+        if code not in WARNING_CODES:
+            messages.failed.add(row)
     return written, messages, messages
 
 
+class _Messages(defaultdict):
+    """Messages by row; `failed` holds the rows with an error, not only a note (a row
+    whose name differs from the subject's is written, and says so)."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.failed: set[int | None] = set()
+
+
 def outcome_for(batch: Batch, row: int, written: dict[int, str], messages) -> str:
-    if row in messages:
+    if row in getattr(messages, "failed", messages):
         return ERROR
     if batch.state != BatchState.DONE:
         return NOT_PROCESSED

@@ -13,7 +13,7 @@ import datetime as dt
 from django.db import connection
 
 from credit.core.sqltime import sql_moment
-from credit.subjects.models import Subject, SubjectNameHistory
+from credit.subjects.models import Subject
 
 STAGING = "collection_stagedrow"
 SUBJECT = Subject._meta.db_table
@@ -89,8 +89,16 @@ def link_batch(batch_id: int, now: dt.datetime, source: str, dataset_id: int) ->
             [False, True, at, at, batch_id, dataset_id],
         )
         unverified = cursor.rowcount
-        renamed = _record_name_changes(cursor, batch_id, dataset_id, now, source)
-    return {"created": created + unverified, "unverified": unverified, "renamed": renamed}
+        mismatches = _name_mismatches(cursor, batch_id, dataset_id)
+    if mismatches:
+        Subject.objects.filter(pk__in={m[1] for m in mismatches}, needs_review=False).update(
+            needs_review=True, updated_at=now
+        )
+    return {
+        "created": created + unverified,
+        "unverified": unverified,
+        "name_mismatches": mismatches,
+    }
 
 
 # `(SELECT %s)`: estimated as an average dataset, never from stale statistics that miss it
@@ -100,29 +108,25 @@ _SAME_RECORD = (
 )
 
 
-def _record_name_changes(cursor, batch_id: int, dataset_id: int, now, source: str) -> int:
-    """A verified subject whose newest row carries another name: keep the old as history."""
+def _name_mismatches(cursor, batch_id: int, dataset_id: int) -> list[tuple[int, int, str, str]]:
+    """(row, subject id, subject's name, name in the row) of every staged row whose name
+    differs from that of the verified subject it links to.
+
+    A department's file never renames a subject: the name comes from its registration (or
+    the credit office). Otherwise any department could rename any company on the public
+    portal with one row. The record keeps the name as given; the subject goes to review.
+    Names are compared normalised (full/half width, brackets, spaces), so only a real
+    difference counts.
+    """
     cursor.execute(
         f"""
-        SELECT subject_id, subject_name, name_norm FROM (
-            SELECT x.id AS subject_id, s.subject_name, s.name_norm, ROW_NUMBER() OVER (
-                PARTITION BY x.id ORDER BY s.decision_date DESC, s.row_no DESC) AS rank_
-            FROM {STAGING} s {SUBJECT_JOINS}
-            LEFT JOIN {RECORD} r ON {_SAME_RECORD}
-            JOIN {SUBJECT} x ON x.id = {subject_of("r.subject_id")}
-            WHERE s.batch_id = %s AND x.verified AND x.name <> s.subject_name
-        ) ranked WHERE rank_ = 1
+        SELECT s.row_no, x.id, x.name, s.subject_name
+        FROM {STAGING} s {SUBJECT_JOINS}
+        LEFT JOIN {RECORD} r ON {_SAME_RECORD}
+        JOIN {SUBJECT} x ON x.id = {subject_of("r.subject_id")}
+        WHERE s.batch_id = %s AND x.verified AND x.name_norm <> s.name_norm
+        ORDER BY s.row_no
         """,
         [dataset_id, batch_id],
     )
-    changes = cursor.fetchall()
-    if not changes:
-        return 0
-    subjects = Subject.objects.in_bulk([c[0] for c in changes])
-    SubjectNameHistory.objects.bulk_create(
-        SubjectNameHistory(subject_id=sid, name=subjects[sid].name, source=source)
-        for sid, _name, _norm in changes
-    )
-    for sid, name, norm in changes:
-        Subject.objects.filter(pk=sid).update(name=name, name_norm=norm, updated_at=now)
-    return len(changes)
+    return cursor.fetchall()
