@@ -25,7 +25,7 @@ BIN = Path(sys.executable).parent
 
 @contextlib.contextmanager
 def own_database(tmp_path: Path):
-    """(url, query, admin_dsn): a new database like the suite's; `query` runs SQL on it."""
+    """(url, query): a new database like the suite's; `query` runs SQL on it."""
     base = settings.DATABASES["default"]
     if base["ENGINE"].endswith("postgresql"):
         import psycopg

@@ -7,83 +7,30 @@ and processed by a new worker. It uses its own database of the same kind as the 
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.process_support import ROOT, credit_env, own_database
+from tests.process_support import credit as _credit
+
 ROWS = 20_000
 
 
 @pytest.fixture
 def crash_db(tmp_path):
     """A database URL for the subprocesses plus a function running SQL on it."""
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if engine.endswith("postgresql"):
-        import psycopg
-
-        name = f"credit_crash_{uuid.uuid4().hex[:8]}"
-        base = settings.DATABASES["default"]
-        dsn = f"host={base['HOST']} port={base['PORT'] or 5432} user={base['USER']} dbname=postgres"
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-        # One connection for the whole test, so that polling keeps up with a short phase.
-        held = []
-
-        def query(sql):
-            if not held:
-                held.append(
-                    psycopg.connect(
-                        dsn.replace("dbname=postgres", f"dbname={name}"), autocommit=True
-                    )
-                )
-            return held[0].execute(sql).fetchall()
-
-        yield f"postgres://{base['USER']}@{base['HOST']}:{base['PORT'] or 5432}/{name}", query
-        for conn in held:
-            conn.close()
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    else:
-        path = tmp_path / "crash.sqlite3"
-
-        def query(sql):
-            with sqlite3.connect(path, timeout=30) as conn:
-                return conn.execute(sql).fetchall()
-
-        yield f"sqlite:///{path}", query
+    with own_database(tmp_path) as (url, query):
+        yield url, query
 
 
 def _env(url: str, media: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDIT_")}
-    env.update(
-        CREDIT_DEBUG="1",
-        CREDIT_DATABASE_URL=url,
-        CREDIT_MEDIA_ROOT=str(media),
-        DJANGO_SETTINGS_MODULE="credit.settings",
-    )
-    return env
-
-
-def _credit(env, *args, timeout=300):
-    return subprocess.run(
-        [sys.executable, "-m", "credit.manage", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=True,
-    )
+    return credit_env(url, media)
 
 
 def _prepare(env, data: Path, rows: int = ROWS) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import random
 from collections import defaultdict
 from collections.abc import Callable
@@ -79,12 +81,30 @@ def _write_xlsx(path: Path, data: list[dict[str, str]]) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def _batch_details_at_debug():
+    """The pipeline logs each batch's phases at INFO, useful for a real import and noise
+    for the demo's thousand small batches: the demo prints its own summary instead."""
+    logger = logging.getLogger("credit.collection.pipeline")
+    level = logger.level
+    logger.setLevel(max(logging.WARNING, level))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def seed_demo(
     subjects: int = 5000,
     licences: int = 20000,
     penalties: int = 5000,
     log: Callable[[str], None] = print,
 ) -> dict[str, int]:
+    with _batch_details_at_debug():
+        return _seed_demo(subjects, licences, penalties, log)
+
+
+def _seed_demo(subjects: int, licences: int, penalties: int, log) -> dict[str, int]:
     rng = random.Random(SEED)
     today = timezone.localdate()
     folder = Path(settings.MEDIA_ROOT) / "demo-files"
