@@ -12,7 +12,8 @@ run() { "$UV" run --frozen "$@"; }
 run credit migrate --noinput
 run credit collectstatic --noinput --verbosity 0
 run credit load_catalog
-run credit setup_demo
+# The address actually served, so the printed login link works on any port.
+run credit setup_demo --base-url "http://$HOST:$PORT"
 
 # Batches whose worker died are failed (and queued again unless they crashed their
 # worker before); `credit worker` also does this at an interval.
