@@ -36,6 +36,7 @@ lint: install
 	$(UV) run --frozen ruff check src tests bench
 	$(UV) run --frozen ruff format --check src tests bench
 	CREDIT_DEBUG=1 $(UV) run --frozen credit makemigrations --check --dry-run
+	$(UV) run --frozen lint-imports --no-logo
 
 clean:
 	rm -rf var .venv $(TOOLS)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from credit.accounts.models import Role, Scope
+from credit.audit.permissions import can_browse_audit  # noqa: F401  (the rule lives in audit)
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied
 
@@ -191,12 +192,8 @@ def can_change_record(actor: Actor, record) -> bool:
 
 # --- audit trail -----------------------------------------------------------------------------
 
-
-def can_browse_audit(user) -> bool:
-    """等保 separation: only auditors and the credit office read the audit trail."""
-    if not _authenticated(user):
-        return False
-    return bool(user.is_superuser or user.is_credit_admin or is_auditor(user))
+# can_browse_audit is imported above from credit.audit.permissions: audit sits below accounts
+# (accounts writes the change log), so the rule lives there and is the same function here.
 
 
 # --- admin site ------------------------------------------------------------------------------

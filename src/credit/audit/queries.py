@@ -8,8 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from credit.accounts import permissions
-from credit.audit import labels
+from credit.audit import labels, permissions
 from credit.audit.models import AccessLog, ChangeLog
 from credit.core.normalize import as_int
 

@@ -17,25 +17,17 @@ from django.utils import timezone
 
 from credit.audit import services as audit
 from credit.catalog import queries as catalog
-from credit.collection import errors, liveness, readers, staging, storage
+from credit.collection import consumers, errors, liveness, readers, staging, storage
 from credit.collection.errors import FileProblem, Problem
 from credit.collection.models import Batch, BatchError, BatchState, Policy
 from credit.collection.validation import RowCheck, RowValidator, map_header
 from credit.core.actors import Actor
-from credit.lists import ingest
 from credit.records import publicity, upsert
 from credit.subjects import linking
 
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 5_000
-
-# Row checks a dataset needs beyond its catalog rules, by dataset code, each provided by the
-# app that consumes the dataset's records: `factory(actor, fields)` runs once per batch (the
-# actor is who the batch's follow-up writes are made as) and returns a validation.RowCheck.
-DATASET_ROW_CHECKS: dict[str, Callable[[Actor, list], RowCheck]] = {
-    ingest.DATASET_CODE: ingest.row_check,
-}
 
 
 class _Phases:
@@ -224,8 +216,10 @@ def _validate_and_stage(batch, table, on_progress) -> _Problems:
 
 
 def _row_checks(batch: Batch, fields) -> list[RowCheck]:
-    factory = DATASET_ROW_CHECKS.get(batch.dataset.code)
-    return [factory(batch_actor(batch), fields)] if factory else []
+    # Rules beyond the catalog's, from the apps consuming the dataset (collection.consumers).
+    if not consumers.of(batch.dataset.code):
+        return []
+    return consumers.row_checks(batch.dataset.code, batch_actor(batch), fields)
 
 
 def _stage_rows(batch, table, on_progress, validator, stager, columns, writer):
@@ -319,8 +313,7 @@ def _load(batch: Batch, problems: _Problems) -> Batch:
             # Publicity windows were computed while staging and are written by the upsert.
             counts = upsert.apply(batch, now)
             phases.mark("upsert")
-            if batch.dataset.code == ingest.DATASET_CODE:
-                ingest.entries_from_batch(batch)
+            consumers.after_load(batch)
             counts.update(
                 subjects_created=link["created"],
                 subjects_unverified=link["unverified"],
@@ -330,8 +323,9 @@ def _load(batch: Batch, problems: _Problems) -> Batch:
                 raise _Rollback
     except _Rollback:
         pass
-    except ingest.EntriesRefused as exc:
-        # Validation refuses such rows; this only happens when list types changed since.
+    except consumers.Refused as exc:
+        # A consumer's row check refuses such rows while validating; this only happens when
+        # what it checked changed since (a list type switched off, …).
         log.warning("batch %s: %s", batch.public_id, exc.message)
         staging.clear(batch.id)
         return _finish(batch, BatchState.FAILED, exc.message)

@@ -8,7 +8,17 @@ class ListsConfig(AppConfig):
 
     def ready(self) -> None:
         from credit.accounts.models import Department
-        from credit.lists import seed
+        from credit.collection import consumers
+        from credit.lists import ingest, seed
+
+        # List decisions imported as a dataset become list entries (checked per row while
+        # validating, entered inside the batch's load transaction).
+        consumers.register(
+            ingest.DATASET_CODE,
+            "lists.list_decision",
+            row_check=ingest.row_check,
+            after_load=ingest.entries_from_batch,
+        )
 
         # Departments are seeded after migrations run, so shipped list types learn their
         # recognising department when that department appears.

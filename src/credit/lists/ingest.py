@@ -1,6 +1,7 @@
 """Entering list decisions that arrive through the collection pipeline (dataset list_decision).
 
-Two parts, both used by the collection pipeline:
+Two parts, registered with the collection pipeline as the dataset's consumer
+(`collection.consumers`, from `ListsConfig.ready`):
 
 - `row_check` (built once per batch, run on every row while validating): a decision whose
   list type is unknown or inactive, which the sending department may not enter, or whose
@@ -22,6 +23,8 @@ from django.utils import timezone
 
 from credit.audit.services import log_change
 from credit.catalog import queries as catalog
+from credit.collection.consumers import Refused
+from credit.collection.pipeline import batch_actor
 from credit.core.actors import Actor
 from credit.core.errors import ServiceError
 from credit.lists import queries, services
@@ -39,7 +42,7 @@ LIST_NOT_ALLOWED = "list_not_allowed"
 LIST_PERIOD_TOO_LONG = "list_period_too_long"
 
 
-class EntriesRefused(Exception):
+class EntriesRefused(Refused):
     """Decisions of a batch that passed validation could not be entered at load time.
 
     Only happens when list types or departments changed between validating and loading
@@ -147,8 +150,6 @@ def entries_from_batch(batch) -> dict:
     department since) raises `EntriesRefused` rather than leaving a record without its
     entry.
     """
-    from credit.collection.pipeline import batch_actor
-
     actor = batch_actor(batch)
     roles = {f.role: f.code for f in catalog.fields_of(batch.dataset_version) if f.role}
     list_types = _list_types()
