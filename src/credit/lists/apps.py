@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.db.models.signals import post_save
 
 
+def _expire_entries(job_id: str) -> int:
+    from credit.lists import services
+
+    return services.expire_entries()
+
+
 class ListsConfig(AppConfig):
     name = "credit.lists"
     verbose_name = "红黑名单"
@@ -9,6 +15,7 @@ class ListsConfig(AppConfig):
     def ready(self) -> None:
         from credit.accounts.models import Department
         from credit.collection import consumers
+        from credit.core import jobs
         from credit.lists import ingest, seed
 
         # List decisions imported as a dataset become list entries (checked per row while
@@ -25,3 +32,4 @@ class ListsConfig(AppConfig):
         post_save.connect(
             seed.link_department_receiver, sender=Department, dispatch_uid="lists-link-department"
         )
+        jobs.register_daily("lists.expire_entries", _expire_entries, "移出到期名单")

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from credit.accounts import permissions
 from credit.audit.services import log_change
-from credit.core import workdays
+from credit.core import deadlines
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
 from credit.core.normalize import doc_key
@@ -126,13 +126,6 @@ def _sync(original: ListEntry | int, fresh: ListEntry) -> ListEntry:
     return fresh
 
 
-def _workday_deadline(start: dt.date, days: int) -> dt.date:
-    try:
-        return workdays.add_workdays(start, days)
-    except workdays.WorkdayCalendarError as exc:
-        raise ServiceError(exc.code, exc.message) from exc
-
-
 def _not_future(day: dt.date, label: str) -> None:
     if day > _today():
         raise ServiceError("date_in_future", f"{label}不能晚于今天")
@@ -218,7 +211,7 @@ def notify(
         notice_date=notice_date,
         notice_served_how=(served_how or "").strip(),
         reasons=reasons,
-        objection_deadline=_workday_deadline(notice_date, list_type.objection_workdays),
+        objection_deadline=deadlines.due_date(notice_date, list_type.objection_workdays),
     )
     _record(
         actor,
@@ -302,7 +295,9 @@ def decide(
         raise ServiceError(
             "decide_not_allowed", f"当前状态为“{fresh.get_state_display()}”，不能作出列入决定"
         )
-    if not fresh.objection_waived and decision_date <= fresh.objection_deadline:
+    if not fresh.objection_waived and deadlines.Clock(fresh.objection_deadline).open_on(
+        decision_date
+    ):
         raise ServiceError(
             "objection_window_open",
             f"陈述申辩期至 {fresh.objection_deadline.isoformat()} 届满，"

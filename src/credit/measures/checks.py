@@ -31,6 +31,7 @@ from credit.accounts import permissions
 from credit.audit import context as audit_context
 from credit.audit import services as audit
 from credit.catalog.models import Category, ShareAttr
+from credit.core import deadlines
 from credit.core.actors import Actor
 from credit.core.errors import NotFound, PermissionDenied, ServiceError
 from credit.core.fieldcrypto import id_digest
@@ -38,7 +39,6 @@ from credit.core.identifiers import IdentifierError, validate_id_number, validat
 from credit.core.masking import mask_id_number, mask_text_ids
 from credit.core.normalize import strip_control_chars
 from credit.core.pgcursor import server_cursor
-from credit.core.workdays import WorkdayCalendarError, add_workdays
 from credit.lists.queries import current_entries
 from credit.measures import fastpath, matching
 from credit.measures.check_models import CheckSubject, CreditCheck, Feedback, Verdict
@@ -597,17 +597,11 @@ def verdicts_for(black: int, red: int, records: int) -> list[str]:
 # --- the service --------------------------------------------------------------------------
 
 
-def _feedback_due(today: dt.date) -> dt.date | None:
-    try:
-        return add_workdays(today, feedback_workdays())
-    except WorkdayCalendarError:
-        # A year the calendar does not know yet: count Monday–Friday rather than refuse the
-        # check; the credit office is told to maintain the calendar by the admin page.
-        day, left = today, feedback_workdays()
-        while left:
-            day += dt.timedelta(days=1)
-            left -= day.weekday() < 5
-        return day
+def _feedback_due(today: dt.date) -> dt.date:
+    """The feedback deadline of a check run on `today`. In a year the working-day calendar
+    does not know the check is refused (core.deadlines.DeadlineUnknown), before anything is
+    stored: a Monday–Friday guess would shorten the period over the new-year holidays."""
+    return deadlines.due_date(today, feedback_workdays())
 
 
 def _check_actor(actor: Actor) -> None:
@@ -1060,7 +1054,7 @@ def feedback_out(row: Feedback, today: dt.date | None = None) -> dict:
         "measure": row.measure_code,
         "due_date": row.due_date.isoformat(),
         "given": row.given_at is not None,
-        "overdue": row.given_at is None and row.due_date < today,
+        "overdue": row.given_at is None and deadlines.Clock(row.due_date).breached(today),
         "applied": row.applied,
         "reason": row.reason,
         "result": row.result,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from credit.accounts import permissions
 from credit.audit.services import log_change
 from credit.core.actors import Actor
+from credit.core.deadlines import Clock
 from credit.core.errors import PermissionDenied, ServiceError
 from credit.core.normalize import has_control_chars
 from credit.measures.check_models import CreditCheck, Feedback
@@ -295,9 +296,9 @@ def overdue_feedback(actor: Actor, today: dt.date | None = None) -> QuerySet[Fee
     """Feedback past its due date and still not given: the credit office sees every
     department's, a department its own."""
     today = today or timezone.localdate()
-    qs = Feedback.objects.filter(given_at__isnull=True, due_date__lt=today).select_related(
-        "check_run", "check_subject", "department", "check_run__scenario"
-    )
+    qs = Feedback.objects.filter(
+        Clock.breached_q("due_date", today), given_at__isnull=True
+    ).select_related("check_run", "check_subject", "department", "check_run__scenario")
     if actor.is_credit_admin:
         return qs.order_by("due_date", "check_run_id", "id")
     if actor.department_id is None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from credit.accounts.models import Department
 from credit.core.actors import Actor
+from credit.core.deadlines import Clock
 from credit.core.errors import ServiceError
 from credit.core.forms import DATE_MAX
 from credit.measures.check_models import CreditCheck, Feedback
@@ -70,7 +71,9 @@ def monthly_stats(actor: Actor, month: dt.date, today: dt.date | None = None) ->
         for row in feedback.values("check_run__department_id").annotate(
             given=Count("id", filter=Q(given_at__isnull=False)),
             applied=Count("id", filter=Q(applied=True)),
-            overdue=Count("id", filter=Q(given_at__isnull=True, due_date__lt=today)),
+            overdue=Count(
+                "id", filter=Q(given_at__isnull=True) & Clock.breached_q("due_date", today)
+            ),
         )
     }
     names = dict(

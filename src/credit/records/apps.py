@@ -1,6 +1,17 @@
 from django.apps import AppConfig
 
 
+def _end_windows(job_id: str) -> int:
+    from credit.records import services
+
+    return services.end_expired_windows(job_id=job_id)
+
+
 class RecordsConfig(AppConfig):
     name = "credit.records"
     verbose_name = "信用记录"
+
+    def ready(self) -> None:
+        from credit.core import jobs
+
+        jobs.register_daily("records.end_expired_windows", _end_windows, "结束到期公示")
