@@ -230,3 +230,22 @@ def test_credit_admin_revokes_from_the_token_list(client, admin_user, api_client
     assert response.status_code == 302
     assert not ApiToken.objects.get(pk=row.pk).is_active
     assert ChangeLog.objects.filter(action="api_token.revoke", object_id=str(row.pk)).exists()
+
+
+@pytest.mark.usefixtures("keep_connection")
+def test_expired_token_on_the_checks_entry_says_so(system_actor, api_client_scjg, settings):
+    """The credit check's lean WSGI entry hands an expired token to Django, which says why."""
+    import orjson
+
+    from credit.measures.check_entry import CheckEntry
+    from credit.wsgi import django_application
+    from tests.wsgi_call import call
+
+    settings.CREDIT_TOKEN_CACHE_SECONDS = 0
+    api_client, _ = api_client_scjg
+    token = services.issue_token(system_actor, api_client, timezone.now() + timedelta(hours=1))
+    ApiToken.objects.filter(pk=_row(token).pk).update(expires_at=timezone.now())
+    body = {"scenario": "bidding", "purpose": "测试核查", "subjects": [{"name": "某公司"}]}
+    answer = call(CheckEntry(django_application), body, token)
+    assert answer["status"] == 401
+    assert "令牌已过期" in orjson.loads(answer["body"])["message"]
