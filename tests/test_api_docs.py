@@ -53,6 +53,8 @@ def test_every_post_has_a_chinese_description_and_an_example_body(client):
 def test_every_operation_and_response_is_described_in_chinese(client):
     for path, method, operation in _operations(_schema(client)):
         assert CJK.search(operation["summary"]), (method, path)
+        # ninja would fall back to the handler's (English) docstring.
+        assert CJK.search(operation.get("description", "")), (method, path)
         for status, response in operation["responses"].items():
             assert CJK.search(response["description"]), (method, path, status)
 

@@ -160,13 +160,24 @@ def upload_batch(
     return Status(202, batch_out(batch))
 
 
-@router.get("/batches/{batch_id}", response=BatchOut, summary="查询批次状态")
+@router.get(
+    "/batches/{batch_id}",
+    response=BatchOut,
+    summary="查询批次状态",
+    description="批次的处理状态、行数统计和前 100 条错误（行号、列名、问题）。"
+    "只能查询本单位的批次。需要权限范围 records:write。",
+)
 def get_batch(request, batch_id: str):
     require_scope(request, permissions.SCOPE_BATCHES)
     return batch_out(queries.get_batch(request.actor, batch_id))
 
 
-@router.get("/batches/{batch_id}/report", summary="下载批次处理报告")
+@router.get(
+    "/batches/{batch_id}/report",
+    summary="下载批次处理报告",
+    description="逐行的处理结果（新增、更新、未变、错误及说明），format 为 xlsx 或 csv。"
+    "批次处理完成后才有报告。需要权限范围 records:write。",
+)
 def batch_report(request, batch_id: str, format: Literal["xlsx", "csv"] = "xlsx"):
     require_scope(request, permissions.SCOPE_BATCHES)
     batch = queries.get_batch(request.actor, batch_id)

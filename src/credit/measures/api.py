@@ -158,14 +158,23 @@ def run_check(request, body: CheckIn):
 
 
 @router.get(
-    "/checks/stats", response={200: StatsOut, **ERRORS}, summary="信用核查统计（按部门、月份）"
+    "/checks/stats",
+    response={200: StatsOut, **ERRORS},
+    summary="信用核查统计（按部门、月份）",
+    description="month 格式 YYYY-MM，缺省为本月。部门只看到本部门，信用办看到全部部门。"
+    "需要权限范围 checks:run。",
 )
 def check_stats(request, month: str | None = None):
     require_scope(request, SCOPE)
     return _json(stats.monthly_stats(request.actor, stats.parse_month(month)))
 
 
-@router.get("/checks/overdue", response={200: OverdueOut, **ERRORS}, summary="逾期未反馈的措施")
+@router.get(
+    "/checks/overdue",
+    response={200: OverdueOut, **ERRORS},
+    summary="逾期未反馈的措施",
+    description="已过反馈期限仍未反馈实施情况的措施（最多 1000 条）。需要权限范围 checks:run。",
+)
 def overdue(request):
     require_scope(request, SCOPE)
     rows = list(feedback.overdue_feedback(request.actor)[:1000])
@@ -181,7 +190,13 @@ def overdue(request):
     return _json({"count": len(items), "items": items})
 
 
-@router.get("/checks/{check_id}", response={200: CheckOut, **ERRORS}, summary="查看核查结果")
+@router.get(
+    "/checks/{check_id}",
+    response={200: CheckOut, **ERRORS},
+    summary="查看核查结果",
+    description="一次核查的结果及已提交的反馈；只能查看本单位发起的核查，每次查看写入查询日志。"
+    "需要权限范围 checks:run。",
+)
 def get_check(request, check_id: int):
     require_scope(request, SCOPE)
     return _json(results.read_answer(request.actor, check_id))
