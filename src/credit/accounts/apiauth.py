@@ -2,7 +2,8 @@
 
 Both set `request.actor` (a `credit.core.actors.Actor`) and `request.scopes`; handlers
 check scopes with `require_scope`. Every authentication failure looks the same to the
-caller, so it cannot learn which key ids exist or why a token was refused.
+caller, so it cannot learn which key ids exist or why a token was refused — except an
+expired token whose secret matched: its holder already has it, and is told to get a new one.
 """
 
 from __future__ import annotations
