@@ -89,3 +89,86 @@ def test_docs_page_renders_offline_in_chinese(live_server, browser):
         assert loaded.get(f"/static/ninja/{asset}") == 200, loaded
     assert loaded.get("/api/v1/openapi.json") == 200
     context.close()
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_swagger_ui_buttons_are_in_chinese(live_server, browser):
+    """Swagger UI's own texts are translated by static/api/swagger-zh.js, under the
+    enforced CSP (a violation would be a console error), including texts Swagger UI
+    writes later (试一试 → 取消, the response after 执行)."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    response = page.goto(live_server.url + DOCS)
+    assert "script-src 'self'" in response.headers.get("content-security-policy", "")
+
+    page.locator(".opblock-summary-path").first.wait_for(state="visible", timeout=15_000)
+    authorize = page.locator(".auth-wrapper .authorize").first
+    authorize.wait_for(state="visible")
+    assert authorize.inner_text().strip() == "授权"
+    # The description the platform builds: token how-to, scenario codes from the database.
+    description = page.locator(".info .description").inner_text()
+    assert "如何获取令牌" in description and "bidding" in description
+    assert "访问频率限制" in description and "错误码" in description
+
+    post = page.locator(
+        '.opblock-post:has(.opblock-summary-path[data-path="/api/v1/checks"])'
+    ).first
+    post.locator(".opblock-summary").click()
+    body = post.locator(".opblock-body")
+    body.wait_for(state="visible")
+    assert body.locator(".opblock-section-header h4").first.inner_text() == "参数"
+    assert "请求体" in body.locator(".opblock-section-request-body").inner_text()
+    assert body.locator(".responses-wrapper h4").first.inner_text() == "响应"
+    assert "示例值" in body.inner_text()
+    assert '"scenario": "bidding"' in body.locator(".body-param__example").inner_text()
+    assert "Try it out" not in body.inner_text()
+    # "required" comes from Swagger UI's stylesheet (generated content): swagger-zh.css.
+    marker = body.locator(".opblock-section-request-body .parameter__name.required")
+    assert marker.evaluate("el => getComputedStyle(el, '::after').content") == '"必填"'
+
+    body.locator("button.try-out__btn").click()
+    assert body.locator("button.try-out__btn").inner_text().strip() == "取消"
+    execute = body.locator("button.execute")
+    assert execute.inner_text().strip() == "执行"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "api-docs-zh-try.png"), full_page=False)
+
+    # Without a token the API answers 401; Swagger's response headings are Chinese too.
+    execute.click()
+    live = body.locator(".live-responses-table")
+    live.wait_for(state="visible", timeout=15_000)
+    text = body.inner_text()
+    for chinese in ("服务器响应", "响应体", "响应头", "请求地址", "状态码", "清除"):
+        assert chinese in text, chinese
+    for english in ("Server response", "Response body", "Request URL", "Execute"):
+        assert english not in text, english
+    # The response body itself is never touched: the API's JSON as sent.
+    assert '"code": "unauthorized"' in live.inner_text()
+    page.screenshot(path=str(SHOTS / "api-docs-zh-response.png"), full_page=False)
+
+    authorize.click()
+    dialog = page.locator(".dialog-ux .modal-ux")
+    dialog.wait_for(state="visible")
+    dialog_text = dialog.inner_text()
+    assert "可用的认证方式" in dialog_text and "值：" in dialog_text
+    assert "关闭" in dialog_text and "名称：" in dialog_text
+    assert "Name:" not in dialog_text and "Value:" not in dialog_text
+    assert "信用办签发" in dialog_text  # the scheme's description from api_docs
+    page.screenshot(path=str(SHOTS / "api-docs-zh-authorize.png"), full_page=False)
+    dialog.get_by_role("button", name="关闭").first.click()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SHOTS / "api-docs-zh-top.png"), full_page=False)
+    assert errors == []
+    context.close()

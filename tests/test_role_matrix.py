@@ -249,6 +249,22 @@ TABLE: dict[str, dict] = {
                 "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
                 WRITE: R(LOGIN, LOGIN, LOGIN, 403, 200),
             },
+            # API tokens (issue 11). The client is disabled: issuing is refused by the
+            # service (the form comes back with the reason); its token is already revoked,
+            # so revoking again changes nothing and returns to the client's page.
+            "/admin/accounts/apiclient/{apiclient}/issue-token/": {
+                "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
+                WRITE: R(LOGIN, LOGIN, LOGIN, 403, 200),
+            },
+            "/admin/accounts/apiclient/{apiclient}/tokens/{apitoken}/revoke/": {
+                "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
+                WRITE: R(LOGIN, LOGIN, LOGIN, 403, 302),
+            },
+            # The credit office's list of expiring tokens (auditors have no view of tokens).
+            "/admin/accounts/apitoken/?expiry=soon": {
+                "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
+                WRITE: R(LOGIN, LOGIN, LOGIN, 403, 200),
+            },
         },
     },
     # --- API -------------------------------------------------------------------------------
@@ -408,6 +424,10 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
     ):
         client = accounts.create_client(system, f"矩阵测试{name}", scjg, [scope])
         tokens[name] = accounts.issue_token(system, client)
+    retired = accounts.create_client(system, "矩阵测试停用系统", scjg, [Scope.RECORDS_READ])
+    retired_token = retired.tokens.get(key_id=accounts.issue_token(system, retired).split("_")[1])
+    accounts.revoke_token(system, retired_token.pk)
+    accounts.disable_client(system, retired)
     return {
         "values": {
             "batch": batch.public_id,
@@ -416,6 +436,8 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
             "company": portal.company.public_id,
             "record": record_token(portal.public_penalty.pk),
             "department": scjg.pk,
+            "apiclient": retired.pk,
+            "apitoken": retired_token.pk,
         },
         "users": {
             "owner": operator_user,

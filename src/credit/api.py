@@ -30,13 +30,27 @@ class ChineseJSONRenderer(BaseRenderer):
         return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)
 
 
+class ChineseSwagger(Swagger):
+    """ninja's Swagger UI page plus a local script putting Swagger UI's own buttons and
+    headings into Chinese (templates/api/swagger.html, static/api/swagger-zh.js)."""
+
+    template = "api/swagger.html"
+
+
 class CreditAPI(NinjaAPI):
-    """NinjaAPI whose wrong-method answers are JSON like every other API error.
+    """NinjaAPI whose wrong-method answers are JSON like every other API error, and whose
+    OpenAPI description is built per request (`credit.api_docs`).
 
     django-ninja answers a method no operation of the path accepts with a plain-text
     "Method not allowed" from inside its path view, without raising anything an exception
     handler could catch; wrapping the URL callbacks is the one place to reach it.
     """
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        from credit import api_docs
+
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return api_docs.finish(schema)
 
     @property
     def urls(self):
@@ -73,12 +87,13 @@ api = CreditAPI(
     renderer=ChineseJSONRenderer(),
     title="信用本溪 信用信息共享平台接口",
     version="1.0.0",
+    # Replaced in each openapi.json by credit.api_docs.description() (codes from the database).
     description="数据归集、共享与信用核查接口。认证方式：Authorization: Bearer <令牌>。",
     urls_namespace="api",
     # The page's JS and CSS come from ninja's own copy of Swagger UI through staticfiles
     # ("ninja" is in INSTALLED_APPS); without a validator URL Swagger UI would fetch a
     # badge from validator.swagger.io, which a closed government network cannot reach.
-    docs=Swagger(settings={"validatorUrl": None}),
+    docs=ChineseSwagger(settings={"validatorUrl": None}),
 )
 
 

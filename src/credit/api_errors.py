@@ -9,7 +9,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from credit.accounts.apiauth import UNAUTHORIZED_BODY
+from credit.accounts.apiauth import unauthorized_body
 from credit.core.errors import ServiceError
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -196,7 +196,7 @@ def install_error_handlers(target: NinjaAPI) -> None:
 
     @target.exception_handler(AuthenticationError)
     def authentication_error(request, exc: AuthenticationError):
-        response = target.create_response(request, UNAUTHORIZED_BODY, status=401)
+        response = target.create_response(request, unauthorized_body(request), status=401)
         response["WWW-Authenticate"] = "Bearer"
         return response
 

@@ -123,6 +123,20 @@ OPTIONS: tuple[Option, ...] = (
         secret=True,
     ),
     Option(
+        "API_TOKEN_DAYS",
+        _non_negative_int,
+        365,
+        "Days an API token issued in the admin stays valid (its expiry is set when it is "
+        "issued); 0: tokens never expire (not recommended).",
+    ),
+    Option(
+        "API_TOKEN_WARN_DAYS",
+        _non_negative_int,
+        30,
+        "API tokens expiring within this many days are listed for the credit office "
+        "(admin token list filter, console home of credit admins).",
+    ),
+    Option(
         "TASKS_IMMEDIATE",
         _bool,
         False,

@@ -58,7 +58,17 @@ def test_expired_token_is_refused(client, system_actor, api_client_scjg, setting
         expires_at=timezone.now() - timedelta(seconds=1)
     )
     response = client.get("/api/whoami", **bearer(token))
-    assert response.status_code == 401 and response.json() == UNAUTHORIZED
+    assert response.status_code == 401
+    # Its holder proved the secret, so it is told why (and to get a new one).
+    assert response.json() == {
+        "code": "unauthorized",
+        "message": "身份认证失败：令牌已过期，请联系信用办重新签发",
+    }
+    assert response["WWW-Authenticate"] == "Bearer"
+    # Someone without the secret learns nothing about the token's state.
+    prefix, key_id, secret = token.split("_", 2)
+    wrong = client.get("/api/whoami", **bearer(f"{prefix}_{key_id}_{secret[:-1]}x"))
+    assert wrong.status_code == 401 and wrong.json() == UNAUTHORIZED
 
 
 def test_revoked_token_and_disabled_client_are_refused(client, system_actor, api_client_scjg):

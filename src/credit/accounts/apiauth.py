@@ -2,7 +2,8 @@
 
 Both set `request.actor` (a `credit.core.actors.Actor`) and `request.scopes`; handlers
 check scopes with `require_scope`. Every authentication failure looks the same to the
-caller, so it cannot learn which key ids exist or why a token was refused.
+caller, so it cannot learn which key ids exist or why a token was refused — except an
+expired token whose secret matched: its holder already has it, and is told to get a new one.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied
 
 UNAUTHORIZED_BODY = {"code": "unauthorized", "message": "身份认证失败"}
+# Same code as every refusal (callers that test the code keep working); said only to a
+# caller whose secret matched, so it reveals nothing to someone guessing tokens.
+EXPIRED_BODY = {"code": "unauthorized", "message": "身份认证失败：令牌已过期，请联系信用办重新签发"}
 
 __all__ = ["ROLE_SCOPES", "api_auth", "require_scope"]
 
@@ -35,18 +39,31 @@ def bearer_identity(token: str, request_id: str = "") -> tuple[ApiToken, Actor, 
     row = tokens.resolve(token)
     if row is None:
         return None
+    return _identity(row, request_id)
+
+
+def _identity(row: ApiToken, request_id: str) -> tuple[ApiToken, Actor, frozenset]:
     tokens.touch(row)
     return row, Actor.for_client(row.client, request_id), frozenset(row.client.scopes)
+
+
+def unauthorized_body(request: HttpRequest) -> dict:
+    """The 401 answer: why only when a token proved its secret but has expired."""
+    if getattr(request, "auth_refusal", "") == tokens.EXPIRED:
+        return EXPIRED_BODY
+    return UNAUTHORIZED_BODY
 
 
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer cbx_<key_id>_<secret>`."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        identity = bearer_identity(token, _request_id(request))
-        if identity is None:
+        row, why = tokens.check(token)
+        if row is None:
+            # Read by the API's 401 handler to say why.
+            request.auth_refusal = why
             return None
-        row, actor, scopes = identity
+        row, actor, scopes = _identity(row, _request_id(request))
         request.api_client = row.client
         request.api_token = row
         request.actor = actor

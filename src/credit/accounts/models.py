@@ -99,6 +99,9 @@ class ApiToken(models.Model):
         verbose_name = "接口令牌"
         verbose_name_plural = "接口令牌"
 
+    def __str__(self) -> str:
+        return f"令牌 {self.key_id}"
+
 
 class LoginAttempt(models.Model):
     """One login attempt by user name, kept to enforce the 等保 lockout rule.

@@ -267,12 +267,16 @@ def disable_client(actor: Actor, client: ApiClient) -> ApiClient:
 
 @transaction.atomic
 def issue_token(actor: Actor, client: ApiClient, expires_at: datetime | None = None) -> str:
-    """Create a token and return it in full. This is the only time the secret exists."""
+    """Create a token and return it in full. This is the only time the secret exists.
+
+    Without `expires_at` the token lives CREDIT_API_TOKEN_DAYS (default 365 days)."""
     _require_credit_admin(actor)
     if not client.is_active:
         raise ServiceError("client_disabled", "该接口调用系统已停用，不能签发令牌")
     if expires_at is not None and expires_at <= timezone.now():
         raise ServiceError("expiry_in_past", "令牌过期时间必须晚于当前时间")
+    if expires_at is None:
+        expires_at = tokens.default_expiry()
     secret = tokens.new_secret()
     token = ApiToken.objects.create(
         client=client,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 import orjson
@@ -161,8 +161,14 @@ def forget_saved(sender, instance, **kwargs) -> None:
     transaction.on_commit(forget, using=kwargs.get("using"))
 
 
-def resolve(token: str, now: datetime | None = None) -> ApiToken | None:
-    """The active token (with its active client) that `token` proves, else None."""
+# Why a token that proved its secret was refused. Only said to a caller holding the secret:
+# it then learns nothing about key ids, and a calling system learns it must ask for a new one.
+EXPIRED = "expired"
+
+
+def check(token: str, now: datetime | None = None) -> tuple[ApiToken | None, str]:
+    """(the active token that `token` proves, ""), or (None, why): why is EXPIRED for a
+    token whose secret matched but whose lifetime has ended, else ""."""
     now = now or timezone.now()
     parsed = parse_token(token)
     key_id, secret = parsed if parsed else ("", token)
@@ -170,12 +176,25 @@ def resolve(token: str, now: datetime | None = None) -> ApiToken | None:
     expected = row.secret_hash if row is not None else _DUMMY_HASH
     matches = hmac.compare_digest(hash_secret(secret), expected)
     if row is None or not matches:
-        return None
+        return None, ""
     if not row.is_active or not row.client.is_active:
-        return None
+        return None, ""
     if row.expires_at is not None and row.expires_at <= now:
+        return None, EXPIRED
+    return row, ""
+
+
+def resolve(token: str, now: datetime | None = None) -> ApiToken | None:
+    """The active token (with its active client) that `token` proves, else None."""
+    return check(token, now)[0]
+
+
+def default_expiry(now: datetime | None = None) -> datetime | None:
+    """When a token issued now expires: CREDIT_API_TOKEN_DAYS later (0: never)."""
+    days = settings.CREDIT_API_TOKEN_DAYS
+    if days <= 0:
         return None
-    return row
+    return (now or timezone.now()) + timedelta(days=days)
 
 
 def touch(row: ApiToken, now: datetime | None = None) -> None:
@@ -185,3 +204,21 @@ def touch(row: ApiToken, now: datetime | None = None) -> None:
         return
     ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     row.last_used_at = now
+
+
+def expiring(now: datetime | None = None, days: int | None = None):
+    """Usable-looking tokens that expire within `days` (default CREDIT_API_TOKEN_WARN_DAYS),
+    soonest first; ones already past their expiry stay listed until revoked, as the system
+    using them has stopped working and needs a new token."""
+    now = now or timezone.now()
+    days = settings.CREDIT_API_TOKEN_WARN_DAYS if days is None else days
+    return (
+        ApiToken.objects.filter(
+            is_active=True,
+            client__is_active=True,
+            expires_at__isnull=False,
+            expires_at__lte=now + timedelta(days=days),
+        )
+        .select_related("client", "client__department")
+        .order_by("expires_at", "pk")
+    )

@@ -25,6 +25,7 @@ ACTIONS = {
     "api_client.disable": "停用接口调用系统",
     "api_token.issue": "签发接口令牌",
     "api_token.revoke": "吊销接口令牌",
+    "api_token.set_expiry": "设置令牌有效期",
     "check.feedback": "核查反馈",
     "list_entry.import": "导入名单认定",
     "list_entry.notify": "名单告知",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -12,10 +13,12 @@ from django.db.models import Count, Q, Sum
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from credit.accounts import permissions
 from credit.accounts import services as accounts
+from credit.accounts import tokens as api_tokens
 from credit.accounts.forms import LoginForm, PasswordChangeForm
 from credit.accounts.passwords import change_required
 from credit.catalog import queries as catalog
@@ -111,8 +114,22 @@ def home(request):
             "recent": batches[:RECENT],
             "all_departments": actor.is_credit_admin,
             "waiting_without_worker": queries.waiting_without_worker(batches),
+            **_expiring_tokens(actor),
         },
     )
+
+
+def _expiring_tokens(actor: Actor) -> dict:
+    """For credit admins: API tokens to replace before the systems using them stop."""
+    if not actor.is_credit_admin:
+        return {}
+    expiring = api_tokens.expiring()
+    return {
+        "expiring_tokens": list(expiring[:RECENT]),
+        "expiring_count": expiring.count(),
+        "token_warn_days": settings.CREDIT_API_TOKEN_WARN_DAYS,
+        "now": timezone.now(),
+    }
 
 
 @login_required

@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema
 from pydantic import BaseModel
 
 from credit.accounts.apiauth import api_auth, require_scope
+from credit.api_docs import json_example
 from credit.measures import checks, feedback, results, stats
 
 router = Router(tags=["信用核查"], auth=api_auth)
@@ -110,7 +111,41 @@ class InvalidRequestOut(ErrorOut):
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidRequestOut}
 
 
-@router.post("/checks", response={200: CheckOut, **ERRORS}, summary="发起信用核查")
+CHECK_EXAMPLE = {
+    "scenario": "bidding",
+    "purpose": "本溪市某道路改造工程施工招标（项目编号 BXZB-2026-018）",
+    "subjects": [
+        {"uscc": "91210502MA00000012", "name": "本溪市测试商贸有限公司"},
+        {"name": "本溪市某建筑工程有限公司", "region": "210502"},
+    ],
+}
+FEEDBACK_EXAMPLE = {
+    "items": [
+        {
+            "index": 0,
+            "measure": "P-COURT-03",
+            "applied": True,
+            "result": "已在评标中扣减信用分",
+        },
+        {
+            "index": 1,
+            "measure": "P-COURT-03",
+            "applied": False,
+            "reason": "该项目未设置相应评审条款",
+        },
+    ]
+}
+
+
+@router.post(
+    "/checks",
+    response={200: CheckOut, **ERRORS},
+    summary="发起信用核查",
+    description="按业务场景核查一个或多个主体（统一社会信用代码、身份证号或名称），返回每个主体的"
+    "核查结果和应采取的联合奖惩措施。scenario 取值见页首“业务场景代码”；purpose（核查事由）必填，"
+    "与查询人一起写入查询日志。需要权限范围 checks:run。",
+    openapi_extra=json_example(CHECK_EXAMPLE),
+)
 def run_check(request, body: CheckIn):
     require_scope(request, SCOPE)
     answer = checks.check_answer(
@@ -123,14 +158,23 @@ def run_check(request, body: CheckIn):
 
 
 @router.get(
-    "/checks/stats", response={200: StatsOut, **ERRORS}, summary="信用核查统计（按部门、月份）"
+    "/checks/stats",
+    response={200: StatsOut, **ERRORS},
+    summary="信用核查统计（按部门、月份）",
+    description="month 格式 YYYY-MM，缺省为本月。部门只看到本部门，信用办看到全部部门。"
+    "需要权限范围 checks:run。",
 )
 def check_stats(request, month: str | None = None):
     require_scope(request, SCOPE)
     return _json(stats.monthly_stats(request.actor, stats.parse_month(month)))
 
 
-@router.get("/checks/overdue", response={200: OverdueOut, **ERRORS}, summary="逾期未反馈的措施")
+@router.get(
+    "/checks/overdue",
+    response={200: OverdueOut, **ERRORS},
+    summary="逾期未反馈的措施",
+    description="已过反馈期限仍未反馈实施情况的措施（最多 1000 条）。需要权限范围 checks:run。",
+)
 def overdue(request):
     require_scope(request, SCOPE)
     rows = list(feedback.overdue_feedback(request.actor)[:1000])
@@ -146,7 +190,13 @@ def overdue(request):
     return _json({"count": len(items), "items": items})
 
 
-@router.get("/checks/{check_id}", response={200: CheckOut, **ERRORS}, summary="查看核查结果")
+@router.get(
+    "/checks/{check_id}",
+    response={200: CheckOut, **ERRORS},
+    summary="查看核查结果",
+    description="一次核查的结果及已提交的反馈；只能查看本单位发起的核查，每次查看写入查询日志。"
+    "需要权限范围 checks:run。",
+)
 def get_check(request, check_id: int):
     require_scope(request, SCOPE)
     return _json(results.read_answer(request.actor, check_id))
@@ -156,6 +206,10 @@ def get_check(request, check_id: int):
     "/checks/{check_id}/feedback",
     response={200: FeedbackOut, **ERRORS},
     summary="反馈措施实施情况",
+    description="对核查结果中每项措施反馈是否实施（未实施须说明理由）。index 为主体在核查请求中的"
+    "序号（从 0 起），measure 为核查结果中的措施编码。任一条有误则整体不保存并逐条说明。"
+    "需要权限范围 checks:run。",
+    openapi_extra=json_example(FEEDBACK_EXAMPLE),
 )
 def give_feedback(request, check_id: int, body: FeedbackIn):
     require_scope(request, SCOPE)
