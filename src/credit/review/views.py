@@ -21,7 +21,7 @@ from credit.audit.context import request_id
 from credit.audit.services import log_access_many
 from credit.core.actors import Actor
 from credit.core.errors import ServiceError
-from credit.core.normalize import as_int
+from credit.core.normalize import as_int, has_control_chars
 from credit.review import forms, queries, services
 from credit.subjects.models import Subject, SubjectMerge, SubjectNameSeen
 
@@ -45,6 +45,9 @@ def _writer(request) -> Actor:
 
 
 def _subject(public_id: str) -> Subject:
+    # PostgreSQL refuses NUL in a text parameter: such an id names nothing.
+    if has_control_chars(public_id):
+        raise Http404("未找到该信用主体")
     subject = Subject.objects.filter(public_id=public_id[:22]).first()
     if subject is None:
         raise Http404("未找到该信用主体")
@@ -85,6 +88,8 @@ def _compared(request, subject: Subject) -> list[Subject]:
     # The office may add any other subject by public id (`with`), e.g. a namesake whose
     # 负责人 was recorded differently.
     for public_id in request.GET.getlist("with")[: queries.MAX_COMPARED]:
+        if has_control_chars(public_id):
+            continue
         other = Subject.objects.filter(public_id=public_id[:22], merged_into__isnull=True).first()
         if other is not None and other.pk not in seen and len(subjects) < queries.MAX_COMPARED:
             subjects.append(other)
@@ -92,7 +97,9 @@ def _compared(request, subject: Subject) -> list[Subject]:
     return subjects
 
 
-def _render_compare(request, actor: Actor, subject: Subject, form=None, status: int = 200):
+def _render_compare(
+    request, actor: Actor, subject: Subject, form=None, status: int = 200, errors=()
+):
     subjects = _compared(request, subject)
     candidates = queries.compare(subjects)
     log_access_many(
@@ -113,7 +120,7 @@ def _render_compare(request, actor: Actor, subject: Subject, form=None, status: 
             "form": form,
             "with_query": request.GET.urlencode(),
             "can_write": permissions.can_review_subjects(actor),
-            "name_form": forms.NameForm(),
+            "errors": list(errors),
         },
         status=status,
     )
@@ -180,7 +187,12 @@ def decide_name(request, seen_id: int):
         raise Http404("未找到该名称记录")
     form = forms.NameForm(request.POST)
     if not form.is_valid():
-        return _render_compare(request, actor, _final(seen.subject), status=400)
+        errors = [
+            f"{form.fields[field].label}：{message}"
+            for field, messages_ in form.errors.items()
+            for message in messages_
+        ]
+        return _render_compare(request, actor, _final(seen.subject), status=400, errors=errors)
     adopt = form.cleaned_data["decision"] == "adopt"
     try:
         subject = services.resolve_name(actor, seen, adopt, form.cleaned_data["reason"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from credit.core.errors import NotFound
-from credit.core.normalize import name_key
+from credit.core.normalize import has_control_chars, name_key
 from credit.subjects import search
 from credit.subjects.models import Subject, SubjectKind
 
@@ -51,6 +51,8 @@ def surviving(subject: Subject) -> Subject:
 
 def survivor_public_id(public_id: str) -> str | None:
     """The public id to redirect to when `public_id` names a merged subject, else None."""
+    if has_control_chars(public_id):
+        return None  # names nothing, and PostgreSQL refuses NUL in a parameter
     subject = Subject.objects.filter(public_id=public_id, merged_into__isnull=False).first()
     return surviving(subject).public_id if subject is not None else None
 
