@@ -257,3 +257,13 @@ def test_a_differing_name_waits_in_the_queue_until_kept_or_adopted(import_rows, 
     with pytest.raises(ServiceError, match="已处理"):
         services.resolve_name(office, seen, adopt=False)
     assert not queries.review_queue().groups
+
+
+def test_a_lone_flagged_subject_is_confirmed_as_its_own(duplicates, office):
+    lone = duplicates.namesake
+    assert queries.group_of(lone) == [lone]
+    assert services.confirm_distinct(office, lone, [], "核实为独立经营者") == []
+    lone.refresh_from_db()
+    assert not lone.needs_review
+    log = ChangeLog.objects.get(action="subject.confirm_distinct")
+    assert log.after["distinct_from"] == "无候选主体"

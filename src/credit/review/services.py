@@ -255,12 +255,11 @@ def confirm_distinct(
     actor: Actor, subject: Subject, others: list[Subject], reason: str
 ) -> list[DistinctConfirmation]:
     """`subject` is none of `others`: the pairs are stored and its review flag cleared (a
-    differing name it still has stays open)."""
+    differing name it still has stays open). With no `others`, the office confirms a
+    lone flagged subject (no candidate found) as a subject of its own."""
     _require_reviewer(actor)
     reason = _reason(reason, "确认")
     others = [o for o in others if o.pk != subject.pk]
-    if not others:
-        raise ServiceError("no_others", "请选择与之比对的其他主体")
     now = timezone.now()
     with transaction.atomic():
         locked = _locked(subject.pk)
@@ -288,7 +287,7 @@ def confirm_distinct(
             subject.public_id,
             before={"subject": _label(subject), "needs_review": before},
             after={
-                "distinct_from": "、".join(_label(o) for o in others),
+                "distinct_from": "、".join(_label(o) for o in others) or "无候选主体",
                 "needs_review": subject.needs_review,
                 "reason": reason,
             },

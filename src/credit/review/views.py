@@ -121,6 +121,8 @@ def _render_compare(
             "with_query": request.GET.urlencode(),
             "can_write": permissions.can_review_subjects(actor),
             "errors": list(errors),
+            # Something to decide: candidates to merge or tell apart, or a lone flag.
+            "decidable": len(candidates) > 1 or subject.needs_review,
         },
         status=status,
     )
