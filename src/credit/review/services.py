@@ -103,30 +103,35 @@ def _check_mergeable(survivor: Subject, merged: Subject) -> None:
 
 def _check_business_keys(survivor: Subject, merged: Subject) -> None:
     """Refuse a merge that would give the survivor two records (or list entries) with the
-    same business key; the message names them so the office can correct the data first."""
-    mine = set(
-        Record.objects.filter(subject=survivor).values_list(
-            "dataset_id", "authority_uscc", "doc_key"
-        )
-    )
-    clash = [
-        doc
+    same business key; the message names them so the office can correct the data first.
+
+    Read from the merged side (a name-only subject holds a few rows; a survivor may hold
+    thousands): only the survivor's rows with one of those document keys are fetched."""
+    theirs = {
+        (dataset_id, authority, key): doc
         for dataset_id, authority, key, doc in Record.objects.filter(subject=merged).values_list(
             "dataset_id", "authority_uscc", "doc_key", "doc_number"
         )
-        if (dataset_id, authority, key) in mine
+    }
+    clash = [
+        theirs[k]
+        for k in Record.objects.filter(
+            subject=survivor, doc_key__in={k[2] for k in theirs}
+        ).values_list("dataset_id", "authority_uscc", "doc_key")
+        if k in theirs
     ]
-    entries = set(
-        ListEntry.objects.filter(subject=survivor)
-        .exclude(decision_key="")
-        .values_list("list_type_id", "decision_key")
-    )
-    clash += [
-        doc
+    entries = {
+        (list_type_id, key): doc
         for list_type_id, key, doc in ListEntry.objects.filter(subject=merged)
         .exclude(decision_key="")
         .values_list("list_type_id", "decision_key", "decision_number")
-        if (list_type_id, key) in entries
+    }
+    clash += [
+        entries[k]
+        for k in ListEntry.objects.filter(
+            subject=survivor, decision_key__in={k[1] for k in entries}
+        ).values_list("list_type_id", "decision_key")
+        if k in entries
     ]
     if clash:
         shown = "、".join(clash[:5]) + ("等" if len(clash) > 5 else "")

@@ -40,8 +40,11 @@ class Subject(models.Model):
         related_name="+",
         on_delete=models.PROTECT,
         # Almost always NULL and never searched by (SubjectMerge is): no index to maintain
-        # on every subject an import inserts.
+        # on every subject an import inserts. No database constraint either: SQLite checks
+        # a deferred self-reference on every inserted parent row, which without the index
+        # is a scan of the table per new subject. Only review.services writes the column.
         db_index=False,
+        db_constraint=False,
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
