@@ -134,9 +134,38 @@ def world(request, departments):
             made[name] = ListType.objects.get(code="samr_serious_violation")
         elif name == "list_company":
             made[name] = make_subject("本溪市新列入测试有限公司", code=uscc(626262))
+        elif name in ("review_subject", "name_seen", "merge"):
+            made.update(_review_world())
         return made[name]
 
     return need
+
+
+def _review_world() -> dict:
+    """Two name-only namesakes (a review group), a third merged into them, a name seen."""
+    from django.utils import timezone
+
+    from credit.review import services as review
+    from credit.subjects.models import Subject, SubjectNameSeen
+
+    one, two, three = (
+        Subject.objects.create(
+            public_id=f"BADINPUT{n}".ljust(22, "0"),
+            kind="sole_trader",
+            name="坏输入测试烧烤店",
+            name_norm="坏输入测试烧烤店",
+            legal_rep="王五",
+            verified=False,
+            needs_review=True,
+        )
+        for n in (1, 2, 3)
+    )
+    merge = review.merge_subjects(Actor.system("测试"), one, three, "坏输入测试")
+    company = make_subject("本溪市坏输入改名测试有限公司", code=uscc(737373))
+    seen = SubjectNameSeen.objects.create(
+        subject=company, name="另一名称", name_norm="另一名称", first_seen_at=timezone.now()
+    )
+    return {"review_subject": one, "name_seen": seen, "merge": merge, "review_other": two}
 
 
 def _client(request, role: str | None) -> Client:
@@ -191,6 +220,9 @@ GET_CASES = [
     ("operator_user", "/console/checks/{check}/export.xlsx", ["page"]),
     ("operator_user", "/console/checks/batch/template.xlsx", ["format"]),
     ("operator_user", "/console/lists/", ["state", "page"]),
+    ("admin_user", "/console/review/", ["page"]),
+    ("admin_user", "/console/review/merges/", ["page"]),
+    ("admin_user", "/console/review/subjects/{review_subject}/", ["with", "page"]),
 ]
 
 
@@ -202,11 +234,15 @@ def _needs(url: str) -> list[str]:
         needs.append("notified")
     if "{decided}" in url:
         needs.append("decided")
+    needs += [name for name in ("review_subject", "name_seen", "merge") if f"{{{name}}}" in url]
     return needs
 
 
 def _fill(url: str, world) -> str:
-    return url.format(**{name: world(name).pk for name in _needs(url) if name != "catalog"})
+    values = {name: world(name).pk for name in _needs(url) if name != "catalog"}
+    if "{review_subject}" in url:
+        values["review_subject"] = world("review_subject").public_id
+    return url.format(**values)
 
 
 @pytest.mark.parametrize(
@@ -251,6 +287,10 @@ PATH_CASES = [
     ("operator_user", "get", "/console/lists/{}/"),
     ("operator_user", "post", "/console/lists/{}/waive/"),
     ("operator_user", "post", "/console/lists/{notified}/{}/"),
+    ("admin_user", "get", "/console/review/subjects/{}/"),
+    ("admin_user", "post", "/console/review/subjects/{}/decide/"),
+    ("admin_user", "post", "/console/review/names/{}/"),
+    ("admin_user", "post", "/console/review/merges/{}/undo/"),
 ]
 
 
@@ -344,6 +384,23 @@ def _remove_form(world):
     return _prefixed("remove", {"kind": "revoked", "reason": "决定被撤销", "on": TODAY.isoformat()})
 
 
+def _review_decide_form(world):
+    return {
+        "action": "distinct",
+        "survivor": world("review_subject").public_id,
+        "selected": [world("review_subject").public_id],
+        "reason": "经核实为不同主体",
+    }
+
+
+def _review_name_form(world):
+    return {"decision": "keep", "reason": ""}
+
+
+def _review_undo_form(world):
+    return {"reason": "合并有误"}
+
+
 # (role, url, baseline form, {field: kind}); a kind of None means only "no 500".
 FORM_CASES = [
     (None, "/console/login/", _login_form, {"username": "login", "password": "login"}),
@@ -432,6 +489,24 @@ FORM_CASES = [
         "/console/lists/{decided}/remove/",
         _remove_form,
         {"remove-kind": "choice", "remove-reason": "textarea", "remove-on": "date"},
+    ),
+    (
+        "admin_user",
+        "/console/review/subjects/{review_subject}/decide/",
+        _review_decide_form,
+        {"action": "choice", "survivor": "choice", "selected": None, "reason": "textarea"},
+    ),
+    (
+        "admin_user",
+        "/console/review/names/{name_seen}/",
+        _review_name_form,
+        {"decision": "choice", "reason": "text"},
+    ),
+    (
+        "admin_user",
+        "/console/review/merges/{merge}/undo/",
+        _review_undo_form,
+        {"reason": "textarea"},
     ),
 ]
 

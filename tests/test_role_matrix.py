@@ -212,6 +212,38 @@ TABLE: dict[str, dict] = {
         "GET": R(LOGIN, 405, 405, 405, 405),
         WRITE: R(LOGIN, 400, 404, 403, 400),
     },
+    # --- console: subject review queue (credit office; auditors read) ----------------------
+    "console/review/": {
+        "url": "/console/review/",
+        "GET": R(LOGIN, 403, 403, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    "console/review/subjects/<str:public_id>/": {
+        "url": "/console/review/subjects/{company}/",
+        "GET": R(LOGIN, 403, 403, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    # An empty form: refused with its errors (400) once the caller may decide.
+    "console/review/subjects/<str:public_id>/decide/": {
+        "url": "/console/review/subjects/{company}/decide/",
+        "GET": R(LOGIN, 405, 405, 405, 405),
+        WRITE: R(LOGIN, 403, 403, 403, 400),
+    },
+    "console/review/names/<int:seen_id>/": {
+        "url": "/console/review/names/{name_seen}/",
+        "GET": R(LOGIN, 405, 405, 405, 405),
+        WRITE: R(LOGIN, 403, 403, 403, 400),
+    },
+    "console/review/merges/": {
+        "url": "/console/review/merges/",
+        "GET": R(LOGIN, 403, 403, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    "console/review/merges/<int:merge_id>/undo/": {
+        "url": "/console/review/merges/{merge}/undo/",
+        "GET": R(LOGIN, 405, 405, 405, 405),
+        WRITE: R(LOGIN, 403, 403, 403, 400),
+    },
     # --- console: audit trail --------------------------------------------------------------
     "console/audit/changes/": {
         "url": "/console/audit/changes/",
@@ -416,6 +448,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
         "权限矩阵测试",
     )
     system = Actor.system("测试")
+    name_seen, merge = _review_objects(system, portal.company)
     tokens = {}
     for name, scope in (
         ("tok_write", Scope.RECORDS_WRITE),
@@ -438,6 +471,8 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
             "department": scjg.pk,
             "apiclient": retired.pk,
             "apitoken": retired_token.pk,
+            "name_seen": name_seen.pk,
+            "merge": merge.pk,
         },
         "users": {
             "owner": operator_user,
@@ -447,6 +482,33 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
         },
         "tokens": tokens,
     }
+
+
+def _review_objects(system, company):
+    """A differing name seen for the company and a merge of two name-only subjects."""
+    from django.utils import timezone
+
+    from credit.review import services as review
+    from credit.subjects.models import Subject, SubjectNameSeen
+
+    seen = SubjectNameSeen.objects.create(
+        subject=company,
+        name="矩阵测试另一名称",
+        name_norm="矩阵测试另一名称",
+        first_seen_at=timezone.now(),
+    )
+    one, two = (
+        Subject.objects.create(
+            public_id=f"MATRIX{n}".ljust(22, "0"),
+            kind="sole_trader",
+            name="矩阵测试烧烤店",
+            name_norm="矩阵测试烧烤店",
+            verified=False,
+            needs_review=True,
+        )
+        for n in (1, 2)
+    )
+    return seen, review.merge_subjects(system, one, two, "权限矩阵测试")
 
 
 def _call(world, clients: dict, who: str, method: str, url: str, body: str | None) -> int:

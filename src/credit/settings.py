@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "credit.collection",
     "credit.lists",
     "credit.measures",
+    "credit.review",
     "credit.console",
     "credit.portal",
 ]

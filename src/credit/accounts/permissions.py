@@ -196,6 +196,20 @@ def can_change_record(actor: Actor, record) -> bool:
 # (accounts writes the change log), so the rule lives there and is the same function here.
 
 
+# --- subject review (merge / undo / confirm distinct) ---------------------------------------
+
+
+def can_read_subject_review(actor: Actor) -> bool:
+    """The review queue and merge history: the credit office, and auditors (read only)."""
+    return actor.is_credit_admin or is_auditor(actor)
+
+
+def can_review_subjects(actor: Actor) -> bool:
+    """Merge, undo a merge, confirm distinct, decide a name: the credit office only. A
+    department's operator sees only its own data and cannot judge two subjects as one."""
+    return actor.is_credit_admin and not is_auditor(actor)
+
+
 # --- admin site ------------------------------------------------------------------------------
 
 

@@ -38,6 +38,11 @@ ACTIONS = {
     "list_entry.remove_application": "申请移出名单",
     "list_entry.remove_revoked": "撤销移出名单",
     "list_entry.enter_decided": "录入名单决定",
+    "subject.merge": "合并信用主体",
+    "subject.merge_undo": "撤销主体合并",
+    "subject.confirm_distinct": "确认为不同主体",
+    "subject.name_keep": "保留主体登记名称",
+    "subject.name_adopt": "采用报送的主体名称",
 }
 
 OBJECTS = {
@@ -55,11 +60,13 @@ OBJECTS = {
     "check": "信用核查",
     "CreditCheck": "信用核查",
     "job": "后台任务",
+    "Subject": "信用主体",
 }
 
 RESOURCES = {
     "records.shared": "共享信用记录",
     "measures.check": "信用核查",
+    "subjects.review": "主体核对",
 }
 
 FIELDS = {
@@ -83,6 +90,16 @@ FIELDS = {
     "subjects_unverified": "待核对主体",
     "subjects_renamed": "主体更名",
     "subjects_name_mismatch": "名称与主体不一致的行",
+    "subject": "信用主体",
+    "merged_into": "合并至",
+    "records": "信用记录数",
+    "list_entries": "名单条目数",
+    "merge": "合并记录编号",
+    "not_returned": "未移回（已不在保留主体下）",
+    "distinct_from": "确认不同于",
+    "needs_review": "待人工核对",
+    "name": "名称",
+    "seen_name": "报送名称",
 }
 
 VALUES = {

@@ -41,6 +41,7 @@ def permissions(request):
             "checks": rules.can_read_checks(actor),
             "lists": rules.can_use_list_console(actor),
             "audit": rules.can_browse_audit(user),
+            "review": rules.can_read_subject_review(actor),
             "admin": user.is_credit_admin,
         }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import HttpResponseRedirect
 from ninja import Query, Router, Schema, Status
 
 from credit.core.errors import NotFound
@@ -144,13 +145,17 @@ def _record(r: present.PublicRecord) -> dict:
     response={200: ProfileOut, 404: Problem, 429: Problem},
     summary="信用档案",
     description="信用主体的基本信息、公示期内的行政许可和行政处罚，以及现行红黑名单。自然人姓名仅保留姓氏，"
-    "身份证号码脱敏；法定代表人证件号码不予公开。",
+    "身份证号码脱敏；法定代表人证件号码不予公开。已被合并的主体以 302 转到保留主体的地址。",
 )
 def profile(request, public_id: str):
     try:
         subject = subjects.get_by_public_id(public_id)
     except NotFound:
         subject = None
+    if subject is not None and subject.merged_into_id is not None:
+        # Merged by the credit office: its records are the survivor's profile now.
+        survivor = subjects.surviving(subject)
+        return HttpResponseRedirect(request.path.replace(public_id, survivor.public_id, 1))
     shown = present.profile(subject, with_fields=True) if subject else None
     entries = public_entries_of(subject) if subject else []
     if shown is None and entries:

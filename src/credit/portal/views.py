@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from credit.core.normalize import as_int
 from credit.portal import listing, present, profile_page
 from credit.portal.opaque import record_pk
 from credit.records import queries as records
+from credit.subjects import queries as subject_queries
 from credit.subjects.search import search_subjects
 
 LATEST_ON_HOME = 8
@@ -59,6 +60,12 @@ def subject_profile(request, public_id: str):
     data = profile_page.load(public_id)
     profile = present.profile_page(public_id, data) if data else None
     if profile is None:
+        # Asked only when there is nothing to show: a merged subject's records all moved,
+        # so the busiest page pays nothing for the redirect. Temporary (302): a merge can
+        # be undone.
+        survivor = subject_queries.survivor_public_id(public_id[:22])
+        if survivor:
+            return redirect("portal:subject", public_id=survivor)
         return _not_found(request, "未找到该信用主体")
     return render(
         request,

@@ -38,6 +38,7 @@ class SubjectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "region_code",
         "verified",
         "needs_review",
+        "merged_into",
         "created_at",
         "updated_at",
     ]

@@ -12,8 +12,9 @@ import datetime as dt
 
 from django.db import connection
 
+from credit.core.normalize import name_key
 from credit.core.sqltime import sql_moment
-from credit.subjects.models import Subject
+from credit.subjects.models import Subject, SubjectNameSeen
 
 STAGING = "collection_stagedrow"
 SUBJECT = Subject._meta.db_table
@@ -94,11 +95,47 @@ def link_batch(batch_id: int, now: dt.datetime, source: str, dataset_id: int) ->
         Subject.objects.filter(pk__in={m[1] for m in mismatches}, needs_review=False).update(
             needs_review=True, updated_at=now
         )
+        _remember_names(mismatches, now, source)
     return {
         "created": created + unverified,
         "unverified": unverified,
         "name_mismatches": mismatches,
     }
+
+
+def _remember_names(mismatches, now: dt.datetime, source: str) -> None:
+    """Keep each differing name once per subject, for the review queue to show. Inside the
+    load transaction, so a dry run (rolled back) remembers nothing."""
+    seen: dict[tuple[int, str], str] = {}
+    for _row, subject_id, _registered, given in mismatches:
+        seen.setdefault((subject_id, name_key(given)), given)
+    SubjectNameSeen.objects.bulk_create(
+        [
+            SubjectNameSeen(
+                subject_id=subject_id,
+                name=given[:200],
+                name_norm=norm[:200],
+                first_seen_at=now,
+                source=source[:100],
+            )
+            for (subject_id, norm), given in seen.items()
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    # A name the office already decided on that comes again is a question again: the
+    # subject is flagged anew above, so its name shows as open in the queue.
+    reopen = [
+        row.pk
+        for row in SubjectNameSeen.objects.filter(
+            subject_id__in={key[0] for key in seen}, resolved_at__isnull=False
+        ).only("subject_id", "name_norm")
+        if (row.subject_id, row.name_norm) in seen
+    ]
+    if reopen:
+        SubjectNameSeen.objects.filter(pk__in=reopen).update(
+            resolved_at=None, resolution="", resolved_by=""
+        )
 
 
 # `(SELECT %s)`: estimated as an average dataset, never from stale statistics that miss it

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from credit.core.errors import NotFound
-from credit.core.normalize import name_key
+from credit.core.normalize import has_control_chars, name_key
 from credit.subjects import search
 from credit.subjects.models import Subject, SubjectKind
 
@@ -40,6 +40,23 @@ def get_by_public_id(public_id: str) -> Subject:
         raise NotFound("未找到该信用主体") from None
 
 
+def surviving(subject: Subject) -> Subject:
+    """The subject a merged one now lives in (merges may chain), or `subject` itself."""
+    for _ in range(20):  # bounded: a cycle cannot be made, but a page must never hang
+        if subject.merged_into_id is None:
+            break
+        subject = Subject.objects.get(pk=subject.merged_into_id)
+    return subject
+
+
+def survivor_public_id(public_id: str) -> str | None:
+    """The public id to redirect to when `public_id` names a merged subject, else None."""
+    if has_control_chars(public_id):
+        return None  # names nothing, and PostgreSQL refuses NUL in a parameter
+    subject = Subject.objects.filter(public_id=public_id, merged_into__isnull=False).first()
+    return surviving(subject).public_id if subject is not None else None
+
+
 def candidates(name: str, region: str | None = None, limit: int = 10) -> list[Subject]:
     """Organisations and sole traders that may be the one named, best first.
 
@@ -50,7 +67,7 @@ def candidates(name: str, region: str | None = None, limit: int = 10) -> list[Su
     variants = name_variants(name)
     if not variants:
         return []
-    base = Subject.objects.exclude(kind=SubjectKind.PERSON)
+    base = Subject.objects.exclude(kind=SubjectKind.PERSON).filter(merged_into__isnull=True)
     if region:
         base = base.filter(region_code__startswith=region.rstrip("0") or region)
     found = list(base.filter(name_norm__in=variants).order_by("-verified", "name", "id")[:limit])

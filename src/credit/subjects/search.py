@@ -88,6 +88,9 @@ def build_sql(
     several times a substring scan and never finds more for a partial name.
     """
     person_filter = "" if persons_searchable() else "AND s.kind <> 'person'"
+    # A subject merged into another keeps its row (its public id redirects) but is never
+    # found: its records are the survivor's now.
+    person_filter += " AND s.merged_into_id IS NULL"
     like = "%" + _like_escape(q) + "%"
     prefix = _like_escape(q) + "%"
     vendor = connection.vendor
@@ -242,7 +245,9 @@ def search_subjects(
     page = min(max(1, int(page or 1)), MAX_CANDIDATES // PAGE_SIZE + 1)
     uscc = as_uscc(q)
     if uscc:
-        subject = Subject.objects.filter(uscc=uscc).only("id", "kind").first()
+        subject = (
+            Subject.objects.filter(uscc=uscc, merged_into__isnull=True).only("id", "kind").first()
+        )
         ids = [subject.id] if subject and (subject.kind != "person" or persons_searchable()) else []
         hits = _hits(ids, count_records, public_only)
         return SearchResult(uscc, 1, len(hits), hits, by_uscc=True)
