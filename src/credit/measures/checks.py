@@ -27,11 +27,9 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from credit import facts
 from credit.accounts import permissions
 from credit.audit import context as audit_context
 from credit.audit import services as audit
-from credit.catalog.models import Category
 from credit.core.actors import Actor
 from credit.core.errors import NotFound, PermissionDenied, ServiceError
 from credit.core.fieldcrypto import id_digest
@@ -44,7 +42,7 @@ from credit.lists.queries import current_entries
 from credit.measures import fastpath, matching
 from credit.measures.check_models import CheckSubject, CreditCheck, Feedback, Verdict
 from credit.measures.models import Measure, Scenario
-from credit.measures.queries import applicable_measures
+from credit.measures.queries import applicable_measures, check_records
 from credit.records.models import Record
 from credit.subjects.models import Subject, SubjectKind, SubjectNameHistory
 
@@ -420,10 +418,10 @@ def shared_negative_records(
     an access-log row per call: the check writes its own access log for the whole batch.
     """
     found: dict[int, list[dict]] = {}
-    visible = facts.readable(facts.RECORD, facts.Audience.CHECK, today)
+    visible = check_records(today)
     for chunk in _chunks(subject_ids, _chunk_size()):
         rows = (
-            visible.filter(_in(Record, "subject_id", chunk), dataset_version__category=Category.BAD)
+            visible.filter(_in(Record, "subject_id", chunk))
             .order_by("subject_id", "-decision_date", "-id")
             .values(
                 "subject_id",

@@ -23,10 +23,10 @@ from django.db.models import Aggregate, Func, JSONField, OuterRef, Subquery, Tex
 from django.db.models.functions import Coalesce, NullIf
 
 from credit import facts
-from credit.catalog.models import Category
 from credit.core import sqlcompile
 from credit.core.identifiers import IdentifierError, validate_uscc
 from credit.core.pgcursor import server_cursor
+from credit.measures.queries import check_records
 from credit.subjects.models import Subject
 
 _CODE = sqlcompile.marker("check-uscc")
@@ -77,9 +77,7 @@ def _statement() -> sqlcompile.Statement:
         _text_or("basis", "list_type__legal_basis"),
     )
     records = _rows_of_subject(
-        facts.readable(facts.RECORD, facts.Audience.CHECK, day).filter(
-            dataset_version__category=Category.BAD
-        ),
+        check_records(day),
         ("-decision_date", "-id"),
         "dataset__code",
         "dataset__name",

@@ -154,7 +154,8 @@ def apply(batch, now: dt.datetime) -> dict[str, int]:
 @cache
 def _plain(vendor: str, alias: str | None = None) -> str:
     """An updated record takes the staged window unless its window depends on more than
-    the row (`exposure.window_from_row`; those few go through publicity), as SQL."""
+    the row (`exposure.window_from_row`; those few go through publicity), as SQL. Keyed
+    by vendor so a test run that switches engines never reuses foreign SQL."""
     return condition_sql(Record, exposure.window_from_row(), alias)
 
 
