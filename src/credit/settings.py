@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "credit.audit",
     "credit.catalog",
     "credit.subjects",
+    "credit.facts",
     "credit.records",
     "credit.collection",
     "credit.lists",

@@ -13,10 +13,12 @@ class ListsConfig(AppConfig):
     verbose_name = "红黑名单"
 
     def ready(self) -> None:
+        from credit import facts
         from credit.accounts.models import Department
         from credit.collection import consumers
         from credit.core import jobs
-        from credit.lists import ingest, seed
+        from credit.lists import exposure, ingest, seed
+        from credit.lists.models import ListEntry
 
         # List decisions imported as a dataset become list entries (checked per row while
         # validating, entered inside the batch's load transaction).
@@ -26,6 +28,8 @@ class ListsConfig(AppConfig):
             row_check=ingest.row_check,
             after_load=ingest.entries_from_batch,
         )
+
+        facts.register(facts.LIST_ENTRY, ListEntry, exposure.visible, label="名单条目")
 
         # Departments are seeded after migrations run, so shipped list types learn their
         # recognising department when that department appears.

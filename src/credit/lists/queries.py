@@ -1,8 +1,9 @@
 """Reads of list entries shared with the portal, the credit checks and the console.
 
-`in_force` is the one definition of "current": decided or published, period started and
-not ended, not removed. Every view goes through it, so an expired entry leaves all of them
-on the day after its period ends, whether or not the expiry job has run yet.
+Who may see an entry is the lists' rule of the credit-facts kernel (`lists.exposure`,
+reached through `credit.facts`); "in force" is defined there once. Every view goes through
+it, so an expired entry leaves all of them on the day after its period ends, whether or
+not the expiry job has run yet.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from credit import facts
 from credit.core.normalize import doc_key
-from credit.lists.models import IN_FORCE_STATES, EntryState, ListEntry, ListType
+from credit.lists import exposure
+from credit.lists.models import ListEntry, ListType
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -23,26 +26,24 @@ def _today(today: dt.date | None) -> dt.date:
 
 def in_force(today: dt.date | None = None) -> Q:
     """The condition an entry meets while it is current on `today`."""
-    day = _today(today)
-    return Q(state__in=IN_FORCE_STATES, period_start__lte=day) & (
-        Q(period_end__isnull=True) | Q(period_end__gte=day)
-    )
+    return exposure.in_force(_today(today))
 
 
 def public_condition(today: dt.date | None = None) -> Q:
-    day = _today(today)
-    return in_force(day) & Q(state=EntryState.PUBLISHED, published_on__lte=day)
+    """The condition an entry meets while the public may see it on `today`."""
+    return facts.visible(facts.LIST_ENTRY, facts.Audience.PUBLIC, today)
 
 
 def current_entries(
     subject_ids: Iterable[int], today: dt.date | None = None
 ) -> dict[int, list[ListEntry]]:
-    """Entries in force per subject id (subjects without any are absent), list type loaded."""
+    """Entries a credit check sees (those in force) per subject id (subjects without any
+    are absent), list type loaded."""
     ids = list(dict.fromkeys(subject_ids))
     found: dict[int, list[ListEntry]] = {}
     if not ids:
         return found
-    condition = in_force(today)
+    condition = facts.visible(facts.LIST_ENTRY, facts.Audience.CHECK, today)
     # Chunked so a 10,000-subject check stays under SQLite's parameter limit.
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
@@ -60,7 +61,8 @@ def public_entries_of(subject, today: dt.date | None = None) -> list[ListEntry]:
     """Published, current entries of one subject, as the portal profile shows them."""
     subject_id = getattr(subject, "pk", subject)
     return list(
-        ListEntry.objects.filter(public_condition(today), subject_id=subject_id)
+        facts.readable(facts.LIST_ENTRY, facts.Audience.PUBLIC, today)
+        .filter(subject_id=subject_id)
         .select_related("list_type", "department")
         .order_by("list_type__color", "list_type__position", "-decision_date")
     )
@@ -69,7 +71,8 @@ def public_entries_of(subject, today: dt.date | None = None) -> list[ListEntry]:
 def public_entries(list_type: ListType, today: dt.date | None = None) -> QuerySet[ListEntry]:
     """Published, current entries of one list, newest decision first."""
     return (
-        ListEntry.objects.filter(public_condition(today), list_type=list_type)
+        facts.readable(facts.LIST_ENTRY, facts.Audience.PUBLIC, today)
+        .filter(list_type=list_type)
         .select_related("subject", "department")
         .order_by("-decision_date", "-id")
     )
@@ -84,13 +87,7 @@ def get_list_type(code: str) -> ListType | None:
 
 
 def is_current(entry: ListEntry, today: dt.date | None = None) -> bool:
-    day = _today(today)
-    return (
-        entry.state in IN_FORCE_STATES
-        and entry.period_start is not None
-        and entry.period_start <= day
-        and (entry.period_end is None or entry.period_end >= day)
-    )
+    return exposure.is_in_force(entry, _today(today))
 
 
 def entries_of_department(department_id: int | None, all_departments: bool = False):

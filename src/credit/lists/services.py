@@ -19,7 +19,7 @@ from credit.core import deadlines
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
 from credit.core.normalize import doc_key
-from credit.lists import queries
+from credit.lists import exposure, queries
 from credit.lists.models import (
     IN_FORCE_STATES,
     EntryState,
@@ -417,14 +417,12 @@ def expire_entries(today: dt.date | None = None) -> int:
     """
     day = today or _today()
     actor = Actor.system(EXPIRY_ACTOR_LABEL)
-    due = ListEntry.objects.filter(state__in=IN_FORCE_STATES, period_end__lt=day).values_list(
-        "pk", flat=True
-    )
+    due = ListEntry.objects.filter(exposure.expired(day)).values_list("pk", flat=True)
     removed = 0
     for pk in list(due):
         with transaction.atomic():
             fresh = _lock(pk)
-            if fresh.state not in IN_FORCE_STATES or fresh.period_end >= day:
+            if not exposure.is_expired(fresh, day):
                 continue
             on = fresh.period_end + dt.timedelta(days=1)
             _mark_removed(actor, fresh, on, RemovalKind.EXPIRY, "列入期限届满，自动移出")

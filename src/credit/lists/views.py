@@ -7,9 +7,10 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 
+from credit import facts
 from credit.core.masking import mask_person_name
 from credit.lists import queries
-from credit.lists.models import Color, ListEntry
+from credit.lists.models import Color
 from credit.measures import queries as measures
 
 PAGE_SIZE = 50
@@ -22,7 +23,7 @@ def public_name(subject) -> str:
 
 def index(request):
     counts = dict(
-        ListEntry.objects.filter(queries.public_condition())
+        facts.readable(facts.LIST_ENTRY, facts.Audience.PUBLIC)
         .values("list_type")
         .annotate(n=Count("id"))
         .values_list("list_type", "n")

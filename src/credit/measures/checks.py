@@ -30,7 +30,6 @@ from django.utils import timezone
 from credit.accounts import permissions
 from credit.audit import context as audit_context
 from credit.audit import services as audit
-from credit.catalog.models import Category, ShareAttr
 from credit.core import deadlines
 from credit.core.actors import Actor
 from credit.core.errors import NotFound, PermissionDenied, ServiceError
@@ -43,8 +42,8 @@ from credit.lists.queries import current_entries
 from credit.measures import fastpath, matching
 from credit.measures.check_models import CheckSubject, CreditCheck, Feedback, Verdict
 from credit.measures.models import Measure, Scenario
-from credit.measures.queries import applicable_measures
-from credit.records.models import Record, Visibility
+from credit.measures.queries import applicable_measures, check_records
+from credit.records.models import Record
 from credit.subjects.models import Subject, SubjectKind, SubjectNameHistory
 
 try:
@@ -411,23 +410,18 @@ def resolve(queries: list[SubjectQuery]) -> list[dict]:
 # --- what is known about the matched subjects --------------------------------------------
 
 
-def shared_negative_records(subject_ids: list[int]) -> dict[int, list[dict]]:
-    """Negative records government sharing may see, for many subjects at once.
-
-    The same rule as `credit.records.queries.shared_records` (shareable by 共享属性, not
-    withdrawn, publication not ended) restricted to 不良 items, but in bulk and without an
-    access-log row per call: the check writes its own access log for the whole batch.
+def shared_negative_records(
+    subject_ids: list[int], today: dt.date | None = None
+) -> dict[int, list[dict]]:
+    """The 不良 records a credit check may see (the kernel's rule for checks: shareable by
+    共享属性, not withdrawn, publication not ended), for many subjects at once and without
+    an access-log row per call: the check writes its own access log for the whole batch.
     """
     found: dict[int, list[dict]] = {}
+    visible = check_records(today)
     for chunk in _chunks(subject_ids, _chunk_size()):
         rows = (
-            Record.objects.filter(
-                _in(Record, "subject_id", chunk),
-                withdrawn_at__isnull=True,
-                dataset_version__category=Category.BAD,
-                dataset_version__share_attr__in=[ShareAttr.UNCONDITIONAL, ShareAttr.CONDITIONAL],
-            )
-            .exclude(visibility__in=[Visibility.WITHDRAWN, Visibility.ENDED])
+            visible.filter(_in(Record, "subject_id", chunk))
             .order_by("subject_id", "-decision_date", "-id")
             .values(
                 "subject_id",
@@ -842,7 +836,7 @@ def _run(actor, scenario, purpose, queries, now, today, single=None) -> CreditCh
             dict.fromkeys(r["row"]["id"] for r in resolutions if r.get("status") == "matched")
         )
         entries = current_entry_dicts(matched_ids, today) if matched_ids else {}
-        records = shared_negative_records(matched_ids) if matched_ids else {}
+        records = shared_negative_records(matched_ids, today) if matched_ids else {}
     measures = _MeasureCache(scenario.code)
 
     items: list[dict] = []

@@ -3,11 +3,12 @@
 The general path (`checks.resolve`, `current_entries`, `shared_negative_records`) builds
 three ORM queries; each costs more in Django's SQL compiler and in PostgreSQL planning
 than in execution. Here the subject, its entries in force and its shareable negative
-records come back from one hand-written statement, bound on the server so psycopg
-prepares it once per connection (OPTIONS `prepare_threshold`) and PostgreSQL stops
-re-planning it. The conditions are those of `lists.queries.in_force` and
-`checks.shared_negative_records`; tests/measures/test_checks_fastpath.py compares the two
-paths' answers.
+records come back from one statement, bound on the server so psycopg prepares it once per
+connection (OPTIONS `prepare_threshold`) and PostgreSQL stops re-planning it. The
+statement is compiled once per process (`core.sqlcompile`) from the credit-facts kernel's
+querysets for credit checks — the same rule the general path starts from — so no
+condition is written here; tests/facts/test_equivalence.py and
+tests/measures/test_checks_fastpath.py compare the two paths' answers.
 """
 
 from __future__ import annotations
@@ -16,63 +17,85 @@ import datetime as dt
 from functools import cache
 
 import orjson
+from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
 from django.db import connection
+from django.db.models import Aggregate, Func, JSONField, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, NullIf
 
-from credit.catalog.models import Category, ShareAttr
+from credit import facts
+from credit.core import sqlcompile
 from credit.core.identifiers import IdentifierError, validate_uscc
 from credit.core.pgcursor import server_cursor
-from credit.lists.models import IN_FORCE_STATES, ListEntry, ListType
-from credit.records.models import Record, Visibility
+from credit.measures.queries import check_records
 from credit.subjects.models import Subject
+
+_CODE = sqlcompile.marker("check-uscc")
+
+
+class _JSONArray(Func):
+    # json, not jsonb: nothing is queried inside the array, and psycopg parses json itself.
+    function = "JSON_BUILD_ARRAY"
+    output_field = JSONField()
+
+
+class _JSONAgg(OrderableAggMixin, Aggregate):
+    function = "JSON_AGG"
+    template = "%(function)s(%(expressions)s %(order_by)s)"
+    output_field = JSONField()
+
+
+def _rows_of_subject(queryset, order_by: tuple[str, ...], *columns):
+    """One json array of `columns` per row of `queryset` about the outer subject, in order."""
+    return Subquery(
+        queryset.filter(subject_id=OuterRef("pk"))
+        .order_by()
+        .values("subject_id")
+        .annotate(rows=_JSONAgg(_JSONArray(*columns), order_by=order_by))
+        .values("rows")
+    )
+
+
+def _text_or(column: str, fallback: str):
+    return Coalesce(NullIf(column, Value("")), fallback, output_field=TextField())
 
 
 @cache
-def _lookup_sql() -> str:
-    subject, entry, list_type = (
-        Subject._meta.db_table,
-        ListEntry._meta.db_table,
-        ListType._meta.db_table,
+def _statement() -> sqlcompile.Statement:
+    day = sqlcompile.DAY
+    entries = _rows_of_subject(
+        facts.readable(facts.LIST_ENTRY, facts.Audience.CHECK, day),
+        ("list_type__position", "-decision_date", "id"),
+        "list_type_id",
+        "list_type__code",
+        "list_type__name",
+        "list_type__color",
+        _text_or("authority_name", "list_type__authority_label"),
+        "decision_number",
+        "decision_date",
+        "period_start",
+        "period_end",
+        _text_or("basis", "list_type__legal_basis"),
     )
-    record = Record._meta.db_table
-    version = Record._meta.get_field("dataset_version").related_model._meta.db_table
-    dataset = Record._meta.get_field("dataset").related_model._meta.db_table
-    states = _literals(*IN_FORCE_STATES)
-    bad = _literals(Category.BAD)
-    shared = _literals(ShareAttr.UNCONDITIONAL, ShareAttr.CONDITIONAL)
-    hidden = _literals(Visibility.WITHDRAWN, Visibility.ENDED)
-    return f"""
-SELECT s.id, s.public_id, s.kind, s.name, s.uscc, s.region_code,
-  (SELECT json_agg(json_build_array(
-        t.id, t.code, t.name, t.color, COALESCE(NULLIF(e.authority_name, ''), t.authority_label),
-        e.decision_number, e.decision_date, e.period_start, e.period_end,
-        COALESCE(NULLIF(e.basis, ''), t.legal_basis))
-      ORDER BY t.position, e.decision_date DESC, e.id)
-   FROM {entry} e JOIN {list_type} t ON t.id = e.list_type_id
-   WHERE e.subject_id = s.id AND e.state IN ({states}) AND e.period_start <= %(today)s::date
-     AND (e.period_end IS NULL OR e.period_end >= %(today)s::date)),
-  (SELECT json_agg(json_build_array(
-        d.code, d.name, r.doc_number, r.decision_date, r.authority_name, r.severity, r.data)
-      ORDER BY r.decision_date DESC, r.id DESC)
-   FROM {record} r JOIN {version} v ON v.id = r.dataset_version_id
-   JOIN {dataset} d ON d.id = r.dataset_id
-   WHERE r.subject_id = s.id AND r.withdrawn_at IS NULL AND v.category = {bad}
-     AND v.share_attr IN ({shared}) AND r.visibility NOT IN ({hidden}))
-FROM {subject} s WHERE s.uscc = %(code)s::text
-"""
-
-
-def _literals(*values) -> str:
-    """Fixed enum values written into the statement (never user input): fewer parameters
-    to dump per call, and the planner sees the constants."""
-    for value in values:
-        assert str(value).replace("_", "").isalnum(), value
-    return ", ".join(f"'{value}'" for value in values)
+    records = _rows_of_subject(
+        check_records(day),
+        ("-decision_date", "-id"),
+        "dataset__code",
+        "dataset__name",
+        "doc_number",
+        "decision_date",
+        "authority_name",
+        "severity",
+        "data",
+    )
+    subject = Subject.objects.filter(uscc=_CODE).values_list(*_SUBJECT_COLUMNS, entries, records)
+    return sqlcompile.compile_statement(subject, today=day, code=_CODE)
 
 
 def lookup_uscc(cursor, code: str, today: dt.date) -> tuple[dict, list, list] | None:
     """(subject row, its entries in force, its shareable negative records) as raw rows of
     the statement, for a valid USCC; None when no subject has it."""
-    cursor.execute(_lookup_sql(), {"today": today, "code": code})
+    statement = _statement()
+    cursor.execute(statement.sql, statement.bind(today=today, code=code))
     found = cursor.fetchone()
     if found is None:
         return None

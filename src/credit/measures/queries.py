@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import models
 
+from credit import facts
+from credit.catalog.models import Category
 from credit.measures.models import Measure, Scenario
+
+
+def check_records(today: dt.date | None = None) -> models.QuerySet:
+    """The records a credit check reports: those the kernel lets checks see, 不良 items
+    only. Both the general path and the single check's compiled statement start here."""
+    return facts.readable(facts.RECORD, facts.Audience.CHECK, today).filter(
+        dataset_version__category=Category.BAD
+    )
+
 
 _KIND_FLAG = {
     "organization": "for_organization",

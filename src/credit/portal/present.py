@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from credit import facts
 from credit.catalog import queries as catalog
 from credit.core.fieldcrypto import FieldCryptoError, decrypt_id
 from credit.core.masking import mask_id_number, mask_person_name, mask_text_ids
-from credit.lists.models import Color, ListEntry
-from credit.lists.queries import public_condition
+from credit.lists.models import Color
 from credit.portal.opaque import record_token
 from credit.records import queries as records
 from credit.subjects.models import SubjectKind
@@ -134,7 +134,8 @@ def count_public(subject_ids: list[int]) -> dict[int, dict[str, int]]:
     for sid, code, n in rows:
         counts.setdefault(sid, {})[code] = n
     entries = (
-        ListEntry.objects.filter(public_condition(), subject_id__in=subject_ids)
+        facts.readable(facts.LIST_ENTRY, facts.Audience.PUBLIC)
+        .filter(subject_id__in=subject_ids)
         .values_list("subject_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -255,7 +256,7 @@ def profile_page(public_id: str, data) -> ProfilePage | None:
 def list_counts(today: dt.date | None = None) -> dict[str, int]:
     """{"red": n, "black": n} of list entries public today (home page)."""
     rows = (
-        ListEntry.objects.filter(public_condition(today))
+        facts.readable(facts.LIST_ENTRY, facts.Audience.PUBLIC, today)
         .values_list("list_type__color")
         .annotate(n=Count("id"))
         .order_by()

@@ -2,10 +2,11 @@
 
 The page is the portal's busiest (every search result links to one), and building it
 through the ORM cost more in Django's query compiler and model instantiation than in the
-database. The querysets here are still built from the shared rules —
-`records.queries.public_records` and `lists.queries.public_condition` — so "public" keeps
-one definition; they are only compiled once per process, with marker values in the place
-of the subject and the day, and run again with the real ones substituted.
+database. The querysets here are still built from the credit-facts kernel's public rule —
+`records.queries.public_records` and `facts.readable(LIST_ENTRY, PUBLIC)` — so "public"
+keeps one definition; they are only compiled once per process (`core.sqlcompile`), with
+marker values in the place of the subject and the day, and run again with the real ones
+substituted.
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.db import connection
-from django.db.models import CharField, Choices, Count, F, Max, Q, Value, Window
+from django.db.models import CharField, Count, F, Max, Q, Value, Window
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, NullIf, RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from credit import facts
+from credit.core import sqlcompile
 from credit.core.normalize import has_control_chars
-from credit.lists.models import Color, ListEntry
-from credit.lists.queries import public_condition
+from credit.core.sqlcompile import Statement
+from credit.lists.models import Color
 from credit.portal.opaque import record_token
 from credit.records.queries import public_records
 from credit.subjects.models import Subject
@@ -33,37 +36,14 @@ from credit.subjects.models import Subject
 SHOWN_PER_DATASET = 20
 DATASETS = ("licence", "penalty")
 
-# Marker values compiled into the cached statements. Nothing real takes these values, so
-# finding them among the parameters locates where the subject's public id and the day go.
-_DAY = dt.date(1901, 2, 3)
-_PUBLIC_ID = "\x00portal-profile-subject\x00"
+# Marker values compiled into the cached statements (see credit.core.sqlcompile).
+_DAY = sqlcompile.DAY
+_PUBLIC_ID = sqlcompile.marker("portal-profile-subject")
 _TEXT = CharField()
 
 
-@dataclass(frozen=True)
-class Statement:
-    sql: str
-    params: tuple
-    day_at: tuple[int, ...]
-    subject_at: tuple[int, ...]
-
-    def bind(self, public_id: str, today: dt.date) -> list:
-        params = list(self.params)
-        for i in self.day_at:
-            params[i] = today if isinstance(params[i], dt.date) else today.isoformat()
-        for i in self.subject_at:
-            params[i] = public_id
-        return params
-
-
 def compile_statement(queryset) -> Statement:
-    sql, params = queryset.query.sql_with_params()
-    # Choices members become plain strings: psycopg's server-side binding adapts by type.
-    params = [str(p) if isinstance(p, Choices) else p for p in params]
-    day_at = tuple(i for i, p in enumerate(params) if p in (_DAY, _DAY.isoformat()))
-    subject_at = tuple(i for i, p in enumerate(params) if p == _PUBLIC_ID)
-    assert subject_at, "the subject marker did not reach the SQL"
-    return Statement(sql, tuple(params), day_at, subject_at)
+    return sqlcompile.compile_statement(queryset, today=_DAY, public_id=_PUBLIC_ID)
 
 
 def _content(*codes: str):
@@ -100,7 +80,8 @@ def _statements(vendor: str) -> dict[str, Statement]:
         )
     )
     entries = (
-        ListEntry.objects.filter(public_condition(_DAY), subject__public_id=_PUBLIC_ID)
+        facts.readable(facts.LIST_ENTRY, facts.Audience.PUBLIC, _DAY)
+        .filter(subject__public_id=_PUBLIC_ID)
         .order_by("list_type__color", "list_type__position", "-decision_date", "-id")
         .values_list(
             "list_type__code",
@@ -192,7 +173,7 @@ def _run_all(statements: list[Statement], public_id: str, today: dt.date) -> lis
         results = []
         for statement in statements:
             with connection.cursor() as cursor:
-                cursor.execute(statement.sql, statement.bind(public_id, today))
+                cursor.execute(statement.sql, statement.bind(public_id=public_id, today=today))
                 results.append(cursor.fetchall())
         return results
     from django.db.backends.postgresql.base import ServerBindingCursor
@@ -205,7 +186,7 @@ def _run_all(statements: list[Statement], public_id: str, today: dt.date) -> lis
             for statement in statements:
                 cursor = connection._prepare_cursor(ServerBindingCursor(raw))
                 cursors.append(cursor)
-                cursor.execute(statement.sql, statement.bind(public_id, today))
+                cursor.execute(statement.sql, statement.bind(public_id=public_id, today=today))
         with connection.wrap_database_errors:
             return [cursor.fetchall() for cursor in cursors]
     finally:

@@ -12,6 +12,11 @@ class RecordsConfig(AppConfig):
     verbose_name = "信用记录"
 
     def ready(self) -> None:
+        from credit import facts
         from credit.core import jobs
+        from credit.records import exposure
+        from credit.records.models import Record
 
         jobs.register_daily("records.end_expired_windows", _end_windows, "结束到期公示")
+
+        facts.register(facts.RECORD, Record, exposure.visible, label="信用记录")

@@ -7,8 +7,9 @@ the decision date; the last public day is the same day of the month that many mo
 later, or that month's last day when it has none (民法典 第二百零一、二百零二条), and the
 window includes it. A NULL end means "no end" (a licence valid until 2099/12/31).
 
-The stored columns exist so that pages can filter with an index; `queries.public_records`
-still checks the dates, so a stale state column cannot publish an ended record.
+The stored columns exist so that pages can filter with an index; the window state itself
+(`state_on`, and `window_is` for queries) is defined once in `records.exposure`, whose
+reader rules still check the dates, so a stale state column cannot publish an ended record.
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from credit.catalog.models import DatasetVersion, OpenAttr
+from credit.records.exposure import stored_state
 from credit.records.models import (
     PublicityRule,
     Record,
     RecordVisibilityChange,
     RulePublish,
     Severity,
-    Visibility,
 )
 
 PENALTY = "penalty_severity"
@@ -136,16 +137,6 @@ def _licence_dates(record, rules: Rules) -> tuple[dt.date, dt.date | None] | Non
     return record.decision_date, None if until >= LONG_TERM else until
 
 
-def state_on(public_from, public_until, today: dt.date) -> str:
-    if public_from is None:
-        return Visibility.NOT_PUBLISHED
-    if today < public_from:
-        return Visibility.PENDING
-    if public_until is not None and today > public_until:
-        return Visibility.ENDED
-    return Visibility.PUBLIC
-
-
 def compute_window(record_like, version, rules: Rules, today: dt.date) -> Window:
     """(public_from, public_until, visibility) of a record on `today`.
 
@@ -160,9 +151,8 @@ def compute_window(record_like, version, rules: Rules, today: dt.date) -> Window
         elif version.publicity_rule == LICENCE:
             dates = _licence_dates(record_like, rules)
     public_from, public_until = dates or (None, None)
-    if getattr(record_like, "withdrawn_at", None):
-        return public_from, public_until, Visibility.WITHDRAWN
-    return public_from, public_until, state_on(public_from, public_until, today)
+    withdrawn = bool(getattr(record_like, "withdrawn_at", None))
+    return public_from, public_until, stored_state(public_from, public_until, withdrawn, today)
 
 
 def minimum_period_end(record_like, version, rules: Rules) -> dt.date | None:

@@ -1,10 +1,11 @@
 """Reads of credit records shared with other apps.
 
-`public_records` is THE definition of "public". Every public page and every public API
-(portal, public read API, counts, lists, detail pages) must start from it, or from a
-helper here built on it, and never filter `Record.objects` by visibility itself. It checks
-the window dates as well as the stored state, so a record whose window ended before the
-daily job ran is already gone from public view.
+Who may see a record is decided in one place, the records' rule of the credit-facts kernel
+(`records.exposure.visible`, reached through `credit.facts`). `public_records` and
+`shared_records` start from it; every public page and every public API (portal, public
+read API, counts, lists, detail pages) starts from them, and never filters
+`Record.objects` by visibility itself. The rule checks the window dates as well as the
+stored state, so a record whose window ended before the daily job ran is already gone.
 """
 
 from __future__ import annotations
@@ -14,28 +15,20 @@ import datetime as dt
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from credit import facts
 from credit.audit import services as audit
-from credit.catalog.models import DatasetVersion, OpenAttr, ShareAttr
+from credit.catalog.models import DatasetVersion
 from credit.core.actors import Actor
-from credit.records.models import Record, Visibility
+from credit.records import exposure
+from credit.records.models import Record
 from credit.records.publicity import LICENCE, PENALTY
 
 SHARED_RESOURCE = "records.shared"  # the access log's name for a department's shared read
 
 
-def _public_today(today: dt.date | None) -> Q:
-    today = today or timezone.localdate()
-    return Q(
-        Q(public_until__isnull=True) | Q(public_until__gte=today),
-        visibility=Visibility.PUBLIC,
-        withdrawn_at__isnull=True,
-        public_from__lte=today,
-    )
-
-
 def public_records(today: dt.date | None = None) -> QuerySet[Record]:
-    """Records the public may see today."""
-    return Record.objects.filter(_public_today(today), dataset_version__open_attr=OpenAttr.PUBLIC)
+    """Records the public may see today (or on `today`)."""
+    return facts.readable(facts.RECORD, facts.Audience.PUBLIC, today)
 
 
 def public_records_of_dataset(dataset_code: str, today: dt.date | None = None) -> QuerySet[Record]:
@@ -51,13 +44,13 @@ def public_records_of_dataset(dataset_code: str, today: dt.date | None = None) -
     """
     versions = list(
         DatasetVersion.objects.filter(
-            dataset__code=dataset_code, open_attr=OpenAttr.PUBLIC
+            exposure.PUBLIC_VERSION, dataset__code=dataset_code
         ).values_list("dataset_id", "id")
     )
     if not versions:
         return Record.objects.none()
     return Record.objects.filter(
-        _public_today(today),
+        exposure.public_state(today or timezone.localdate()),
         dataset_id=versions[0][0],
         dataset_version_id__in=[version_id for _dataset_id, version_id in versions],
     )
@@ -93,10 +86,11 @@ def latest_public(dataset_code: str, limit: int = 10, today: dt.date | None = No
 def shared_records(actor: Actor, subject, purpose: str = "政务共享") -> QuerySet[Record]:
     """A subject's records a government department may receive by sharing (共享属性).
 
-    Excludes 不予共享 items and records whose publication ended (withdrawn or window
-    passed): domain.md §4 says such records stop being shared for reuse. Records not
-    published to the public (a minor penalty, an item not 社会公开) are still shared.
-    Every call writes an access-log entry, since sharing is a query of a subject.
+    The kernel's sharing rule: not 不予共享 items nor records whose publication ended
+    (withdrawn or window passed): domain.md §4 says such records stop being shared for
+    reuse. Records not published to the public (a minor penalty, an item not 社会公开) are
+    still shared. Every call writes an access-log entry, since sharing is a query of a
+    subject.
     """
     audit.log_access(
         actor,
@@ -106,12 +100,8 @@ def shared_records(actor: Actor, subject, purpose: str = "政务共享") -> Quer
         subject_label=subject.name,
     )
     return (
-        Record.objects.filter(
-            subject=subject,
-            withdrawn_at__isnull=True,
-            dataset_version__share_attr__in=[ShareAttr.UNCONDITIONAL, ShareAttr.CONDITIONAL],
-        )
-        .exclude(visibility__in=[Visibility.WITHDRAWN, Visibility.ENDED])
+        facts.readable(facts.RECORD, facts.Audience.SHARING)
+        .filter(subject=subject)
         .select_related("dataset", "dataset_version", "department")
         .order_by("-decision_date", "-id")
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -13,7 +12,7 @@ from credit.accounts import permissions
 from credit.audit import services as audit
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
-from credit.records import publicity
+from credit.records import exposure, publicity
 from credit.records.models import PublicityRule, Record, RecordVisibilityChange, Visibility
 
 CHUNK = 2000
@@ -128,16 +127,18 @@ def end_expired_windows(today: dt.date | None = None, job_id: str = "") -> int:
     actor = Actor.system("公示期自动处理", request_id=job_id)
     live = [Visibility.PUBLIC, Visibility.PENDING]
     with transaction.atomic():
+        # The stored state catches up with the window state the dates give (readers
+        # already go by the dates).
         ended = _move(
-            Record.objects.filter(visibility__in=live, public_until__lt=today),
+            Record.objects.filter(exposure.window_is(Visibility.ENDED, today), visibility__in=live),
             Visibility.ENDED,
             "公示期满，自动停止公示",
             actor,
             job_id,
         )
         started = _move(
-            Record.objects.filter(visibility=Visibility.PENDING, public_from__lte=today).filter(
-                Q(public_until__isnull=True) | Q(public_until__gte=today)
+            Record.objects.filter(
+                exposure.window_is(Visibility.PUBLIC, today), visibility=Visibility.PENDING
             ),
             Visibility.PUBLIC,
             "到达公示起始日，开始公示",
@@ -156,7 +157,8 @@ def end_expired_windows(today: dt.date | None = None, job_id: str = "") -> int:
 
 
 def _move(queryset, to_state: str, reason: str, actor: Actor, job_id: str) -> int:
-    rows = list(queryset.exclude(withdrawn_at__isnull=False).values_list("id", "visibility"))
+    # A withdrawn record's stored state stays withdrawn whatever its window does.
+    rows = list(queryset.exclude(exposure.is_withdrawn()).values_list("id", "visibility"))
     now = timezone.now()
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]

@@ -8,10 +8,13 @@ to RecordHistory and updates the record (version + 1); an identical one changes 
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from django.db import connection
 
+from credit.core.sqlcompile import condition_sql
 from credit.core.sqltime import sql_moment
+from credit.records import exposure
 from credit.records.models import Record, RecordHistory, RecordVisibilityChange
 from credit.subjects.linking import SUBJECT_JOINS, subject_of
 
@@ -63,6 +66,7 @@ def apply(batch, now: dt.datetime) -> dict[str, int]:
     now = sql_moment(now)
     received_at = sql_moment(batch.received_at)
     changed = f"s.batch_id = %s AND {_SAME_KEY} AND r.content_hash <> s.content_hash"
+    plain = _plain(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -90,10 +94,10 @@ def apply(batch, now: dt.datetime) -> dict[str, int]:
                     data = {_json("s.data")}, content_hash = s.content_hash,
                     version_no = {RECORD}.version_no + 1, batch_id = %s, batch_row = s.row_no,
                     updated_at = %s,
-                    public_from = CASE WHEN {_PLAIN} THEN s.public_from ELSE {RECORD}.public_from END,
-                    public_until = CASE WHEN {_PLAIN} THEN s.public_until
+                    public_from = CASE WHEN {plain} THEN s.public_from ELSE {RECORD}.public_from END,
+                    public_until = CASE WHEN {plain} THEN s.public_until
                         ELSE {RECORD}.public_until END,
-                    visibility = CASE WHEN {_PLAIN} THEN s.visibility ELSE {RECORD}.visibility END
+                    visibility = CASE WHEN {plain} THEN s.visibility ELSE {RECORD}.visibility END
                 FROM {STAGING} s {SUBJECT_JOINS}
                 WHERE s.batch_id = %s AND {RECORD}.dataset_id = (SELECT %s)
                   AND {RECORD}.authority_uscc = s.authority_uscc AND {RECORD}.doc_key = s.doc_key
@@ -147,11 +151,12 @@ def apply(batch, now: dt.datetime) -> dict[str, int]:
     }
 
 
-# An updated record takes the staged window unless its window depends on more than the
-# row: a withdrawn record stays withdrawn, and a minor penalty marked for publication
-# has a window the staging rule does not know (those few go through publicity).
-_PLAIN = f"{RECORD}.withdrawn_at IS NULL AND NOT {RECORD}.publish_minor"
-_PLAIN_R = "r.withdrawn_at IS NULL AND NOT r.publish_minor"
+@cache
+def _plain(vendor: str, alias: str | None = None) -> str:
+    """An updated record takes the staged window unless its window depends on more than
+    the row (`exposure.window_from_row`; those few go through publicity), as SQL. Keyed
+    by vendor so a test run that switches engines never reuses foreign SQL."""
+    return condition_sql(Record, exposure.window_from_row(), alias)
 
 
 def _log_visibility(cursor, batch, now: dt.datetime, changed: str) -> None:
@@ -164,19 +169,17 @@ def _log_visibility(cursor, batch, now: dt.datetime, changed: str) -> None:
         INSERT INTO {table} (record_id, from_state, to_state, at, reason, actor_label, job_id)
         SELECT r.id, r.visibility, s.visibility, %s, %s, %s, %s
         FROM {STAGING} s JOIN {RECORD} r ON {changed}
-        WHERE {_PLAIN_R} AND r.visibility <> s.visibility
+        WHERE {_plain(connection.vendor, "r")} AND r.visibility <> s.visibility
         """,
         [now, BATCH_REASON, "系统", f"batch:{batch.public_id}", batch.id, batch.dataset_id],
     )
 
 
 def _refresh_special(batch) -> None:
-    from django.db.models import Q
-
     from credit.records import publicity
 
     special = Record.objects.filter(batch=batch).exclude(created_batch_id=batch.id)
-    special = special.filter(Q(withdrawn_at__isnull=False) | Q(publish_minor=True))
+    special = special.exclude(exposure.window_from_row())
     publicity.refresh_records(
         special,
         job_id=f"batch:{batch.public_id}",
