@@ -295,6 +295,13 @@ def test_refusals_are_explained(scjg, run_file, tmp_path, operator_user):
         services.error_rows_file(owner, batch)
     assert gone.value.code == errors.SOURCE_GONE and gone.value.status == 410
     assert "源文件已按保存期限删除" in gone.value.message
+    web = Client()
+    web.force_login(operator_user)
+    page = web.get(f"/console/batches/{batch.public_id}/").content.decode()
+    assert "源文件已按保存期限删除，无法生成错误行重新上报文件" in page
+    followed = web.get(f"/console/batches/{batch.public_id}/error-rows/", follow=True)
+    assert followed.redirect_chain[0][1] == 302
+    assert "无法生成错误行重新上报文件" in followed.content.decode()
     assert not AccessLog.objects.filter(resource=services.ERROR_ROWS_RESOURCE).exists()
 
 
