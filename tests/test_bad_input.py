@@ -281,6 +281,7 @@ PATH_CASES = [
     ("operator_user", "get", "/catalog/{}/template.xlsx"),
     ("operator_user", "get", "/console/batches/{}/"),
     ("operator_user", "get", "/console/batches/{}/report.csv"),
+    ("operator_user", "get", "/console/batches/{}/error-rows/"),
     ("operator_user", "get", "/console/checks/{}/"),
     ("operator_user", "get", "/console/checks/{}/export.xlsx"),
     ("operator_user", "post", "/console/checks/{}/feedback/"),

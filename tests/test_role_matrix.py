@@ -140,6 +140,15 @@ TABLE: dict[str, dict] = {
         "GET": R(LOGIN, 200, 404, 404, 200),
         WRITE: R(LOGIN, 200, 404, 404, 200),
     },
+    # The error-rows file holds ID numbers in clear: the sending department only (the
+    # credit admin did not upload this batch). The fixture's batch has no error rows, so
+    # the owner is sent back to the batch page with the reason (tests/collection/
+    # test_round_trip.py downloads one).
+    "console/batches/<uuid:public_id>/error-rows/": {
+        "url": "/console/batches/{batch}/error-rows/",
+        "GET": R(LOGIN, 302, 404, 404, 403),
+        WRITE: ALL(405),
+    },
     # --- console: credit checks ------------------------------------------------------------
     "console/checks/": {
         "url": "/console/checks/",
@@ -327,6 +336,12 @@ TABLE: dict[str, dict] = {
     "api/v1/batches/<batch_id>/report": {
         "url": "/api/v1/batches/{batch}/report?format=csv",
         "GET": R(401, 200, 404, 403, 200, **T(200, 403, 403)),
+        WRITE: ALL(405, api=True),
+    },
+    # As in the console; 409: the fixture's batch has no error rows.
+    "api/v1/batches/<batch_id>/error-rows": {
+        "url": "/api/v1/batches/{batch}/error-rows",
+        "GET": R(401, 409, 404, 403, 403, **T(409, 403, 403)),
         WRITE: ALL(405, api=True),
     },
     "api/v1/records": {

@@ -167,7 +167,7 @@ def test_retention_deletes_old_sources_and_the_batch_page_says_so(
 def test_the_daily_scheduler_runs_the_retention_job(scjg, run_file, tmp_path, settings):
     settings.CREDIT_UPLOAD_RETENTION_DAYS = 0
     batch = run_file(scjg, _person_file(tmp_path))
-    leftover = storage._temp_dir() / "source-left-by-a-killed-worker.csv"
+    leftover = storage.temp_dir() / "source-left-by-a-killed-worker.csv"
     leftover.write_text(ID)
     os.utime(leftover, (0, 0))
     call_command("scheduler", "--once")

@@ -39,6 +39,7 @@ def _only_batch(user) -> Batch:
         "/console/batches/",
         f"/console/batches/{SOME_ID}/",
         f"/console/batches/{SOME_ID}/report.xlsx",
+        f"/console/batches/{SOME_ID}/error-rows/",
     ],
 )
 def test_pages_require_login(client, url):
@@ -205,7 +206,7 @@ def test_other_departments_batch_is_refused(
     _upload(login(operator_user), write_csv(tmp_path / "p.csv", [penalty_row(1)]))
     batch = _only_batch(operator_user)
     client = login(other_operator)
-    for suffix in ("", "status/", "report.xlsx", "report.csv"):
+    for suffix in ("", "status/", "report.xlsx", "report.csv", "error-rows/"):
         response = client.get(f"/console/batches/{batch.public_id}/{suffix}")
         assert response.status_code == 404
         assert "批次不存在或无权查看" in response.content.decode()

@@ -116,6 +116,31 @@ def can_read_batch(actor: Actor, batch) -> bool:
     return actor.is_credit_admin or batch.department_id == actor.department_id
 
 
+def can_download_error_rows(actor: Actor, batch) -> bool:
+    """The error-rows file of a batch repeats the sent rows in full, ID numbers in clear, so
+    it goes back only to the department that sent them: its operators and systems that may
+    report for it, and whoever submitted the batch (a credit admin uploading on a
+    department's behalf had the file already). The credit office otherwise reads the masked
+    report like everyone else; auditors read no batch."""
+    if not can_read_batch(actor, batch) or not can_upload(actor, batch.department_id):
+        return False
+    if actor.department_id is not None and actor.department_id == batch.department_id:
+        return True
+    if actor.user is not None:
+        return batch.created_by_id == actor.user.pk
+    if actor.client is not None:
+        return batch.created_by_client_id == actor.client.pk
+    return False
+
+
+def require_download_error_rows(actor: Actor, batch) -> None:
+    if not can_download_error_rows(actor, batch):
+        raise PermissionDenied(
+            "错误行重新上报文件含完整的证件号码，只有上报该批次的单位可以下载；"
+            "其他人员请下载处理报告（证件号码已脱敏）"
+        )
+
+
 # --- credit checks ---------------------------------------------------------------------------
 
 

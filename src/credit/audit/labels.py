@@ -67,6 +67,8 @@ RESOURCES = {
     "records.shared": "共享信用记录",
     "measures.check": "信用核查",
     "subjects.review": "主体核对",
+    "collection.report": "批次处理报告",
+    "collection.error_rows": "错误行重新上报文件",
 }
 
 FIELDS = {

@@ -13,7 +13,7 @@ from credit.accounts import permissions
 from credit.accounts.apiauth import api_auth, require_scope
 from credit.accounts.models import Department
 from credit.api_docs import json_example
-from credit.collection import queries, reports, services
+from credit.collection import queries, reports, services, storage
 from credit.collection.models import Batch, Policy, Source
 from credit.core.apitypes import CleanStr
 from credit.core.errors import NotFound
@@ -49,6 +49,11 @@ class BatchOut(Schema):
     errors: list[ErrorOut] = []
     report_xlsx: str
     report_csv: str
+    error_rows_file: str = Field(
+        "",
+        description="错误行重新上报文件（只含错误行，原格式、原表头、完整内容）的下载地址；"
+        "仅上报单位可下载，没有可重新上报的错误行时为空",
+    )
     notice: str = Field("", description="需要报送单位注意的情况（如后台处理进程未运行）")
 
 
@@ -82,8 +87,15 @@ def _department(request, uscc: str | None) -> Department:
     return Department.objects.get(pk=actor.department_id)
 
 
-def batch_out(batch: Batch, errors_limit: int = 100) -> dict:
+def batch_out(batch: Batch, errors_limit: int = 100, actor=None) -> dict:
     base = f"/api/v1/batches/{batch.public_id}/report"
+    offered = (
+        actor is not None
+        and batch.error_rows > 0
+        and batch.state not in queries.ACTIVE_STATES
+        and not storage.is_json(batch)
+        and permissions.can_download_error_rows(actor, batch)
+    )
     return {
         "id": batch.public_id,
         "dataset": batch.dataset.code,
@@ -108,6 +120,7 @@ def batch_out(batch: Batch, errors_limit: int = 100) -> dict:
         ],
         "report_xlsx": f"{base}?format=xlsx",
         "report_csv": f"{base}?format=csv",
+        "error_rows_file": f"/api/v1/batches/{batch.public_id}/error-rows" if offered else "",
         "notice": queries.worker_notice(batch),
     }
 
@@ -157,7 +170,7 @@ def upload_batch(
         source=Source.API_FILE,
     )
     batch.refresh_from_db()
-    return Status(202, batch_out(batch))
+    return Status(202, batch_out(batch, actor=request.actor))
 
 
 @router.get(
@@ -169,7 +182,7 @@ def upload_batch(
 )
 def get_batch(request, batch_id: str):
     require_scope(request, permissions.SCOPE_BATCHES)
-    return batch_out(queries.get_batch(request.actor, batch_id))
+    return batch_out(queries.get_batch(request.actor, batch_id), actor=request.actor)
 
 
 @router.get(
@@ -181,10 +194,24 @@ def get_batch(request, batch_id: str):
 def batch_report(request, batch_id: str, format: Literal["xlsx", "csv"] = "xlsx"):
     require_scope(request, permissions.SCOPE_BATCHES)
     batch = queries.get_batch(request.actor, batch_id)
-    path = services.build_report(request.actor, batch, format)
+    path = services.download_report(request.actor, batch, format)
     return FileResponse(
         open(path, "rb"), as_attachment=True, filename=services.report_filename(batch, format)
     )
+
+
+@router.get(
+    "/batches/{batch_id}/error-rows",
+    summary="下载错误行重新上报文件",
+    description="只含有错误的行，保持上传文件的格式（CSV 或 XLSX）、表头和完整内容（含完整证件号码），"
+    "修正后可直接重新上传。仅上报该批次的单位可下载，每次下载记入访问日志。"
+    "没有错误行或文件整体未能处理时返回 409，源文件已按保存期限删除时返回 410。",
+)
+def batch_error_rows(request, batch_id: str):
+    require_scope(request, permissions.SCOPE_BATCHES)
+    batch = queries.get_batch(request.actor, batch_id)
+    handle, name = services.error_rows_file(request.actor, batch)
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 PUSH_EXAMPLE = {
@@ -249,4 +276,4 @@ def push_records(request, payload: PushIn):
         }
         for index in range(1, len(payload.items) + 1)
     ]
-    return {"batch": batch_out(batch), "items": items}
+    return {"batch": batch_out(batch, actor=request.actor), "items": items}

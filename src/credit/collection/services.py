@@ -17,7 +17,7 @@ from django.utils import timezone
 from credit.accounts import permissions
 from credit.audit import services as audit
 from credit.catalog import queries as catalog
-from credit.collection import liveness, pipeline, readers, reports, storage
+from credit.collection import error_rows, liveness, pipeline, readers, reports, storage
 from credit.collection.models import Batch, BatchState, Policy, Source
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
@@ -299,6 +299,16 @@ def prepare_reports(batch_id: int) -> None:
         build_report(Actor.system(), batch, fmt)
 
 
+def _personal_marker(batch: Batch, fmt: str) -> Path:
+    """Present next to a report that holds personal data (written with the report)."""
+    return _batch_dir(batch) / f"report.{fmt}.personal"
+
+
+def _layout_marker(batch: Batch, fmt: str) -> Path:
+    """Present next to a report built with the current layout (行号, personal marker)."""
+    return _batch_dir(batch) / f"report.{fmt}.v2"
+
+
 def build_report(actor: Actor, batch: Batch, fmt: str) -> Path:
     """The report file of a finished batch, built once and kept."""
     if fmt not in ("xlsx", "csv"):
@@ -309,6 +319,10 @@ def build_report(actor: Actor, batch: Batch, fmt: str) -> Path:
     try:
         fresh = path.stat().st_mtime >= batch.finished_at.timestamp()
     except FileNotFoundError:
+        fresh = False
+    # A report from before 行号 is rebuilt while the source is kept; once the source is
+    # purged it is the only copy of the rows and stays as it is.
+    if fresh and not _layout_marker(batch, fmt).exists() and storage.source_kept(batch):
         fresh = False
     if not fresh:
         # Two requests (or a request and the prepare_reports job) may build the same report
@@ -321,11 +335,77 @@ def build_report(actor: Actor, batch: Batch, fmt: str) -> Path:
         os.close(fd)
         tmp = Path(name)
         try:
-            reports.write_report(batch, fmt, tmp)
+            personal = reports.write_report(batch, fmt, tmp)
+            # The marker first: a report is never in place without saying it is personal.
+            marker = _personal_marker(batch, fmt)
+            if personal:
+                marker.touch(mode=0o600)
             os.replace(tmp, path)
+            if not personal:
+                marker.unlink(missing_ok=True)
+            _layout_marker(batch, fmt).touch(mode=0o600)
         finally:
             tmp.unlink(missing_ok=True)
     return path
+
+
+def report_has_personal_data(batch: Batch, fmt: str) -> bool:
+    """Whether the built report holds personal data; a report from before the marker
+    existed counts as holding it."""
+    return _personal_marker(batch, fmt).exists() or not _layout_marker(batch, fmt).exists()
+
+
+def download_report(actor: Actor, batch: Batch, fmt: str) -> Path:
+    """The report for a person or system to download: access-logged when it holds
+    personal data (ID numbers masked, names of persons in clear)."""
+    if not permissions.can_read_batch(actor, batch):
+        raise PermissionDenied("只能查看本单位的批次")
+    path = build_report(actor, batch, fmt)
+    if report_has_personal_data(batch, fmt):
+        audit.log_access(
+            actor,
+            resource=REPORT_RESOURCE,
+            purpose=f"下载批次处理报告（{fmt.upper()}）",
+            subject_label=_batch_label(batch),
+        )
+    return path
+
+
+REPORT_RESOURCE = "collection.report"
+ERROR_ROWS_RESOURCE = "collection.error_rows"
+
+
+def _batch_label(batch: Batch) -> str:
+    return f"批次 {batch.public_id}（{batch.department.name}）"
+
+
+def error_rows_file(actor: Actor, batch: Batch):
+    """The error-rows file (collection.error_rows) as an open file and its download name.
+
+    The file is built in the private temporary folder and unlinked once open: it holds ID
+    numbers in clear and is never kept. Every download is access-logged."""
+    permissions.require_download_error_rows(actor, batch)
+    if batch.state in (BatchState.RECEIVED, BatchState.VALIDATING, BatchState.LOADING):
+        raise ServiceError("not_finished", "批次尚未处理完成", status=409)
+    if storage.is_json(batch):
+        raise ServiceError(
+            "not_a_file",
+            "JSON 推送的批次没有错误行重新上报文件：请按接口返回的逐条结果修正后重新推送",
+            status=409,
+        )
+    rows = error_rows.error_rows(batch)
+    path, count = error_rows.write(batch, rows, storage.temp_dir())
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - handed to the response, which closes it
+    finally:
+        path.unlink(missing_ok=True)
+    audit.log_access(
+        actor,
+        resource=ERROR_ROWS_RESOURCE,
+        purpose=f"下载错误行重新上报文件（{count} 行，含完整证件号码），修正后重新上报",
+        subject_label=_batch_label(batch),
+    )
+    return handle, error_rows.filename(batch)
 
 
 def report_filename(batch: Batch, fmt: str) -> str:

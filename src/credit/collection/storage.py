@@ -76,7 +76,8 @@ def batch_dir(batch: Batch) -> Path:
     return Path(settings.MEDIA_ROOT) / "batches" / str(batch.public_id)
 
 
-def _temp_dir() -> Path:
+def temp_dir() -> Path:
+    """The private folder (0700) for clear copies that must not outlive their use."""
     return private_dir(Path(settings.MEDIA_ROOT) / "tmp")
 
 
@@ -205,7 +206,7 @@ def open_source(batch: Batch) -> Iterator[Path]:
         return
     suffix = Path(batch.filename).suffix
     fd, name = tempfile.mkstemp(
-        dir=_temp_dir(), prefix="source-", suffix=suffix if _SAFE_SUFFIX.match(suffix) else ""
+        dir=temp_dir(), prefix="source-", suffix=suffix if _SAFE_SUFFIX.match(suffix) else ""
     )
     try:
         with os.fdopen(fd, "wb") as out:
@@ -281,7 +282,9 @@ def _sweep_temp(now: dt.datetime) -> None:
     if not folder.is_dir():
         return
     cutoff = now.timestamp() - TEMP_MAX_AGE.total_seconds()
-    for leftover in folder.glob("source-*"):
-        with contextlib.suppress(FileNotFoundError):
-            if leftover.stat().st_mtime < cutoff:
-                leftover.unlink()
+    # source-*: decrypted sources; error-rows-*: error-rows files (collection.error_rows).
+    for pattern in ("source-*", "error-rows-*"):
+        for leftover in folder.glob(pattern):
+            with contextlib.suppress(FileNotFoundError):
+                if leftover.stat().st_mtime < cutoff:
+                    leftover.unlink()

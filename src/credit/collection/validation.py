@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 from credit.catalog.models import Field, FieldType
 from credit.collection import errors
+from credit.collection.columns import is_report_column
 from credit.collection.errors import FileProblem, Problem
 from credit.core import identifiers
 from credit.core.normalize import halfwidth, header_key
@@ -104,7 +105,10 @@ HEADER_PROBLEMS_SHOWN = 50
 
 
 def map_header(header: list[str], fields: list[Field], sheet: str = "") -> ColumnMap:
-    """Match source headers to fields by label, exchange code or alias; report problems."""
+    """Match source headers to fields by label, exchange code or alias; report problems.
+
+    The columns the platform's own report adds (columns.REPORT_COLUMNS) are skipped
+    wherever they stand; every other unknown column is refused."""
     index: dict[str, Field] = {}
     for f in fields:
         index[header_key(f.label)] = f
@@ -118,6 +122,10 @@ def map_header(header: list[str], fields: list[Field], sheet: str = "") -> Colum
         if not label:
             continue
         f = index.get(header_key(label))
+        if f is None and is_report_column(label):
+            # A corrected report uploaded again: the columns the platform added are not
+            # data. A catalog field of the same name (matched above) still wins.
+            continue
         if f is None:
             problems.append(
                 Problem(

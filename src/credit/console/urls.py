@@ -24,4 +24,9 @@ urlpatterns = [
         {"fmt": "csv"},
         name="batch_report_csv",
     ),
+    path(
+        "batches/<uuid:public_id>/error-rows/",
+        views.batch_error_rows,
+        name="batch_error_rows",
+    ),
 ]

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
 
 from credit.accounts import permissions
 from credit.accounts import services as accounts
@@ -22,7 +23,7 @@ from credit.accounts import tokens as api_tokens
 from credit.accounts.forms import LoginForm, PasswordChangeForm
 from credit.accounts.passwords import change_required
 from credit.catalog import queries as catalog
-from credit.collection import queries, services
+from credit.collection import queries, services, storage
 from credit.collection.models import BatchState, Source
 from credit.console.forms import BatchFilterForm, UploadForm
 from credit.core.actors import Actor
@@ -200,6 +201,12 @@ def batch_detail(request, public_id):
     context = _status_context(batch)
     context.update(
         section="batches",
+        error_rows_offered=(
+            not context["active"]
+            and batch.error_rows > 0
+            and not storage.is_json(batch)
+            and permissions.can_download_error_rows(_actor(request), batch)
+        ),
         errors=[] if context["active"] else queries.batch_errors(batch, limit=ERRORS_SHOWN),
         errors_shown=ERRORS_SHOWN,
     )
@@ -229,10 +236,26 @@ def batch_report(request, public_id, fmt: str):
     except (NotFound, PermissionDenied) as exc:
         return _refused(request, exc)
     try:
-        path = services.build_report(actor, batch, fmt)
+        path = services.download_report(actor, batch, fmt)
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect(reverse("console:batch", kwargs={"public_id": batch.public_id}))
     return FileResponse(
         open(path, "rb"), as_attachment=True, filename=services.report_filename(batch, fmt)
     )
+
+
+@require_safe
+@login_required
+def batch_error_rows(request, public_id):
+    """错误行重新上报文件: the rows in error as sent, for the sending department only."""
+    actor = _actor(request)
+    try:
+        batch = queries.get_batch(actor, public_id)
+        handle, name = services.error_rows_file(actor, batch)
+    except (NotFound, PermissionDenied) as exc:
+        return _refused(request, exc)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("console:batch", kwargs={"public_id": batch.public_id}))
+    return FileResponse(handle, as_attachment=True, filename=name)
