@@ -10,6 +10,8 @@ CONFIG = config.load()
 BASE_DIR = config.BASE_DIR
 DEBUG = CONFIG["DEBUG"]
 SECRET_KEY = CONFIG["SECRET_KEY"]
+# The demo of `make run`: production settings (no debug pages) with demo accounts and data.
+CREDIT_DEMO = CONFIG["DEMO"]
 ALLOWED_HOSTS = CONFIG["ALLOWED_HOSTS"] + (["testserver"] if DEBUG else [])
 
 INSTALLED_APPS = [
@@ -79,7 +81,12 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": dj_database_url.parse(CONFIG["DATABASE_URL"], conn_max_age=60)}
+try:
+    DATABASES = {"default": dj_database_url.parse(CONFIG["DATABASE_URL"], conn_max_age=60)}
+except ValueError as exc:  # an unknown scheme: stop like any other configuration error
+    raise config.ConfigError(
+        f"配置错误 / configuration error:\n  CREDIT_DATABASE_URL: 取值无效 / invalid value ({exc})"
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -253,6 +260,13 @@ if CONFIG["CSP_MODE"] == "enforce":
 elif CONFIG["CSP_MODE"] == "report-only":
     CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
 CREDIT_PERMISSIONS_POLICY = CONFIG["PERMISSIONS_POLICY"]
+CREDIT_SITE = {
+    "host_org": CONFIG["SITE_HOST_ORG"],
+    "contact": CONFIG["SITE_CONTACT"],
+    "code": CONFIG["SITE_CODE"],
+    "icp": CONFIG["SITE_ICP"],
+    "psb": CONFIG["SITE_PSB"],
+}
 CREDIT_SERVER_HEADER = CONFIG["SERVER_HEADER"]
 
 LOGGING = {
