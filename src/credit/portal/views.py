@@ -9,7 +9,7 @@ from credit.core.normalize import as_int
 from credit.portal import listing, present, profile_page
 from credit.portal.opaque import record_pk
 from credit.records import queries as records
-from credit.subjects.search import search_subjects
+from credit.subjects.search import query_problem, search_subjects
 
 LATEST_ON_HOME = 8
 DATASET_TITLES = {"licence": "行政许可", "penalty": "行政处罚"}
@@ -44,14 +44,15 @@ def _page_number(request) -> int:
 @require_safe
 def search(request):
     q = request.GET.get("q", "").strip()
+    problem = query_problem(q) if q else ""
     result = (
         search_subjects(
             q, _page_number(request), count_records=present.count_public, public_only=True
         )
-        if q
+        if q and not problem
         else None
     )
-    return render(request, "portal/search.html", {"q": q, "result": result})
+    return render(request, "portal/search.html", {"q": q, "result": result, "problem": problem})
 
 
 @require_safe
@@ -74,7 +75,11 @@ def subject_profile(request, public_id: str):
 @require_safe
 def publicity_list(request, dataset_code: str):
     form = listing.PublicityFilter(dataset_code, request.GET or None)
-    page = listing.page_of(listing.filtered(dataset_code, form), request.GET.get("page"))
+    records_shown = listing.filtered(dataset_code, form)
+    if form.is_bound and not form.is_valid():
+        # Refused, not ignored: a list without the asked filters would look like an answer.
+        records_shown = records_shown.none()
+    page = listing.page_of(records_shown, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
