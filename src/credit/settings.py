@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "credit.console.context_processors.workday_calendar",
                 "credit.console.context_processors.permissions",
+                "credit.portal.context_processors.site",
             ],
         },
     },
@@ -166,6 +167,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 # Project-wide vendored CSS/JS (no CDN): src/credit/static.
 STATICFILES_DIRS = [BASE_DIR / "src" / "credit" / "static"]
+# Files browsers ask for at the site root (/favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "src" / "credit" / "webroot"
 MEDIA_ROOT = CONFIG["MEDIA_ROOT"]
 MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

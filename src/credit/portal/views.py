@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
 from credit.core.normalize import as_int
@@ -119,3 +121,36 @@ def record_detail(request, token: str):
             "noindex": shown.subject_is_person,
         },
     )
+
+
+@require_safe
+def privacy(request):
+    return render(
+        request,
+        "portal/privacy.html",
+        {"rate_limit": settings.CREDIT_RATE_LIMIT_PER_MINUTE},
+    )
+
+
+# 网站地图: every public section, in the order of the navigation.
+SITEMAP = (
+    ("首页", "portal:home", ()),
+    ("信用查询", "portal:search", ()),
+    ("行政许可公示", "portal:licences", ()),
+    ("行政处罚公示", "portal:penalties", ()),
+    ("红黑名单", "lists:index", ()),
+    ("数据接口文档", "api:openapi-view", ()),
+    ("隐私声明", "portal:privacy", ()),
+    ("工作台登录（部门工作人员）", "console:login", ()),
+)
+
+
+@require_safe
+def sitemap(request):
+    entries = []
+    for title, name, args in SITEMAP:
+        try:
+            entries.append((title, reverse(name, args=args)))
+        except NoReverseMatch:
+            continue  # a section this deployment does not serve
+    return render(request, "portal/sitemap.html", {"entries": entries})
