@@ -37,6 +37,7 @@ ACTIONS = {
     "list_entry.remove_application": "申请移出名单",
     "list_entry.remove_revoked": "撤销移出名单",
     "list_entry.enter_decided": "录入名单决定",
+    "calendar.year_entered": "录入年度节假日安排",
 }
 
 OBJECTS = {
@@ -54,6 +55,7 @@ OBJECTS = {
     "check": "信用核查",
     "CreditCheck": "信用核查",
     "job": "后台任务",
+    "CalendarYear": "节假日年度",
 }
 
 RESOURCES = {
