@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -61,7 +62,13 @@ def test_demo_env_is_generated_once_private_and_parses(tmp_path):
 
 def test_demo_env_keeps_the_data_keys_of_an_existing_demo_database(tmp_path):
     database = tmp_path / "credit.sqlite3"
-    database.write_bytes(b"")
+    database.write_bytes(b"")  # an empty file (any command creates one): new keys
+    fresh = tmp_path / "fresh.env"
+    envfile.ensure_demo_env(fresh, database)
+    assert envfile.read(fresh)["CREDIT_FIELD_KEY_ID"] == "demo1"
+    with sqlite3.connect(database) as conn:
+        conn.execute("CREATE TABLE subjects_subject (id INTEGER)")
+        conn.execute("INSERT INTO subjects_subject VALUES (1)")
     path = tmp_path / "demo.env"
     envfile.ensure_demo_env(path, database)
     values = envfile.read(path)

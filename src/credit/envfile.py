@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -67,11 +68,23 @@ def demo_values(keep_dev_data_keys: bool) -> dict[str, str]:
     }
 
 
+def _holds_subjects(database: Path) -> bool:
+    """Whether a demo database already stores subjects (ID numbers encrypted with the
+    development keys). An empty file, or one with only the schema, holds none."""
+    if not database.exists():
+        return False
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT 1 FROM subjects_subject LIMIT 1").fetchone() is not None
+    except sqlite3.Error:
+        return False
+
+
 def ensure_demo_env(path: Path = DEMO_ENV, database: Path = DEMO_DATABASE) -> bool:
     """Create the demo's environment file unless it exists; True when it was created."""
     if path.exists():
         return False
-    values = demo_values(keep_dev_data_keys=database.exists())
+    values = demo_values(keep_dev_data_keys=_holds_subjects(database))
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = [
         "# 信用本溪 demo (make run): generated on first start, reused afterwards.",
