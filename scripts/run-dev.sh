@@ -2,12 +2,24 @@
 # Starts the platform for development/demo on SQLite: migrate, load the catalog and demo
 # data (only into an empty database), then scripts/serve: the web server, the background
 # worker and the scheduler.
+#
+# The demo runs with production settings (visitors see the platform's own error pages,
+# never Django's debug pages): its secrets are generated into var/demo.env on first start
+# and reused afterwards; every `credit` process started from this checkout reads that file
+# (credit.config). CREDIT_DEBUG=1 make run gives the development mode instead.
 set -euo pipefail
 HOST=${1:-127.0.0.1}
 PORT=${2:-8000}
-export CREDIT_DEBUG=${CREDIT_DEBUG:-1}
 UV=${UV:-.tools/bin/uv}
 run() { "$UV" run --frozen "$@"; }
+
+run python -m credit.envfile
+# The served host; a server listening on every address is reached under any name.
+case "$HOST" in
+  0.0.0.0 | :: | "[::]") DEFAULT_HOSTS="*" ;;
+  *) DEFAULT_HOSTS="127.0.0.1,localhost,$HOST" ;;
+esac
+export CREDIT_ALLOWED_HOSTS=${CREDIT_ALLOWED_HOSTS:-$DEFAULT_HOSTS}
 
 run credit migrate --noinput
 run credit collectstatic --noinput --verbosity 0

@@ -63,6 +63,7 @@ def credit_env(url: str, media: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CREDIT_")}
     env.update(
         CREDIT_DEBUG="1",
+        CREDIT_ENV_FILE="",
         CREDIT_DATABASE_URL=url,
         CREDIT_MEDIA_ROOT=str(media),
         CREDIT_BIN=str(BIN),

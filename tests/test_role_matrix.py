@@ -75,6 +75,8 @@ TABLE: dict[str, dict] = {
     "publicity/licences/": {"url": "/publicity/licences/", **PUBLIC_PAGE},
     "publicity/penalties/": {"url": "/publicity/penalties/", **PUBLIC_PAGE},
     "publicity/records/<str:token>/": {"url": "/publicity/records/{record}/", **PUBLIC_PAGE},
+    "privacy/": {"url": "/privacy/", **PUBLIC_PAGE},
+    "sitemap/": {"url": "/sitemap/", **PUBLIC_PAGE},
     "lists/": {"url": "/lists/", "GET": ALL(200), WRITE: ALL(200)},
     "lists/<slug:code>/": {
         "url": "/lists/samr_serious_violation/",
@@ -283,6 +285,10 @@ TABLE: dict[str, dict] = {
                 WRITE: R(LOGIN, LOGIN, LOGIN, 403, 200),
             },
             "/admin/core/holiday/add/": {
+                "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
+                WRITE: R(LOGIN, LOGIN, LOGIN, 403, 200),
+            },
+            "/admin/core/holiday/paste/": {
                 "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
                 WRITE: R(LOGIN, LOGIN, LOGIN, 403, 200),
             },

@@ -20,7 +20,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 class ConfigError(SystemExit):
-    """Raised at start-up when the environment cannot run the platform."""
+    """Raised at start-up when the environment cannot run the platform.
+
+    A SystemExit so that any entry point stops with the message; the `credit` command
+    prints it and exits 2 ("command unusable", as every command's usage errors)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 def _bool(raw: str) -> bool:
@@ -86,6 +93,21 @@ class Option:
 
 OPTIONS: tuple[Option, ...] = (
     Option("DEBUG", _bool, False, "Development mode: debug pages, demo secrets allowed."),
+    Option(
+        "ENV_FILE",
+        str,
+        "",
+        "File of CREDIT_*=value lines read at start; the process environment wins over it. "
+        "Default: var/demo.env of the checkout (written by make run) when it exists and "
+        "neither CREDIT_DEBUG nor CREDIT_SECRET_KEY is set; set it empty to read no file.",
+    ),
+    Option(
+        "DEMO",
+        _bool,
+        False,
+        "Demo installation (make run): production settings, but setup_demo creates the "
+        "demo accounts and data. Set in var/demo.env; never in a real deployment.",
+    ),
     Option(
         "SECRET_KEY",
         str,
@@ -393,6 +415,23 @@ OPTIONS: tuple[Option, ...] = (
         "Value of the Permissions-Policy header (browser features no page may use); empty: "
         "no header.",
     ),
+    # The portal footer: what a government website shows (GB/T 政府网站 basics). The
+    # placeholders say what to fill in until the office has its numbers.
+    Option(
+        "SITE_HOST_ORG",
+        str,
+        "本溪市社会信用体系建设领导小组办公室",
+        "主办单位 shown in the portal footer.",
+    ),
+    Option(
+        "SITE_CONTACT",
+        str,
+        "联系电话：（待配置） 电子邮箱：（待配置）",
+        "Contact line of the portal footer (telephone, e-mail, address).",
+    ),
+    Option("SITE_CODE", str, "（待配置）", "网站标识码 of the portal footer."),
+    Option("SITE_ICP", str, "辽ICP备（待配置）号", "ICP 备案号 of the portal footer."),
+    Option("SITE_PSB", str, "辽公网安备（待配置）号", "公安机关备案号 of the portal footer."),
     Option(
         "SERVER_HEADER",
         str,
@@ -403,9 +442,42 @@ OPTIONS: tuple[Option, ...] = (
 )
 
 
+def env_file_path(environ: dict[str, str]) -> Path | None:
+    """The environment file to read: CREDIT_ENV_FILE; else the checkout's demo file, when
+    the environment brings no configuration of its own (neither CREDIT_DEBUG nor
+    CREDIT_SECRET_KEY): a deployment or a development shell is never mixed with the demo's."""
+    from credit import envfile
+
+    named = environ.get(PREFIX + "ENV_FILE")
+    if named is not None:
+        return Path(named) if named.strip() else None
+    if PREFIX + "DEBUG" in environ or PREFIX + "SECRET_KEY" in environ:
+        return None
+    return envfile.DEMO_ENV if envfile.DEMO_ENV.exists() else None
+
+
+def with_env_file(environ: dict[str, str]) -> dict[str, str]:
+    """The process environment over the values of its environment file."""
+    from credit import envfile
+
+    path = env_file_path(environ)
+    if path is None:
+        return dict(environ)
+    try:
+        values = envfile.read(path)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"配置错误 / configuration error:\n  {PREFIX}ENV_FILE: 无法读取 / unreadable ({exc})"
+        ) from None
+    return {**values, **environ}
+
+
 def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
-    """Parse every declared option; exit with a Chinese and English message on error."""
-    environ = os.environ if environ is None else environ
+    """Parse every declared option; exit with a Chinese and English message on error.
+
+    Without `environ`, the process environment is read over its environment file
+    (`with_env_file`)."""
+    environ = with_env_file(os.environ) if environ is None else environ
     values: dict[str, Any] = {}
     problems: list[str] = []
     for option in OPTIONS:

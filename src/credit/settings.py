@@ -10,6 +10,8 @@ CONFIG = config.load()
 BASE_DIR = config.BASE_DIR
 DEBUG = CONFIG["DEBUG"]
 SECRET_KEY = CONFIG["SECRET_KEY"]
+# The demo of `make run`: production settings (no debug pages) with demo accounts and data.
+CREDIT_DEMO = CONFIG["DEMO"]
 ALLOWED_HOSTS = CONFIG["ALLOWED_HOSTS"] + (["testserver"] if DEBUG else [])
 
 INSTALLED_APPS = [
@@ -76,12 +78,18 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "credit.console.context_processors.workday_calendar",
                 "credit.console.context_processors.permissions",
+                "credit.portal.context_processors.site",
             ],
         },
     },
 ]
 
-DATABASES = {"default": dj_database_url.parse(CONFIG["DATABASE_URL"], conn_max_age=60)}
+try:
+    DATABASES = {"default": dj_database_url.parse(CONFIG["DATABASE_URL"], conn_max_age=60)}
+except ValueError as exc:  # an unknown scheme: stop like any other configuration error
+    raise config.ConfigError(
+        f"配置错误 / configuration error:\n  CREDIT_DATABASE_URL: 取值无效 / invalid value ({exc})"
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -161,6 +169,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 # Project-wide vendored CSS/JS (no CDN): src/credit/static.
 STATICFILES_DIRS = [BASE_DIR / "src" / "credit" / "static"]
+# Files browsers ask for at the site root (/favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "src" / "credit" / "webroot"
 MEDIA_ROOT = CONFIG["MEDIA_ROOT"]
 MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -257,6 +267,13 @@ if CONFIG["CSP_MODE"] == "enforce":
 elif CONFIG["CSP_MODE"] == "report-only":
     CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
 CREDIT_PERMISSIONS_POLICY = CONFIG["PERMISSIONS_POLICY"]
+CREDIT_SITE = {
+    "host_org": CONFIG["SITE_HOST_ORG"],
+    "contact": CONFIG["SITE_CONTACT"],
+    "code": CONFIG["SITE_CODE"],
+    "icp": CONFIG["SITE_ICP"],
+    "psb": CONFIG["SITE_PSB"],
+}
 CREDIT_SERVER_HEADER = CONFIG["SERVER_HEADER"]
 
 LOGGING = {

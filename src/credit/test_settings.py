@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("CREDIT_DEBUG", "1")
+# The checkout's var/demo.env (left by `make run`) is not the suite's configuration.
+os.environ.setdefault("CREDIT_ENV_FILE", "")
 os.environ.setdefault("CREDIT_TASKS_IMMEDIATE", "1")
 os.environ.setdefault("CREDIT_MEDIA_ROOT", "var/test-media")
 

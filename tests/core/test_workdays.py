@@ -193,8 +193,9 @@ def test_calendar_status_messages_name_the_missing_year():
         f"{LAST + 1} 年节假日安排尚未录入工作日历。自 {LAST + 1} 年 1 月 1 日起，"
         "报送时效无法计算，数据将无法入库；12 月下旬起，"
         f"跨入 {LAST + 1} 年的期限（陈述申辩期、核查反馈期）也将无法计算。"
-        "请在管理后台“节假日调整”中录入 "
-        f"{LAST + 1} 年节假日和调休上班日，并在“已维护年度”中确认 {LAST + 1} 年。"
+        f"请在管理后台“节假日调整”中粘贴国务院办公厅 {LAST + 1} 年节假日安排通知"
+        "（“粘贴通知录入全年”，保存时即确认该年度），"
+        f"或逐条录入 {LAST + 1} 年节假日和调休上班日并在“已维护年度”中确认 {LAST + 1} 年。"
     )
     error = calendar_status(date(LAST + 1, 11, 2)).message
     assert error.startswith(f"{LAST + 1} 年节假日安排尚未录入工作日历")

@@ -403,3 +403,7 @@ class LoginAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "username", "succeeded", "during_lock", "locked_until", "ip_address")
     list_filter = ("succeeded", ("at", admin.DateFieldListFilter))
     search_fields = ("username", "ip_address")
+
+
+# The calendar admins (core's tables) register from here: see calendar_admin's docstring.
+from credit.accounts import calendar_admin  # noqa: E402, F401

@@ -260,3 +260,9 @@ class AuditorReadOnlyBackend:
 
             raise DjangoPermissionDenied
         return False
+
+
+def can_manage_calendar(actor: Actor) -> bool:
+    """The working-day calendar is the credit office's: its administrators (or the system)
+    enter holidays; auditors never write."""
+    return bool(actor.is_credit_admin) and not is_auditor(actor)

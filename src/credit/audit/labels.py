@@ -43,6 +43,7 @@ ACTIONS = {
     "subject.confirm_distinct": "确认为不同主体",
     "subject.name_keep": "保留主体登记名称",
     "subject.name_adopt": "采用报送的主体名称",
+    "calendar.year_entered": "录入年度节假日安排",
 }
 
 OBJECTS = {
@@ -61,6 +62,7 @@ OBJECTS = {
     "CreditCheck": "信用核查",
     "job": "后台任务",
     "Subject": "信用主体",
+    "CalendarYear": "节假日年度",
 }
 
 RESOURCES = {

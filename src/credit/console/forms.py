@@ -64,6 +64,8 @@ class BatchFilterForm(SafeInputMixin, forms.Form):
         label="状态", required=False, choices=[("", "全部")] + list(BatchState.choices)
     )
     dataset = forms.ChoiceField(label="信息事项", required=False)
+    # The console home's "超期报送记录 N" links here: the batches that N adds up.
+    late = forms.BooleanField(label="仅含超期报送记录的批次", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,4 +80,10 @@ class BatchFilterForm(SafeInputMixin, forms.Form):
             batches = batches.filter(state=state)
         if dataset := self.cleaned_data.get("dataset"):
             batches = batches.filter(dataset__code=dataset)
+        if self.cleaned_data.get("late"):
+            batches = batches.filter(**LATE_BATCHES)
         return batches
+
+
+# Batches whose late rows the console home counts: finished imports, not dry runs.
+LATE_BATCHES = {"state": BatchState.DONE, "dry_run": False, "late_rows__gt": 0}

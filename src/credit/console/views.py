@@ -25,7 +25,7 @@ from credit.accounts.passwords import change_required
 from credit.catalog import queries as catalog
 from credit.collection import queries, services, storage
 from credit.collection.models import BatchState, Source
-from credit.console.forms import BatchFilterForm, UploadForm
+from credit.console.forms import LATE_BATCHES, BatchFilterForm, UploadForm
 from credit.core.actors import Actor
 from credit.core.errors import NotFound, PermissionDenied, ServiceError
 
@@ -104,7 +104,7 @@ def home(request):
         done=Count("id", filter=Q(state=BatchState.DONE)),
         refused=Count("id", filter=Q(state__in=(BatchState.REJECTED, BatchState.FAILED))),
         new_rows=Sum("new_rows", filter=Q(state=BatchState.DONE, dry_run=False)),
-        late_rows=Sum("late_rows", filter=Q(state=BatchState.DONE, dry_run=False)),
+        late_rows=Sum("late_rows", filter=Q(**LATE_BATCHES)),
     )
     return render(
         request,
@@ -174,13 +174,24 @@ def upload(request):
 def batch_list(request):
     form = BatchFilterForm(request.GET or None)
     batches = form.apply(queries.batches_for(_actor(request)))
+    late_total = (
+        batches.aggregate(n=Sum("late_rows"))["n"] or 0
+        if form.is_valid() and form.cleaned_data.get("late")
+        else None
+    )
     page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "console/batch_list.html",
-        {"section": "batches", "form": form, "page": page, "query": query.urlencode()},
+        {
+            "section": "batches",
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "late_total": late_total,
+        },
     )
 
 

@@ -35,8 +35,12 @@ class PublicityFilter(SafeInputMixin, forms.Form):
     q = SearchField(label="关键词", required=False, max_length=100)
     department = forms.TypedChoiceField(label="部门", required=False, coerce=int, empty_value=None)
     category = forms.ChoiceField(label="类别", required=False)
-    date_from = forms.DateField(label="决定日期自", required=False)
-    date_to = forms.DateField(label="决定日期至", required=False)
+    date_from = forms.DateField(
+        label="决定日期自", required=False, error_messages={"invalid": "日期无效"}
+    )
+    date_to = forms.DateField(
+        label="决定日期至", required=False, error_messages={"invalid": "日期无效"}
+    )
     # Set by the profile's "查看全部" link: one subject's records, by its public identifier.
     subject = SearchField(required=False, max_length=22, widget=forms.HiddenInput)
 
@@ -50,6 +54,24 @@ class PublicityFilter(SafeInputMixin, forms.Form):
         self.fields["category"].choices = [("", "全部")] + _category_choices(dataset_code)
         for name in ("date_from", "date_to"):
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+
+    def problems(self) -> list[str]:
+        """Every refused filter as one Chinese sentence naming the field and the value."""
+        if not self.is_bound or self.is_valid():
+            return []
+        found = list(self.non_field_errors())
+        for name, errors in self.errors.items():
+            if name == "__all__":
+                continue
+            field = self.fields[name]
+            value = self.data.get(name, "")
+            if isinstance(field, forms.DateField):
+                found.append(
+                    f"{field.label}“{value}”不是有效的日期，请按 年-月-日 填写，如 2025-01-31"
+                )
+            else:
+                found.append(f"{field.label}：{'；'.join(errors)}")
+        return found
 
     def clean(self):
         data = super().clean()

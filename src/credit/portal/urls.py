@@ -20,4 +20,6 @@ urlpatterns = [
         name="penalties",
     ),
     path("publicity/records/<str:token>/", views.record_detail, name="record"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("sitemap/", views.sitemap, name="sitemap"),
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
 from credit.core.normalize import as_int
@@ -10,7 +12,7 @@ from credit.portal import listing, present, profile_page
 from credit.portal.opaque import record_pk
 from credit.records import queries as records
 from credit.subjects import queries as subject_queries
-from credit.subjects.search import search_subjects
+from credit.subjects.search import query_problem, search_subjects
 
 LATEST_ON_HOME = 8
 DATASET_TITLES = {"licence": "行政许可", "penalty": "行政处罚"}
@@ -45,14 +47,15 @@ def _page_number(request) -> int:
 @require_safe
 def search(request):
     q = request.GET.get("q", "").strip()
+    problem = query_problem(q) if q else ""
     result = (
         search_subjects(
             q, _page_number(request), count_records=present.count_public, public_only=True
         )
-        if q
+        if q and not problem
         else None
     )
-    return render(request, "portal/search.html", {"q": q, "result": result})
+    return render(request, "portal/search.html", {"q": q, "result": result, "problem": problem})
 
 
 @require_safe
@@ -81,7 +84,11 @@ def subject_profile(request, public_id: str):
 @require_safe
 def publicity_list(request, dataset_code: str):
     form = listing.PublicityFilter(dataset_code, request.GET or None)
-    page = listing.page_of(listing.filtered(dataset_code, form), request.GET.get("page"))
+    records_shown = listing.filtered(dataset_code, form)
+    if form.is_bound and not form.is_valid():
+        # Refused, not ignored: a list without the asked filters would look like an answer.
+        records_shown = records_shown.none()
+    page = listing.page_of(records_shown, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -121,3 +128,36 @@ def record_detail(request, token: str):
             "noindex": shown.subject_is_person,
         },
     )
+
+
+@require_safe
+def privacy(request):
+    return render(
+        request,
+        "portal/privacy.html",
+        {"rate_limit": settings.CREDIT_RATE_LIMIT_PER_MINUTE},
+    )
+
+
+# 网站地图: every public section, in the order of the navigation.
+SITEMAP = (
+    ("首页", "portal:home", ()),
+    ("信用查询", "portal:search", ()),
+    ("行政许可公示", "portal:licences", ()),
+    ("行政处罚公示", "portal:penalties", ()),
+    ("红黑名单", "lists:index", ()),
+    ("数据接口文档", "api:openapi-view", ()),
+    ("隐私声明", "portal:privacy", ()),
+    ("工作台登录（部门工作人员）", "console:login", ()),
+)
+
+
+@require_safe
+def sitemap(request):
+    entries = []
+    for title, name, args in SITEMAP:
+        try:
+            entries.append((title, reverse(name, args=args)))
+        except NoReverseMatch:
+            continue  # a section this deployment does not serve
+    return render(request, "portal/sitemap.html", {"entries": entries})

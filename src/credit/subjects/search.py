@@ -11,12 +11,18 @@ person typing 有限公司 needs anyway.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
 
-from credit.core.identifiers import is_valid_uscc
+from credit.core.identifiers import (
+    IdentifierError,
+    is_valid_uscc,
+    uscc_check_char,
+    validate_uscc,
+)
 from credit.core.normalize import halfwidth, name_key, strip_control_chars
 from credit.subjects.models import Subject, SubjectKind
 
@@ -68,6 +74,33 @@ def as_uscc(q: str) -> str | None:
     """The query as a USCC when it is one (18 characters, valid check character)."""
     code = halfwidth(q or "").strip().upper()
     return code if len(code) == 18 and is_valid_uscc(code) else None
+
+
+MIN_QUERY_CHARS = 2
+# A query of Latin letters and digits this long is a code someone typed, never a name.
+_CODE_LIKE = re.compile(r"[0-9A-Za-z]{16,20}")
+
+
+def query_problem(q: str) -> str:
+    """Why a query cannot be searched as typed ("" when it can): too short, or a mistyped
+    USCC, named so the visitor can correct it instead of reading "nothing found"."""
+    text = halfwidth(strip_control_chars(q or "")).strip()
+    if len(text) < MIN_QUERY_CHARS:
+        return f"请输入至少{MIN_QUERY_CHARS}个字"
+    code = text.upper()
+    if _CODE_LIKE.fullmatch(code) and sum(c.isdigit() for c in code) >= 8:
+        try:
+            validate_uscc(code)
+        except IdentifierError as exc:
+            if exc.code == "uscc_checksum":
+                detail = (
+                    f"第 18 位校验码应为“{uscc_check_char(code[:17])}”，输入的是“{code[17]}”，"
+                    "前 17 位中可能有输错的字符"
+                )
+            else:
+                detail = exc.message
+            return f"“{text}”不是有效的统一社会信用代码：{detail}。请核对后重新输入"
+    return ""
 
 
 def _like_escape(text: str) -> str:

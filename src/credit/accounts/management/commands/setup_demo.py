@@ -1,4 +1,5 @@
-"""`credit setup_demo`: departments always; demo accounts and demo data in DEBUG only.
+"""`credit setup_demo`: departments always; demo accounts and demo data only in DEBUG or
+in the demo installation of `make run` (CREDIT_DEMO, production settings otherwise).
 
 Demo passwords are random per installation and written to var/demo-accounts.txt, so a demo
 left running on a network never has a password anyone could guess from the source.
@@ -57,7 +58,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"部门：共 {Department.objects.count()} 个，本次新增或更新 {changed} 个。"
         )
-        if not settings.DEBUG:
+        if not (settings.DEBUG or getattr(settings, "CREDIT_DEMO", False)):
             self.stdout.write(
                 self.style.WARNING(
                     "生产模式下不创建演示账号，也不导入演示数据。"
