@@ -14,7 +14,7 @@ from credit.collection import reports
 from credit.collection import services as collection
 from credit.collection.models import BatchState
 from credit.core.actors import Actor
-from credit.lists import queries
+from credit.lists import queries, services
 from credit.lists.models import EntryState, ListEntry, ListType, Source
 from credit.records.models import Record
 from tests.collection.samples import SCJG_NAME, SCJG_USCC, company_uscc, person_id
@@ -104,7 +104,9 @@ def test_import_creates_published_entries_idempotently(submit, scjg, operator_us
     assert entries.count() == 3
     first, second, third = entries
     assert first.state == EntryState.PUBLISHED and first.source == Source.IMPORT
-    assert first.period_end == decided.replace(year=decided.year + 3)
+    # Same end as the console would give: three years including the decision day.
+    assert first.period_end == services.period_end_for(decided, 36)
+    assert first.period_end == decided.replace(year=decided.year + 3) - dt.timedelta(days=1)
     assert second.period_end == decided + dt.timedelta(days=400)
     assert first.facts == "因同一性质违法行为受到较重行政处罚"
     assert first.department_id == scjg.pk and first.authority_uscc == SCJG_USCC

@@ -37,6 +37,9 @@ ACTIONS = {
     "list_entry.remove_application": "申请移出名单",
     "list_entry.remove_revoked": "撤销移出名单",
     "list_entry.enter_decided": "录入名单决定",
+    # services._mark_removed writes "remove_<kind>"; the expiry kind is "expiry".
+    "list_entry.remove_expiry": "期满移出名单",
+    "subject.create": "登记信用主体",
 }
 
 OBJECTS = {
@@ -50,6 +53,7 @@ OBJECTS = {
     "ApiClient": "接口调用系统",
     "ApiToken": "接口令牌",
     "ListEntry": "名单条目",
+    "Subject": "信用主体",
     "publicity_rule": "公示期限规则",
     "check": "信用核查",
     "CreditCheck": "信用核查",
@@ -59,6 +63,8 @@ OBJECTS = {
 RESOURCES = {
     "records.shared": "共享信用记录",
     "measures.check": "信用核查",
+    "subjects.id_number": "信用主体身份证号码（脱敏显示）",
+    "lists.waiver_material": "放弃陈述申辩书面材料",
 }
 
 FIELDS = {
