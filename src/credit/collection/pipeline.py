@@ -36,6 +36,17 @@ PROGRESS_EVERY = 5_000
 DATASET_ROW_CHECKS: dict[str, Callable[[Actor, list], RowCheck]] = {
     ingest.DATASET_CODE: ingest.row_check,
 }
+# Rows a dataset's consuming app knows reached the platform in time by another way (a list
+# decision made in the console's procedure): `factory(fields)` runs once per batch and
+# returns `on_time(values) -> bool`; such a row is never counted late (超期).
+DATASET_ON_TIME: dict[str, Callable[[list], Callable[[dict], bool]]] = {
+    ingest.DATASET_CODE: ingest.procedure_dated,
+}
+
+
+def on_time_check(dataset_code: str, fields) -> Callable[[dict], bool] | None:
+    factory = DATASET_ON_TIME.get(dataset_code)
+    return factory(fields) if factory else None
 
 
 class _Phases:
@@ -206,6 +217,7 @@ def _validate_and_stage(batch, table, on_progress) -> _Problems:
         timezone.localtime(batch.received_at).date(),
         version.update_deadline_workdays,
         windows=publicity.RowWindows(version, today=today),
+        on_time=on_time_check(batch.dataset.code, fields),
     )
     writer = staging.StagingWriter()
     try:

@@ -28,6 +28,16 @@ EXTRA_COLUMNS = ["结果", "说明", "报送工作日", "是否超期"]
 UNKNOWN_TIMELINESS = "无法计算"
 
 
+def _on_time(batch: Batch):
+    from credit.collection.pipeline import on_time_check
+
+    return on_time_check(batch.dataset.code, catalog.fields_of(batch.dataset_version))
+
+
+def _by_code(mapped, values) -> dict[str, str]:
+    return {f.code: v for f, v in zip(mapped, values, strict=False) if f is not None}
+
+
 def open_source(batch: Batch) -> readers.Table:
     # Through storage: the stored source is encrypted, and may be gone after retention.
     return storage.open_table(batch)
@@ -91,6 +101,7 @@ def iter_report_rows(batch: Batch):
         mapped = [index.get(header_key(h or "")) for h in table.header]
         date_pos = next((i for i, f in enumerate(mapped) if f and f.role == "decision_date"), None)
         secret = [i for i, f in enumerate(mapped) if f and f.masking == "id_number"]
+        on_time = _on_time(batch)
         yield list(table.header) + EXTRA_COLUMNS
         width = len(table.header)
         file_messages = messages.get(None, [])
@@ -125,7 +136,8 @@ def iter_report_rows(batch: Batch):
                     if n is None:  # decided before the working-day calendar's first year
                         days = late = UNKNOWN_TIMELINESS
                     else:
-                        days, late = n, ("是" if n > deadline else "否")
+                        slow = n > deadline and not (on_time and on_time(_by_code(mapped, values)))
+                        days, late = n, ("是" if slow else "否")
                 except workdays.WorkdayCalendarError:
                     pass
             yield list(values) + [result, explanation, days, late]

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header, urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from credit.accounts import permissions
 from credit.audit.context import request_id
@@ -272,6 +272,7 @@ def _objection_pending(entry: ListEntry) -> bool:
 
 
 @login_required
+@require_GET
 def waiver_material(request, entry_id: int):
     """The written waiver's scan, for the department handling the entry (never public)."""
     actor = _actor(request)
