@@ -303,3 +303,27 @@ def test_console_decision_uses_the_core_period(owner, samr_list, subject):
     services.waive_objection(owner, entry, dt.date(2026, 11, 21), "放弃书〔2026〕5号")
     services.decide(owner, entry, "本市监严〔2026〕5号", dt.date(2026, 12, 5), "事实", "依据")
     assert (entry.period_start, entry.period_end) == (dt.date(2026, 12, 5), dt.date(2029, 12, 4))
+
+
+def test_enter_decided_for_a_person_by_id_number(logged_in, samr_list):
+    number = person_id(43)
+    form = {
+        "list_type": samr_list.pk,
+        "subject_kind": "person",
+        "id_number": number,
+        "subject_name": "钱七",
+        "decision_number": "本市监严〔2026〕43号",
+        "decision_date": dt.date(2026, 12, 5).isoformat(),
+        "basis": "依据",
+        "publish_now": "on",
+    }
+    response = logged_in.post("/console/lists/enter/", form)
+    entry = ListEntry.objects.get()
+    assert response.status_code == 302
+    assert entry.subject.kind == "person" and entry.subject.id_digest == fieldcrypto.id_digest(
+        number
+    )
+    # The same end as the procedure and the import path give.
+    assert entry.period_end == dt.date(2029, 12, 4)
+    page = logged_in.get(f"/console/lists/{entry.pk}/").content.decode()
+    assert number not in page and number[:6] + "********" + number[-4:] in page
