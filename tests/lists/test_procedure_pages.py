@@ -327,3 +327,21 @@ def test_enter_decided_for_a_person_by_id_number(logged_in, samr_list):
     assert entry.period_end == dt.date(2029, 12, 4)
     page = logged_in.get(f"/console/lists/{entry.pk}/").content.decode()
     assert number not in page and number[:6] + "********" + number[-4:] in page
+
+
+def test_person_is_not_registered_when_the_notice_is_refused(logged_in, samr_list):
+    response = logged_in.post(
+        "/console/lists/new/",
+        {
+            "list_type": samr_list.pk,
+            "subject_kind": "person",
+            "id_number": person_id(44),
+            "subject_name": "孙八",
+            "notice_number": "本市监告〔2026〕44号",
+            "notice_date": (TODAY + dt.timedelta(days=3)).isoformat(),
+            "reasons": "理由",
+        },
+    )
+    assert response.status_code == 200
+    assert "告知日期不能晚于今天" in response.content.decode()
+    assert not Subject.objects.exists() and not ListEntry.objects.exists()

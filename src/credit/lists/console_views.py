@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header, urlencode
@@ -18,7 +19,6 @@ from credit.core.actors import Actor
 from credit.core.errors import ServiceError
 from credit.lists import forms, materials, queries, services
 from credit.lists.models import EntryState, ListEntry, ListType
-from credit.subjects.models import Subject
 
 PAGE_SIZE = 50
 
@@ -66,20 +66,27 @@ def _entry_for(actor: Actor, entry_id: int) -> ListEntry:
     return entry
 
 
-def _subject(actor: Actor, form) -> Subject | None:
-    """The subject the form names, or None with the reason added to the form."""
+def _for_subject(actor: Actor, form, make):
+    """`make(subject)` for the subject the form names, or None with the reason on the form.
+
+    One transaction: a person registered for an entry the service then refuses is not kept.
+    """
     data = form.cleaned_data
     try:
-        return services.subject_for_entry(
-            actor, data["subject_kind"], data["uscc"], data["id_number"], data["subject_name"]
-        )
+        with transaction.atomic():
+            subject = services.subject_for_entry(
+                actor, data["subject_kind"], data["uscc"], data["id_number"], data["subject_name"]
+            )
+            return make(subject)
     except ServiceError as exc:
-        field = (
-            "uscc"
-            if data["uscc"]
-            else ("subject_name" if exc.code == "subject_name_required" else "id_number")
-        )
-        form.add_error(field, exc.message)
+        if not exc.code.startswith("subject_"):
+            form.add_error(None, exc.message)
+        elif data["uscc"]:
+            form.add_error("uscc", exc.message)
+        elif exc.code == "subject_name_required":
+            form.add_error("subject_name", exc.message)
+        else:
+            form.add_error("id_number", exc.message)
         return None
 
 
@@ -112,26 +119,24 @@ def new_entry(request):
     form = forms.NotifyForm(request.POST or None, list_types=list_types)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        subject = _subject(actor, form)
-        if subject is not None:
-            try:
-                entry = services.notify(
-                    actor,
-                    data["list_type"],
-                    subject,
-                    data["notice_number"],
-                    data["notice_date"],
-                    data["reasons"],
-                    data["served_how"],
-                )
-            except ServiceError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    f"已登记告知，陈述申辩期至 {entry.objection_deadline.isoformat()}",
-                )
-                return redirect("lists_console:detail", entry_id=entry.pk)
+        entry = _for_subject(
+            actor,
+            form,
+            lambda subject: services.notify(
+                actor,
+                data["list_type"],
+                subject,
+                data["notice_number"],
+                data["notice_date"],
+                data["reasons"],
+                data["served_how"],
+            ),
+        )
+        if entry is not None:
+            messages.success(
+                request, f"已登记告知，陈述申辩期至 {entry.objection_deadline.isoformat()}"
+            )
+            return redirect("lists_console:detail", entry_id=entry.pk)
     return render(
         request,
         "lists/console_new.html",
@@ -145,29 +150,29 @@ def enter_decided(request):
     form = forms.EnterDecidedForm(request.POST or None, list_types=_actable_list_types(actor))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        subject = _subject(actor, form)
-        if subject is not None:
-            try:
-                entry, created = services.enter_decided(
-                    actor,
-                    data["list_type"],
-                    subject,
-                    data["decision_number"],
-                    data["decision_date"],
-                    data["facts"],
-                    data["basis"],
-                    data["period_end"],
-                    publish_now=data["publish_now"],
-                    authority_name=data["authority_name"],
-                )
-            except ServiceError as exc:
-                form.add_error(None, exc.message)
+        result = _for_subject(
+            actor,
+            form,
+            lambda subject: services.enter_decided(
+                actor,
+                data["list_type"],
+                subject,
+                data["decision_number"],
+                data["decision_date"],
+                data["facts"],
+                data["basis"],
+                data["period_end"],
+                publish_now=data["publish_now"],
+                authority_name=data["authority_name"],
+            ),
+        )
+        if result is not None:
+            entry, created = result
+            if created:
+                messages.success(request, "已录入列入决定")
             else:
-                if created:
-                    messages.success(request, "已录入列入决定")
-                else:
-                    messages.info(request, "该决定已录入，未重复录入")
-                return redirect("lists_console:detail", entry_id=entry.pk)
+                messages.info(request, "该决定已录入，未重复录入")
+            return redirect("lists_console:detail", entry_id=entry.pk)
     return render(
         request,
         "lists/console_new.html",

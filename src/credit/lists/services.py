@@ -210,7 +210,7 @@ def subject_for_entry(
             raise ServiceError("subject_not_found", "未找到该统一社会信用代码对应的信用主体")
         return subject
     if not id_number:
-        raise ServiceError("required", "请填写统一社会信用代码或身份证号码")
+        raise ServiceError("subject_id_required", "请填写统一社会信用代码或身份证号码")
     digest = fieldcrypto.id_digest(_id_key(kind, id_number))
     subject = Subject.objects.filter(id_digest=digest).first()
     if subject is not None:
