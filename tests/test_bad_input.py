@@ -120,7 +120,9 @@ def world(request, departments):
                 "严重违法",
             )
             if name == "decided":
-                lists.waive_objection(actor, entry)
+                lists.waive_objection(
+                    actor, entry, TODAY - dt.timedelta(days=2), "放弃书〔2026〕1号"
+                )
                 lists.decide(
                     actor,
                     entry,
@@ -330,6 +332,7 @@ def _single_check_form(world):
 def _notify_form(world):
     return {
         "list_type": world("samr_list").pk,
+        "subject_kind": "organization",
         "uscc": world("list_company").uscc,
         "notice_number": "本市监告〔2026〕99号",
         "notice_date": (TODAY - dt.timedelta(days=10)).isoformat(),
@@ -341,6 +344,7 @@ def _notify_form(world):
 def _enter_form(world):
     return {
         "list_type": world("samr_list").pk,
+        "subject_kind": "organization",
         "uscc": world("list_company").uscc,
         "decision_number": "本市监严〔2026〕99号",
         "decision_date": (TODAY - dt.timedelta(days=3)).isoformat(),
@@ -353,6 +357,13 @@ def _enter_form(world):
 
 def _prefixed(prefix: str, data: dict) -> dict:
     return {f"{prefix}-{key}": value for key, value in data.items()}
+
+
+def _waive_form(world):
+    return _prefixed(
+        "waive",
+        {"waived_on": (TODAY - dt.timedelta(days=2)).isoformat(), "document_number": "放弃书1号"},
+    )
 
 
 def _objection_form(world):
@@ -436,7 +447,10 @@ FORM_CASES = [
         _notify_form,
         {
             "list_type": "choice",
+            "subject_kind": "choice",
             "uscc": "uscc",
+            "id_number": "uscc",
+            "subject_name": "text",
             "notice_number": "text",
             "notice_date": "date",
             "served_how": "text",
@@ -449,7 +463,10 @@ FORM_CASES = [
         _enter_form,
         {
             "list_type": "choice",
+            "subject_kind": "choice",
             "uscc": "uscc",
+            "id_number": "uscc",
+            "subject_name": "text",
             "decision_number": "text",
             "decision_date": "date",
             "facts": "textarea",
@@ -464,6 +481,12 @@ FORM_CASES = [
         "/console/lists/{notified}/objection/",
         _objection_form,
         {"objection-text": "textarea", "objection-answer": "textarea"},
+    ),
+    (
+        "operator_user",
+        "/console/lists/{notified}/waive/",
+        _waive_form,
+        {"waive-waived_on": "date", "waive-document_number": "text"},
     ),
     (
         "operator_user",

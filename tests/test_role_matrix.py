@@ -21,6 +21,7 @@ import datetime as dt
 import os
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -217,6 +218,11 @@ TABLE: dict[str, dict] = {
         "url": "/console/lists/{entry}/",
         "GET": R(LOGIN, 200, 404, 403, 200),
         WRITE: R(LOGIN, 200, 404, 403, 200),
+    },
+    "console/lists/<int:entry_id>/waiver-material/": {
+        "url": "/console/lists/{entry}/waiver-material/",
+        "GET": R(LOGIN, 200, 404, 403, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
     },
     "console/lists/<int:entry_id>/<slug:action>/": {
         "url": "/console/lists/{entry}/withdraw/",
@@ -467,6 +473,14 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
         "本市监告〔2026〕77号",
         dt.date.today() - dt.timedelta(days=3),
         "权限矩阵测试",
+    )
+    # A written waiver with its scan, so the material's page has something to show.
+    list_services.waive_objection(
+        owner,
+        entry,
+        dt.date.today() - dt.timedelta(days=2),
+        "矩阵放弃书〔2026〕1号",
+        SimpleUploadedFile("waiver.pdf", b"%PDF-1.4 matrix", content_type="application/pdf"),
     )
     system = Actor.system("测试")
     name_seen, merge = _review_objects(system, portal.company)

@@ -14,9 +14,10 @@ from credit.collection import reports
 from credit.collection import services as collection
 from credit.collection.models import BatchState
 from credit.core.actors import Actor
-from credit.lists import queries
+from credit.lists import queries, services
 from credit.lists.models import EntryState, ListEntry, ListType, Source
 from credit.records.models import Record
+from credit.subjects.models import Subject
 from tests.collection.samples import SCJG_NAME, SCJG_USCC, company_uscc, person_id
 from tests.collection.samples import write_csv as write_sample_csv
 
@@ -104,7 +105,9 @@ def test_import_creates_published_entries_idempotently(submit, scjg, operator_us
     assert entries.count() == 3
     first, second, third = entries
     assert first.state == EntryState.PUBLISHED and first.source == Source.IMPORT
-    assert first.period_end == decided.replace(year=decided.year + 3)
+    # Same end as the console would give: three years including the decision day.
+    assert first.period_end == services.period_end_for(decided, 36)
+    assert first.period_end == decided.replace(year=decided.year + 3) - dt.timedelta(days=1)
     assert second.period_end == decided + dt.timedelta(days=400)
     assert first.facts == "因同一性质违法行为受到较重行政处罚"
     assert first.department_id == scjg.pk and first.authority_uscc == SCJG_USCC
@@ -352,3 +355,33 @@ def test_list_type_deactivated_after_validation_fails_the_batch(
     again.refresh_from_db()
     assert again.state == BatchState.REJECTED
     assert again.errors.get().code == "unknown_list_type"
+
+
+def test_decisions_dated_by_the_procedure_are_not_late_when_imported(
+    submit, scjg, operator_user, make_subject
+):
+    """A list decision made in the console's procedure reached the platform the day it
+    was made: its record sent later by file is not 超期; another decision of the same
+    date and file is."""
+    owner = Actor.for_user(operator_user)
+    decided = dt.date.today() - dt.timedelta(days=45)  # far beyond 7 working days
+    subject = make_subject("本溪市名单导入有限公司1")
+    Subject.objects.filter(pk=subject.pk).update(uscc=company_uscc(501))
+    samr = ListType.objects.get(code="samr_serious_violation")
+    entry = services.notify(
+        owner, samr, subject, "本市监告〔2026〕91号", decided - dt.timedelta(days=10), "理由"
+    )
+    services.waive_objection(owner, entry, decided - dt.timedelta(days=9), "放弃书〔2026〕91号")
+    row = decision_row(1, decided)
+    services.decide(owner, entry, row["决定文书号"], decided, "事实", "依据")
+
+    batch = submit(scjg, [row, decision_row(2, decided)], actor=owner)
+    assert batch.state == BatchState.DONE, batch.message
+    assert batch.late_rows == 1
+    by_number = dict(Record.objects.values_list("doc_number", "is_late"))
+    assert by_number == {row["决定文书号"]: False, decision_row(2, decided)["决定文书号"]: True}
+    # The procedure's entry stays the one entry of that decision.
+    assert ListEntry.objects.filter(list_type=samr, decision_key=entry.decision_key).count() == 1
+    report = list(reports.iter_report_rows(batch))
+    late_column = report[0].index("是否超期")
+    assert [r[late_column] for r in report[1:]] == ["否", "是"]

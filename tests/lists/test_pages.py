@@ -95,6 +95,7 @@ def test_console_procedure_by_posts(client, operator_user, user_password, samr_l
         "/console/lists/new/",
         {
             "list_type": samr_list.pk,
+            "subject_kind": "organization",
             "uscc": subject.uscc.lower(),
             "notice_number": "本市监告〔2026〕8号",
             "notice_date": (TODAY - dt.timedelta(days=30)).isoformat(),
@@ -109,7 +110,14 @@ def test_console_procedure_by_posts(client, operator_user, user_password, samr_l
     assert "登记陈述申辩" in page and "作出列入决定" in page and "csrfmiddlewaretoken" in page
     assert "/publish/" not in page  # not offered before a decision
 
-    client.post(f"/console/lists/{entry.pk}/waive/", {})
+    response = client.post(
+        f"/console/lists/{entry.pk}/waive/",
+        {
+            "waive-waived_on": (TODAY - dt.timedelta(days=2)).isoformat(),
+            "waive-document_number": "放弃书〔2026〕8号",
+        },
+    )
+    assert response.status_code == 302
     response = client.post(
         f"/console/lists/{entry.pk}/decide/",
         {
@@ -159,6 +167,7 @@ def test_console_refuses_other_departments(
         "/console/lists/new/",
         {
             "list_type": samr_list.pk,
+            "subject_kind": "organization",
             "uscc": subject.uscc,
             "notice_number": "X",
             "notice_date": TODAY.isoformat(),
@@ -196,6 +205,7 @@ def test_console_enter_decided(client, operator_user, user_password, samr_list, 
     client.login(username=operator_user.username, password=user_password)
     form = {
         "list_type": samr_list.pk,
+        "subject_kind": "organization",
         "uscc": subject.uscc,
         "decision_number": "本市监严〔2026〕20号",
         "decision_date": (TODAY - dt.timedelta(days=3)).isoformat(),

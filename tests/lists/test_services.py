@@ -72,7 +72,8 @@ def test_full_procedure_with_events_and_change_log(scjg_actor, samr_list, subjec
     )
     assert entry.state == EntryState.DECIDED
     assert entry.period_start == dt.date(2025, 10, 13)
-    assert entry.period_end == dt.date(2028, 10, 13)  # 36 months, Civil Code art. 202
+    # 36 months including the decision day, as decisions write it: 2025-10-13 to 2028-10-12.
+    assert entry.period_end == dt.date(2028, 10, 12)
 
     services.publish(scjg_actor, entry, on=dt.date(2025, 10, 14))
     assert entry.state == EntryState.PUBLISHED
@@ -120,11 +121,11 @@ def test_decide_refused_inside_objection_window(scjg_actor, samr_list, subject):
 
 def test_waived_objection_allows_immediate_decision(scjg_actor, samr_list, subject):
     entry = _notify(scjg_actor, samr_list, subject)
-    services.waive_objection(scjg_actor, entry)
+    services.waive_objection(scjg_actor, entry, NOTICE, "放弃书〔2025〕2号")
     services.decide(scjg_actor, entry, "X〔2025〕2号", NOTICE, "事实", "依据")
     assert entry.state == EntryState.DECIDED
     with pytest.raises(ServiceError):
-        services.waive_objection(scjg_actor, entry)
+        services.waive_objection(scjg_actor, entry, NOTICE, "放弃书〔2025〕2号")
 
 
 def test_objection_window_length_is_configurable(scjg_actor, samr_list, subject):
@@ -247,7 +248,7 @@ def test_credit_office_may_act_and_enters_court_lists(
     )
     office = Actor.for_user(office_user)
     entry = _notify(scjg_actor, samr_list, subject)
-    services.waive_objection(office, entry)
+    services.waive_objection(office, entry, NOTICE, "放弃书〔2025〕3号")
     assert entry.objection_waived
 
     court = ListType.objects.get(code="court_dishonest")
@@ -292,7 +293,7 @@ def test_early_removal_rules(scjg_actor, admin_user, samr_list, make_subject, de
 def test_expiry_on_the_right_day_and_idempotent(scjg_actor, samr_list, subject):
     entry = _decided(scjg_actor, samr_list, subject)
     services.publish(scjg_actor, entry, on=dt.date(2025, 10, 13))
-    last_day = dt.date(2028, 10, 13)
+    last_day = dt.date(2028, 10, 12)
     assert entry.period_end == last_day
 
     assert queries.current_entries([subject.pk], today=last_day)[subject.pk] == [entry]
@@ -347,9 +348,9 @@ def test_enter_decided_is_idempotent_and_expires_past_periods(
         actor, tax, subject, "本税稽罚〔2021〕3号", dt.date(2021, 3, 1), "偷税", "54号令"
     )
     assert created
-    # Three years from 2021-03-01 ended on 2024-03-01: already out when entered.
-    assert entry.period_end == dt.date(2024, 3, 1)
-    assert entry.state == EntryState.REMOVED and entry.removed_on == dt.date(2024, 3, 2)
+    # Three years from 2021-03-01 ended on 2024-02-29: already out when entered.
+    assert entry.period_end == dt.date(2024, 2, 29)
+    assert entry.state == EntryState.REMOVED and entry.removed_on == dt.date(2024, 3, 1)
     again, created = services.enter_decided(
         actor, tax, subject, "本税稽罚 〔2021〕3号", dt.date(2021, 3, 1), "偷税", "54号令"
     )
@@ -357,8 +358,8 @@ def test_enter_decided_is_idempotent_and_expires_past_periods(
     assert ListEntry.objects.filter(list_type=tax).count() == 1
 
 
-def test_add_months_clips_month_end():
-    assert services.add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+def test_period_end_for_uses_the_core_period():
+    assert services.period_end_for(dt.date(2026, 12, 5), 36) == dt.date(2029, 12, 4)
     assert services.period_end_for(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
-    assert services.period_end_for(dt.date(2024, 3, 15), 36) == dt.date(2027, 3, 15)
+    assert services.period_end_for(dt.date(2024, 3, 15), 36) == dt.date(2027, 3, 14)
     assert services.period_end_for(dt.date(2025, 1, 1), None) is None

@@ -44,6 +44,9 @@ ACTIONS = {
     "subject.name_keep": "保留主体登记名称",
     "subject.name_adopt": "采用报送的主体名称",
     "calendar.year_entered": "录入年度节假日安排",
+    # services._mark_removed writes "remove_<kind>"; the expiry kind is "expiry".
+    "list_entry.remove_expiry": "期满移出名单",
+    "subject.create": "登记信用主体",
 }
 
 OBJECTS = {
@@ -57,11 +60,11 @@ OBJECTS = {
     "ApiClient": "接口调用系统",
     "ApiToken": "接口令牌",
     "ListEntry": "名单条目",
+    "Subject": "信用主体",
     "publicity_rule": "公示期限规则",
     "check": "信用核查",
     "CreditCheck": "信用核查",
     "job": "后台任务",
-    "Subject": "信用主体",
     "CalendarYear": "节假日年度",
 }
 
@@ -71,6 +74,8 @@ RESOURCES = {
     "subjects.review": "主体核对",
     "collection.report": "批次处理报告",
     "collection.error_rows": "错误行重新上报文件",
+    "subjects.id_number": "信用主体身份证号码（脱敏显示）",
+    "lists.waiver_material": "放弃陈述申辩书面材料",
 }
 
 FIELDS = {

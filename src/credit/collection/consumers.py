@@ -17,6 +17,9 @@ A consumer may give, per dataset code:
   validate-only run rolls both back). To refuse the batch whole it raises `Refused`; the
   pipeline then fails the batch with the exception's Chinese message. Any other exception
   fails the batch as a platform error.
+- `on_time(fields) -> (values -> bool)`: built once per batch; says a row reached the
+  platform in time by another way (a list decision made in the console's procedure), so
+  it is never counted late (超期), neither when stored nor in the batch's report.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
 
 RowCheckFactory = Callable[[Actor, list], RowCheck]
 AfterLoad = Callable[["Batch"], Any]
+OnTimeFactory = Callable[[list], Callable[[dict], bool]]
 
 
 class Refused(Exception):
@@ -53,6 +57,7 @@ class Consumer:
     dataset: str
     row_check: RowCheckFactory | None = None
     after_load: AfterLoad | None = None
+    on_time: OnTimeFactory | None = None
 
 
 _lock = threading.Lock()
@@ -65,11 +70,12 @@ def register(
     *,
     row_check: RowCheckFactory | None = None,
     after_load: AfterLoad | None = None,
+    on_time: OnTimeFactory | None = None,
 ) -> Consumer:
     """Register (or replace) consumer `name` of the dataset with code `dataset`."""
-    if row_check is None and after_load is None:
+    if row_check is None and after_load is None and on_time is None:
         raise ValueError(f"consumer {name} of {dataset} does nothing")
-    consumer = Consumer(name, dataset, row_check, after_load)
+    consumer = Consumer(name, dataset, row_check, after_load, on_time)
     with _lock:
         _consumers.setdefault(dataset, {})[name] = consumer
     return consumer
@@ -95,3 +101,14 @@ def after_load(batch: Batch) -> None:
     for consumer in of(batch.dataset.code):
         if consumer.after_load is not None:
             consumer.after_load(batch)
+
+
+def on_time_check(dataset: str, fields) -> Callable[[dict], bool] | None:
+    """One batch's test "this row was on time by another way", or None when no consumer of
+    the dataset knows such rows."""
+    checks = [c.on_time(fields) for c in of(dataset) if c.on_time is not None]
+    if not checks:
+        return None
+    if len(checks) == 1:
+        return checks[0]
+    return lambda values: any(check(values) for check in checks)

@@ -198,6 +198,7 @@ def _validate_and_stage(batch, table, on_progress) -> _Problems:
         timezone.localtime(batch.received_at).date(),
         version.update_deadline_workdays,
         windows=publicity.RowWindows(version, today=today),
+        on_time=consumers.on_time_check(batch.dataset.code, fields),
     )
     writer = staging.StagingWriter()
     try:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from credit.catalog import queries as catalog
-from credit.collection import errors, readers, storage
+from credit.collection import consumers, errors, readers, storage
 from credit.collection.columns import OUTCOME_COLUMNS, ROW_NUMBER, is_report_column
 from credit.collection.errors import WARNING_CODES, FileProblem
 from credit.collection.models import Batch, BatchError, BatchState
@@ -32,6 +32,14 @@ NEW, UPDATED, UNCHANGED, ERROR, NOT_PROCESSED, VALID = (
 )
 EXTRA_COLUMNS = list(OUTCOME_COLUMNS)
 UNKNOWN_TIMELINESS = "无法计算"
+
+
+def _on_time(batch: Batch):
+    return consumers.on_time_check(batch.dataset.code, catalog.fields_of(batch.dataset_version))
+
+
+def _by_code(mapped, values) -> dict[str, str]:
+    return {f.code: v for f, v in zip(mapped, values, strict=False) if f is not None}
 
 
 def open_source(batch: Batch) -> readers.Table:
@@ -143,6 +151,7 @@ def report_rows(batch: Batch, seen: dict | None = None):
         def cells(row) -> tuple[int, ...]:
             return tuple(p for column in named.get(row, ()) for p in where.get(column, ()))
 
+        on_time = _on_time(batch)
         yield [ROW_NUMBER] + [header[i] for i in kept] + EXTRA_COLUMNS, cells(None)
         width = len(header)
         file_messages = messages.get(None, [])
@@ -179,7 +188,8 @@ def report_rows(batch: Batch, seen: dict | None = None):
                     if n is None:  # decided before the working-day calendar's first year
                         days = late = UNKNOWN_TIMELINESS
                     else:
-                        days, late = n, ("是" if n > deadline else "否")
+                        slow = n > deadline and not (on_time and on_time(_by_code(mapped, values)))
+                        days, late = n, ("是" if slow else "否")
                 except workdays.WorkdayCalendarError:
                     pass
             # Cells past the header (a row wider than its header) are kept as sent.

@@ -46,11 +46,15 @@ class RowStager:
         received: dt.date,
         deadline_workdays: int,
         windows: Callable[[dt.date, str, dict], tuple] | None = None,
+        on_time: Callable[[dict], bool] | None = None,
     ):
         """`windows(decision_date, severity, data)` gives a new record's publicity window
-        (records.publicity.RowWindows); without it rows are staged as not published."""
+        (records.publicity.RowWindows); without it rows are staged as not published.
+        `on_time(values)` says a row reached the platform in time by another way
+        (consumers.on_time_check): it is then never late."""
         self.batch_id = batch_id
         self.windows = windows
+        self.on_time = on_time
         self.received = received
         self.deadline = deadline_workdays
         self.secret_codes = [f.code for f in fields if f.masking == "id_number"]
@@ -84,6 +88,9 @@ class RowStager:
                     errors.CALENDAR_UNKNOWN, str(exc), res.row, self.labels.get("decision_date", "")
                 )
             _remember(self._workdays, decision, days)
+        late = days is not None and days > self.deadline
+        if late and self.on_time is not None and self.on_time(res.values):
+            late = False
         # The content hash covers ID numbers through their blind-index digest, so it is
         # stable across imports although the ciphertext is randomised.
         ciphers: dict[str, str] = {}
@@ -148,7 +155,7 @@ class RowStager:
             data.decode(),
             content_hash,
             days,
-            days is not None and days > self.deadline,
+            late,
             public_from,
             public_until,
             visibility,

@@ -27,6 +27,7 @@ class ListsConfig(AppConfig):
             "lists.list_decision",
             row_check=ingest.row_check,
             after_load=ingest.entries_from_batch,
+            on_time=ingest.procedure_dated,
         )
 
         facts.register(facts.LIST_ENTRY, ListEntry, exposure.visible, label="名单条目")

@@ -6,29 +6,33 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.http import content_disposition_header, urlencode
+from django.views.decorators.http import require_GET, require_POST
 
 from credit.accounts import permissions
 from credit.audit.context import request_id
+from credit.audit.services import log_access
 from credit.core.actors import Actor
 from credit.core.errors import ServiceError
-from credit.lists import forms, queries, services
+from credit.lists import forms, materials, queries, services
 from credit.lists.models import EntryState, ListEntry, ListType
-from credit.subjects.models import Subject
 
 PAGE_SIZE = 50
 
-# action → (form, what the service needs, states in which the button is offered)
+# action → (form, button label). Which of them an entry offers is services.allowed_actions.
 ACTIONS = {
-    "objection": (forms.ObjectionForm, "登记陈述申辩", {EntryState.NOTIFIED}),
-    "waive": (forms.EmptyForm, "当事人放弃陈述申辩", {EntryState.NOTIFIED}),
-    "decide": (forms.DecideForm, "作出列入决定", {EntryState.NOTIFIED}),
-    "withdraw": (forms.WithdrawForm, "不予列入", {EntryState.NOTIFIED}),
-    "publish": (forms.PublishForm, "公开", {EntryState.DECIDED}),
-    "remove": (forms.RemoveForm, "移出", {EntryState.DECIDED, EntryState.PUBLISHED}),
+    "objection": (forms.ObjectionForm, "登记陈述申辩"),
+    "waive": (forms.WaiveForm, "登记书面放弃陈述申辩"),
+    "decide": (forms.DecideForm, "作出列入决定"),
+    "withdraw": (forms.WithdrawForm, "不予列入"),
+    "publish": (forms.PublishForm, "公开"),
+    "remove": (forms.RemoveForm, "移出"),
 }
+# The purpose written to the access log when a console page shows a person's masked number.
+ACCESS_PURPOSE = "名单管理办理"
 
 
 def _actor(request) -> Actor:
@@ -62,6 +66,30 @@ def _entry_for(actor: Actor, entry_id: int) -> ListEntry:
     return entry
 
 
+def _for_subject(actor: Actor, form, make):
+    """`make(subject)` for the subject the form names, or None with the reason on the form.
+
+    One transaction: a person registered for an entry the service then refuses is not kept.
+    """
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            subject = services.subject_for_entry(
+                actor, data["subject_kind"], data["uscc"], data["id_number"], data["subject_name"]
+            )
+            return make(subject)
+    except ServiceError as exc:
+        if not exc.code.startswith("subject_"):
+            form.add_error(None, exc.message)
+        elif data["uscc"]:
+            form.add_error("uscc", exc.message)
+        elif exc.code == "subject_name_required":
+            form.add_error("subject_name", exc.message)
+        else:
+            form.add_error("id_number", exc.message)
+        return None
+
+
 @login_required
 def entry_list(request):
     actor = _actor(request)
@@ -79,6 +107,7 @@ def entry_list(request):
             "page": page,
             "states": EntryState.choices,
             "state": state,
+            "query": urlencode({"state": state}) if state else "",
         },
     )
 
@@ -90,28 +119,24 @@ def new_entry(request):
     form = forms.NotifyForm(request.POST or None, list_types=list_types)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        subject = Subject.objects.filter(uscc=data["uscc"]).first()
-        if subject is None:
-            form.add_error("uscc", "未找到该统一社会信用代码对应的信用主体")
-        else:
-            try:
-                entry = services.notify(
-                    actor,
-                    data["list_type"],
-                    subject,
-                    data["notice_number"],
-                    data["notice_date"],
-                    data["reasons"],
-                    data["served_how"],
-                )
-            except ServiceError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    f"已登记告知，陈述申辩期至 {entry.objection_deadline.isoformat()}",
-                )
-                return redirect("lists_console:detail", entry_id=entry.pk)
+        entry = _for_subject(
+            actor,
+            form,
+            lambda subject: services.notify(
+                actor,
+                data["list_type"],
+                subject,
+                data["notice_number"],
+                data["notice_date"],
+                data["reasons"],
+                data["served_how"],
+            ),
+        )
+        if entry is not None:
+            messages.success(
+                request, f"已登记告知，陈述申辩期至 {entry.objection_deadline.isoformat()}"
+            )
+            return redirect("lists_console:detail", entry_id=entry.pk)
     return render(
         request,
         "lists/console_new.html",
@@ -125,31 +150,29 @@ def enter_decided(request):
     form = forms.EnterDecidedForm(request.POST or None, list_types=_actable_list_types(actor))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        subject = Subject.objects.filter(uscc=data["uscc"]).first()
-        if subject is None:
-            form.add_error("uscc", "未找到该统一社会信用代码对应的信用主体")
-        else:
-            try:
-                entry, created = services.enter_decided(
-                    actor,
-                    data["list_type"],
-                    subject,
-                    data["decision_number"],
-                    data["decision_date"],
-                    data["facts"],
-                    data["basis"],
-                    data["period_end"],
-                    publish_now=data["publish_now"],
-                    authority_name=data["authority_name"],
-                )
-            except ServiceError as exc:
-                form.add_error(None, exc.message)
+        result = _for_subject(
+            actor,
+            form,
+            lambda subject: services.enter_decided(
+                actor,
+                data["list_type"],
+                subject,
+                data["decision_number"],
+                data["decision_date"],
+                data["facts"],
+                data["basis"],
+                data["period_end"],
+                publish_now=data["publish_now"],
+                authority_name=data["authority_name"],
+            ),
+        )
+        if result is not None:
+            entry, created = result
+            if created:
+                messages.success(request, "已录入列入决定")
             else:
-                if created:
-                    messages.success(request, "已录入列入决定")
-                else:
-                    messages.info(request, "该决定已录入，未重复录入")
-                return redirect("lists_console:detail", entry_id=entry.pk)
+                messages.info(request, "该决定已录入，未重复录入")
+            return redirect("lists_console:detail", entry_id=entry.pk)
     return render(
         request,
         "lists/console_new.html",
@@ -164,11 +187,8 @@ def enter_decided(request):
 
 def _forms_for(entry: ListEntry, bound: dict | None = None) -> list[dict]:
     offered = []
-    for action, (form_class, label, states) in ACTIONS.items():
-        if entry.state not in states:
-            continue
-        if action == "waive" and entry.objection_waived:
-            continue
+    for action in services.allowed_actions(entry):
+        form_class, label = ACTIONS[action]
         form = (bound or {}).get(action) or form_class(prefix=action)
         offered.append({"action": action, "label": label, "form": form})
     return offered
@@ -188,6 +208,8 @@ def entry_detail(request, entry_id: int, bound: dict | None = None, status: int 
             "events": entry.events.all(),
             "actions": _forms_for(entry, bound),
             "is_current": queries.is_current(entry),
+            "id_number": services.masked_id_number(actor, entry.subject, ACCESS_PURPOSE),
+            "objection_pending": _objection_pending(entry),
         },
         status=status,
     )
@@ -198,8 +220,10 @@ def _run(actor: Actor, entry: ListEntry, action: str, data: dict) -> str:
         services.record_objection(actor, entry, data["text"], data["answer"])
         return "已登记陈述申辩意见及核实答复"
     if action == "waive":
-        services.waive_objection(actor, entry)
-        return "已登记当事人放弃陈述申辩"
+        services.waive_objection(
+            actor, entry, data["waived_on"], data["document_number"], data.get("document")
+        )
+        return "已登记当事人书面放弃陈述申辩"
     if action == "decide":
         services.decide(
             actor,
@@ -229,7 +253,7 @@ def entry_action(request, entry_id: int, action: str):
         raise Http404("未知的操作")
     actor = _actor(request)
     entry = _entry_for(actor, entry_id)
-    form = ACTIONS[action][0](request.POST, prefix=action)
+    form = ACTIONS[action][0](request.POST, request.FILES, prefix=action)
     if not form.is_valid():
         messages.error(request, "请检查填写的内容")
         return entry_detail(request, entry_id, bound={action: form}, status=400)
@@ -240,3 +264,37 @@ def entry_action(request, entry_id: int, action: str):
         return entry_detail(request, entry_id, bound={action: form}, status=400)
     messages.success(request, message)
     return redirect("lists_console:detail", entry_id=entry.pk)
+
+
+def _objection_pending(entry: ListEntry) -> bool:
+    """Still inside the statement window with no waiver: why 作出列入决定 is not offered yet."""
+    return (
+        entry.state == EntryState.NOTIFIED
+        and not entry.objection_waived
+        and entry.objection_deadline is not None
+        and "decide" not in services.allowed_actions(entry)
+    )
+
+
+@login_required
+@require_GET
+def waiver_material(request, entry_id: int):
+    """The written waiver's scan, for the department handling the entry (never public)."""
+    actor = _actor(request)
+    entry = _entry_for(actor, entry_id)
+    if not entry.objection_waiver_file:
+        raise Http404("书面材料不存在")
+    try:
+        content = materials.read(entry.pk, entry.objection_waiver_file)
+    except ServiceError as exc:
+        raise Http404(exc.message) from None
+    log_access(actor, "lists.waiver_material", ACCESS_PURPOSE, entry.subject_id, entry.subject.name)
+    response = HttpResponse(
+        content, content_type=materials.content_type(entry.objection_waiver_file_name)
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        False, entry.objection_waiver_file_name or "waiver"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

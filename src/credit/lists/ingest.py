@@ -27,6 +27,7 @@ from credit.collection.consumers import Refused
 from credit.collection.pipeline import batch_actor
 from credit.core.actors import Actor
 from credit.core.errors import ServiceError
+from credit.core.normalize import doc_key
 from credit.lists import queries, services
 from credit.lists.models import ListType, Source
 from credit.records.models import Record
@@ -135,6 +136,37 @@ class _RowCheck:
                     f"“{list_type.name}”列入期限最长 {list_type.max_period_months} 个月"
                     f"（至 {longest.isoformat()}）",
                 )
+
+
+class _ProcedureDated:
+    """Whether a list_decision row is a decision the list procedure already dated.
+
+    Timeliness measures how long a decision took to reach the platform. A decision made
+    in the console's procedure was on the platform the day it was made, so its record sent
+    later by file is not late (超期), however many working days have passed.
+    """
+
+    def __init__(self, fields):
+        roles = {f.role: f.code for f in fields if f.role}
+        self.type_code = roles["list_type"]
+        self.number_code = roles["document_number"]
+        self._types: dict[str, ListType] | None = None
+        self._keys: set[tuple[int, str]] | None = None
+
+    def __call__(self, values: dict[str, str]) -> bool:
+        if self._keys is None:
+            self._keys = queries.procedure_decisions()
+            self._types = _list_types(active_only=False) if self._keys else {}
+        if not self._keys:
+            return False
+        list_type = self._types.get(str(values.get(self.type_code) or "").strip())
+        number = str(values.get(self.number_code) or "")
+        return list_type is not None and (list_type.pk, doc_key(number)) in self._keys
+
+
+def procedure_dated(fields) -> _ProcedureDated:
+    """The on-time check of a list_decision batch (see `_ProcedureDated`)."""
+    return _ProcedureDated(fields)
 
 
 def row_check(actor: Actor, fields) -> _RowCheck:

@@ -132,6 +132,15 @@ class ListEntry(models.Model):
     # 陈述申辩
     objection_deadline = models.DateField("陈述申辩截止日", null=True, blank=True)
     objection_waived = models.BooleanField("当事人放弃陈述申辩", default=False)
+    # The written waiver: when it was signed and which document proves it (never public).
+    objection_waived_on = models.DateField("书面放弃陈述申辩日期", null=True, blank=True)
+    objection_waiver_number = models.CharField("放弃陈述申辩书文号", max_length=128, blank=True)
+    objection_waiver_file = models.CharField(
+        "放弃陈述申辩书面材料（存储名）", max_length=255, blank=True
+    )
+    objection_waiver_file_name = models.CharField(
+        "放弃陈述申辩书面材料（原文件名）", max_length=255, blank=True
+    )
     objection_text = models.TextField("陈述申辩意见", blank=True)
     objection_answer = models.TextField("核实答复", blank=True)
     objection_recorded_at = models.DateTimeField("陈述申辩登记时间", null=True, blank=True)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from credit import facts
 from credit.core.normalize import doc_key
 from credit.lists import exposure
-from credit.lists.models import ListEntry, ListType
+from credit.lists.models import ListEntry, ListType, Source
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -102,3 +102,17 @@ def decision_entered(list_type_id: int, decision_number: str) -> bool:
     """Whether the list already holds this decision (entering it again changes nothing)."""
     key = doc_key(decision_number)
     return ListEntry.objects.filter(list_type_id=list_type_id, decision_key=key).exists()
+
+
+def procedure_decisions() -> set[tuple[int, str]]:
+    """(list type id, decision key) of every decision made through the platform's procedure.
+
+    Such a decision was dated on the platform the day it was made (告知 → 决定 in the
+    console), so it reached the platform in time whatever day a department later sends
+    its record.
+    """
+    return set(
+        ListEntry.objects.filter(source=Source.CONSOLE, notice_date__isnull=False)
+        .exclude(decision_key="")
+        .values_list("list_type_id", "decision_key")
+    )

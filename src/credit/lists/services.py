@@ -7,19 +7,21 @@ row, so the procedure of any entry can be shown step by step.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from credit.accounts import permissions
-from credit.audit.services import log_change
-from credit.core import deadlines
+from credit.audit.services import log_access, log_change
+from credit.collection.staging import new_public_id
+from credit.core import deadlines, fieldcrypto, periods
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
-from credit.core.normalize import doc_key
-from credit.lists import exposure, queries
+from credit.core.masking import mask_id_number
+from credit.core.normalize import doc_key, name_key
+from credit.lists import exposure, materials, queries
 from credit.lists.models import (
     IN_FORCE_STATES,
     EntryState,
@@ -29,6 +31,7 @@ from credit.lists.models import (
     RemovalKind,
     Source,
 )
+from credit.subjects.models import Subject, SubjectKind
 
 EXPIRY_ACTOR_LABEL = "名单期满自动移出"
 
@@ -36,23 +39,13 @@ EXPIRY_ACTOR_LABEL = "名单期满自动移出"
 # --- helpers -----------------------------------------------------------------------------
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, clipped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def period_end_for(start: dt.date, months: int | None) -> dt.date | None:
-    """Last day of a period of `months` counted from `start`.
+    """Last day of a list period of `months` that starts on (and includes) `start`.
 
-    Civil Code arts. 201–202: the start day is not counted and the period ends on the
-    corresponding day of the last month (its last day when there is none), so three years
-    from 2024-03-15 end on 2027-03-15 and one year from 2024-02-29 on 2025-02-28.
+    One definition for the console and the import path (core.periods): three years from
+    2026-12-05 end on 2029-12-04.
     """
-    if months is None:
-        return None
-    return add_months(start, months)
+    return periods.period_end_or_none(start, months)
 
 
 def _today() -> dt.date:
@@ -80,6 +73,9 @@ def _snapshot(entry: ListEntry) -> dict:
         "notice_number": entry.notice_number,
         "objection_deadline": iso(entry.objection_deadline),
         "objection_waived": entry.objection_waived,
+        "objection_waived_on": iso(entry.objection_waived_on),
+        "objection_waiver_number": entry.objection_waiver_number,
+        "objection_waiver_file_name": entry.objection_waiver_file_name,
         "decision_number": entry.decision_number,
         "decision_date": iso(entry.decision_date),
         "period_start": iso(entry.period_start),
@@ -179,6 +175,119 @@ def _check_decision_key(list_type: ListType, key: str, exclude_pk: int | None = 
         raise ServiceError("decision_number_taken", "该名单已有相同文号的列入决定")
 
 
+# --- the subject an entry is about -----------------------------------------------------------
+
+# Sole traders without a code are identified by their operator's ID number; the blind index
+# gets a prefix so the business never collides with the operator as a natural person
+# (linking prefixes other certificate types the same way: "<type>:<number>").
+SOLE_TRADER_ID_PREFIX = "个体工商户经营者"
+
+
+def _id_key(kind: str, number: str) -> str:
+    return f"{SOLE_TRADER_ID_PREFIX}:{number}" if kind == SubjectKind.SOLE_TRADER else number
+
+
+@transaction.atomic
+def subject_for_entry(
+    actor: Actor, kind: str, uscc: str = "", id_number: str = "", name: str = ""
+) -> Subject:
+    """The subject a console entry names: by USCC, or (persons, sole traders without a code)
+    by ID number, registering it when the platform does not know it yet.
+
+    The ID number is stored only as SM4 ciphertext plus its HMAC blind index, exactly as
+    the import path (subjects/linking) stores persons; it never reaches a log.
+    """
+    if uscc:
+        subject = Subject.objects.filter(uscc=uscc).first()
+        if subject is None:
+            raise ServiceError("subject_not_found", "未找到该统一社会信用代码对应的信用主体")
+        return subject
+    if not id_number:
+        raise ServiceError("subject_id_required", "请填写统一社会信用代码或身份证号码")
+    digest = fieldcrypto.id_digest(_id_key(kind, id_number))
+    subject = Subject.objects.filter(id_digest=digest).first()
+    if subject is not None:
+        return subject
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError(
+            "subject_name_required",
+            "平台尚无该身份证号码对应的信用主体，请填写"
+            + ("姓名" if kind == SubjectKind.PERSON else "个体工商户名称"),
+        )
+    subject = Subject.objects.create(
+        public_id=new_public_id(),
+        kind=kind,
+        name=name,
+        name_norm=name_key(name),
+        id_cipher=fieldcrypto.encrypt_id(id_number),
+        id_digest=digest,
+        region_code=id_number[:6],
+    )
+    log_change(
+        actor,
+        "subject.create",
+        "Subject",
+        subject.pk,
+        None,
+        # The ID number stays out of the change log, masked or not: its digest identifies it.
+        {"kind": kind, "name": name, "public_id": subject.public_id, "source": "名单管理"},
+    )
+    return subject
+
+
+def masked_id_number(actor: Actor, subject: Subject, purpose: str) -> str:
+    """The subject's ID number masked for a page, the read written to the access log."""
+    if not subject.id_cipher:
+        return ""
+    log_access(actor, "subjects.id_number", purpose, subject.pk, subject.name)
+    try:
+        return mask_id_number(fieldcrypto.decrypt_id(subject.id_cipher))
+    except fieldcrypto.FieldCryptoError:
+        return "（无法解密）"
+
+
+# --- the procedure's state machine ---------------------------------------------------------
+
+# Console action → the states it may start from; `allowed_actions` adds the conditions that
+# depend on the entry's own data. Services refuse what it does not allow, and the console
+# shows exactly the actions it allows.
+ACTION_STATES = {
+    "objection": (EntryState.NOTIFIED,),
+    "waive": (EntryState.NOTIFIED,),
+    "decide": (EntryState.NOTIFIED,),
+    "withdraw": (EntryState.NOTIFIED,),
+    "publish": (EntryState.DECIDED,),
+    "remove": IN_FORCE_STATES,
+}
+
+
+def allowed_actions(entry: ListEntry, today: dt.date | None = None) -> list[str]:
+    """The procedure steps `entry` may take next, in procedure order."""
+    day = today or _today()
+    allowed = []
+    for action, states in ACTION_STATES.items():
+        if entry.state not in states:
+            continue
+        if action in ("objection", "waive") and entry.objection_waived:
+            continue  # a written waiver closes the statement step
+        # No decision date can fall after the window before the window has passed.
+        window_open = entry.objection_deadline is not None and day <= entry.objection_deadline
+        if action == "decide" and not entry.objection_waived and window_open:
+            continue
+        if action == "publish" and entry.period_end is not None and day > entry.period_end:
+            continue
+        allowed.append(action)
+    return allowed
+
+
+def _ensure_allowed(entry: ListEntry, action: str, today: dt.date | None = None) -> None:
+    if action not in allowed_actions(entry, today):
+        raise ServiceError(
+            "action_not_allowed", f"当前状态为“{entry.get_state_display()}”，不能办理该事项"
+        )
+
+
 # --- 告知 ---------------------------------------------------------------------------------
 
 
@@ -234,6 +343,9 @@ def record_objection(actor: Actor, entry: ListEntry | int, text: str, answer: st
     _require(actor, fresh.department_id)
     if fresh.state != EntryState.NOTIFIED:
         raise ServiceError("objection_closed", "已作出决定或程序已结束，不能再登记陈述申辩")
+    if fresh.objection_waived:
+        raise ServiceError("objection_waived", "当事人已书面放弃陈述申辩，不能再登记陈述申辩意见")
+    _ensure_allowed(fresh, "objection")
     before = _snapshot(fresh)
     fresh.objection_text = _text(text, "陈述申辩意见")
     fresh.objection_answer = _text(answer, "核实答复")
@@ -244,18 +356,62 @@ def record_objection(actor: Actor, entry: ListEntry | int, text: str, answer: st
 
 
 @transaction.atomic
-def waive_objection(actor: Actor, entry: ListEntry | int) -> ListEntry:
-    """The party declared in writing that it will not object: a decision may follow at once."""
+def waive_objection(
+    actor: Actor,
+    entry: ListEntry | int,
+    waived_on: dt.date | None,
+    document_number: str = "",
+    document=None,
+) -> ListEntry:
+    """The party declared in writing that it will not object: a decision may follow at once.
+
+    The declaration is dated and proven by its document (a number, an uploaded scan, or
+    both); the scan is stored encrypted with the entry's materials, never published.
+    """
     fresh = _lock(entry)
     _require(actor, fresh.department_id)
     if fresh.state != EntryState.NOTIFIED:
         raise ServiceError("objection_closed", "已作出决定或程序已结束，不能再放弃陈述申辩")
     if fresh.objection_waived:
         raise ServiceError("objection_already_waived", "当事人已放弃陈述申辩")
+    _ensure_allowed(fresh, "waive")
+    if waived_on is None:
+        raise ServiceError("required", "请填写书面放弃陈述申辩的日期")
+    if waived_on < fresh.notice_date:
+        raise ServiceError("waiver_before_notice", "书面放弃陈述申辩的日期不能早于告知日期")
+    _not_future(waived_on, "书面放弃陈述申辩的日期")
+    number = (document_number or "").strip()
+    if not number and document is None:
+        raise ServiceError(
+            "waiver_document_required", "请填写放弃陈述申辩书的文号，或上传书面放弃材料"
+        )
+    if document is not None:
+        materials.check_upload(document)
     before = _snapshot(fresh)
     fresh.objection_waived = True
+    fresh.objection_waived_on = waived_on
+    fresh.objection_waiver_number = number
+    if document is not None:
+        fresh.objection_waiver_file = materials.store(fresh.pk, document)
+        fresh.objection_waiver_file_name = Path(document.name).name[:255]
     fresh.save()
-    _record(actor, fresh, "waive_objection", fresh.state, _today(), "当事人放弃陈述申辩", before)
+    proof = "，".join(
+        part
+        for part in (
+            f"文号 {number}" if number else "",
+            "已上传书面材料" if document is not None else "",
+        )
+        if part
+    )
+    _record(
+        actor,
+        fresh,
+        "waive_objection",
+        fresh.state,
+        waived_on,
+        f"当事人书面放弃陈述申辩（{proof}）",
+        before,
+    )
     return _sync(entry, fresh)
 
 
@@ -266,6 +422,7 @@ def withdraw(actor: Actor, entry: ListEntry | int, reason: str) -> ListEntry:
     _require(actor, fresh.department_id)
     if fresh.state != EntryState.NOTIFIED:
         raise ServiceError("withdraw_not_allowed", "只有尚未作出决定的条目可以不予列入")
+    _ensure_allowed(fresh, "withdraw")
     before = _snapshot(fresh)
     fresh.state = EntryState.WITHDRAWN
     fresh.removal_reason = _text(reason, "不予列入理由")
@@ -305,9 +462,12 @@ def decide(
         )
     if decision_date < fresh.notice_date:
         raise ServiceError("decision_before_notice", "决定日期不能早于告知日期")
+    if fresh.objection_waived_on and decision_date < fresh.objection_waived_on:
+        raise ServiceError("decision_before_waiver", "决定日期不能早于当事人书面放弃陈述申辩的日期")
     _not_future(decision_date, "决定日期")
     number = _text(decision_number, "决定书文号")
     _check_decision_key(fresh.list_type, doc_key(number), fresh.pk)
+    _ensure_allowed(fresh, "decide", decision_date)
     before = _snapshot(fresh)
     fresh.decision_number = number
     fresh.decision_key = doc_key(number)
@@ -340,6 +500,7 @@ def publish(actor: Actor, entry: ListEntry | int, on: dt.date | None = None) -> 
     _not_future(on, "公开日期")
     if fresh.period_end is not None and on > fresh.period_end:
         raise ServiceError("period_ended", "列入期限已届满，不能公开")
+    _ensure_allowed(fresh, "publish", on)
     before = _snapshot(fresh)
     fresh.state = EntryState.PUBLISHED
     fresh.published_on = on
@@ -370,7 +531,11 @@ def _check_removable(fresh: ListEntry, on: dt.date, kind: str) -> None:
     if not list_type.early_removal_allowed:
         raise ServiceError("early_removal_not_allowed", f"“{list_type.name}”不适用申请提前移出")
     if list_type.early_removal_after_months:
-        earliest = add_months(fresh.period_start, list_type.early_removal_after_months)
+        # "列入满 N 个月": the day after the first N months of the period have run.
+        earliest = (
+            periods.period_end(fresh.period_start, list_type.early_removal_after_months)
+            + periods.ONE_DAY
+        )
         if on < earliest:
             raise ServiceError(
                 "early_removal_too_soon",
@@ -394,6 +559,7 @@ def remove(
     if kind not in RemovalKind.values:
         raise ServiceError("removal_kind_invalid", "未知的移出方式")
     _check_removable(fresh, on, kind)
+    _ensure_allowed(fresh, "remove", on)
     reason = _text(reason, "移出理由")
     return _sync(entry, _mark_removed(actor, fresh, on, kind, reason))
 

@@ -14,7 +14,6 @@ reader rules still check the dates, so a stale state column cannot publish an en
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from credit.catalog.models import DatasetVersion, OpenAttr
+from credit.core.periods import add_months
 from credit.records.exposure import stored_state
 from credit.records.models import (
     PublicityRule,
@@ -79,13 +79,6 @@ def load_rules() -> Rules:
             r.publish, r.min_months, r.max_months
         )
     return Rules(rows)
-
-
-def add_months(start: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the last day of that month when it has no such day."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def penalty_types(data: dict) -> list[str]:
