@@ -196,7 +196,7 @@ def test_no_plan_rescans_staging_under_stale_statistics(scjg, sthj, run_file, tm
         "first_row",  # the duplicate-key check
         "INSERT INTO subjects_subject",
         "INSERT INTO records_recordhistory",
-        "INSERT INTO audit_changelog",
+        "r.data, s.data",  # the change log reads the old and new values
         "UPDATE records_record",
         "INSERT INTO records_record ",
     ):

@@ -3,11 +3,12 @@
 from django.contrib import admin
 
 from credit.audit import labels, queries
+from credit.audit.adminlog import ChangeLoggedAdminMixin
 from credit.audit.models import AccessLog, ChangeLog
 from credit.core.admin_mixins import ReadOnlyAdminMixin
 
 
-class ReadOnlyLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReadOnlyLogAdmin(ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     # Logs are append-only evidence (等保 2.0): even superusers may not edit or delete them.
     date_hierarchy = "at"
     list_per_page = 50

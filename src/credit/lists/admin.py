@@ -2,12 +2,13 @@
 
 from django.contrib import admin
 
+from credit.audit.adminlog import ChangeLoggedAdminMixin
 from credit.core.admin_mixins import ReadOnlyAdminMixin
 from credit.lists.models import ListEntry, ListEntryEvent, ListType
 
 
 @admin.register(ListType)
-class ListTypeAdmin(admin.ModelAdmin):
+class ListTypeAdmin(ChangeLoggedAdminMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "code",
@@ -22,6 +23,9 @@ class ListTypeAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
     list_select_related = ("department",)
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # list entries and measures name their list type: deactivate instead
+
 
 class EventInline(admin.TabularInline):
     model = ListEntryEvent
@@ -34,7 +38,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(ListEntry)
-class ListEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ListEntryAdmin(ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the procedure must go through lists/services.py to be logged."""
 
     list_display = ("list_type", "subject", "state", "decision_number", "period_end")

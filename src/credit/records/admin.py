@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 
+from credit.audit.adminlog import ChangeLoggedAdminMixin
 from credit.core.actors import Actor
 from credit.core.admin_mixins import ReadOnlyAdminMixin
 from credit.core.errors import ServiceError
@@ -37,7 +38,7 @@ class PublicityRuleForm(forms.ModelForm):
 
 
 @admin.register(PublicityRule)
-class PublicityRuleAdmin(admin.ModelAdmin):
+class PublicityRuleAdmin(ChangeLoggedAdminMixin, admin.ModelAdmin):
     form = PublicityRuleForm
     list_display = [
         "rule_key",
@@ -51,6 +52,8 @@ class PublicityRuleAdmin(admin.ModelAdmin):
     ]
     list_filter = ["rule_key", "publish", "active"]
     search_fields = ["penalty_type", "law_reference"]
+    # services.save_rule writes the change log (publicity_rule_saved) and recomputes windows.
+    change_logged_by_service = True
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff
@@ -77,7 +80,7 @@ class PublicityRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecordVisibilityChange)
-class RecordVisibilityChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RecordVisibilityChangeAdmin(ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["record", "from_state", "to_state", "at", "actor_label", "job_id"]
     list_filter = ["to_state", ("at", admin.DateFieldListFilter)]
     search_fields = ["record__doc_number", "job_id", "actor_label"]
