@@ -27,16 +27,93 @@ def _text(value) -> str:
     return labels.VALUES.get(value, str(value)) if isinstance(value, str) else str(value)
 
 
-def _fields(payload) -> list[tuple[str, str]]:
-    """A change's before/after as (field, readable value) rows; Python reprs of JSON
-    (`{'dry_run': False}`) are unreadable for auditors."""
+# Payload keys that hold a subject's id: shown with the subject's name.
+_SUBJECT_KEYS = ("subject_id", "subject")
+
+
+def _fields(payload, object_type: str = "", context: dict | None = None) -> list[tuple[str, str]]:
+    """A change's before/after as (Chinese field name, readable value) rows; Python reprs
+    of JSON (`{'dry_run': False}`) are unreadable for auditors."""
     if not payload:
         return []
-    if isinstance(payload, dict):
-        return [
-            (labels.FIELDS.get(str(key), str(key)), _text(value)) for key, value in payload.items()
-        ]
-    return [("", _text(payload))]
+    context = context or {}
+    if not isinstance(payload, dict):
+        return [("", _text(payload))]
+    codes, subjects = context.get("codes", {}), context.get("subjects", {})
+    rows = []
+    for key, value in payload.items():
+        key = str(key)
+        name = codes.get(key) or labels.field(object_type, key)
+        if key in _SUBJECT_KEYS and isinstance(value, int) and value in subjects:
+            text = f"{subjects[value]}（{value}）"
+        else:
+            text = _text(labels.value(object_type, key, value))
+        rows.append((name, text))
+    return rows
+
+
+def _subject_ids(entries) -> dict[int, int]:
+    """Entry id → subject id, for changes of a record, a list entry or naming a subject."""
+    from credit.lists.models import ListEntry
+    from credit.records.models import Record
+
+    found: dict[int, int] = {}
+    by_type: dict[type, dict[int, list]] = {Record: {}, ListEntry: {}}
+    for entry in entries:
+        for payload in (entry.after, entry.before):
+            if isinstance(payload, dict):
+                value = next((payload.get(k) for k in _SUBJECT_KEYS if k in payload), None)
+                if isinstance(value, int):
+                    found[entry.pk] = value
+                    break
+        if entry.pk in found or not entry.object_id.isdigit():
+            continue
+        model = {"record": Record, "ListEntry": ListEntry}.get(entry.object_type)
+        if model is not None:
+            by_type[model].setdefault(int(entry.object_id), []).append(entry.pk)
+    for model, wanted in by_type.items():
+        if wanted:
+            for pk, subject_id in model.objects.filter(pk__in=wanted).values_list(
+                "pk", "subject_id"
+            ):
+                for entry_pk in wanted[pk]:
+                    found[entry_pk] = subject_id
+    return found
+
+
+def _record_field_names(entries) -> dict[str, str]:
+    """Exchange codes in record updates (CF_SY) → their catalog labels (违法事实)."""
+    from credit.catalog.models import Field
+
+    codes = {
+        str(key)
+        for entry in entries
+        if entry.object_type == "record"
+        for payload in (entry.before, entry.after)
+        if isinstance(payload, dict)
+        for key in payload
+        if str(key).isupper()
+    }
+    if not codes:
+        return {}
+    return dict(
+        Field.objects.filter(code__in=codes).order_by("version_id").values_list("code", "label")
+    )
+
+
+def _describe_changes(entries) -> None:
+    from credit.subjects.models import Subject
+
+    subject_of = _subject_ids(entries)
+    names = dict(Subject.objects.filter(pk__in=set(subject_of.values())).values_list("pk", "name"))
+    context = {"subjects": names, "codes": _record_field_names(entries)}
+    for entry in entries:
+        subject_id = subject_of.get(entry.pk)
+        entry.subject_text = (
+            f"{names.get(subject_id, '（已删除）')}（{subject_id}）" if subject_id else ""
+        )
+        entry.before_fields = _fields(entry.before, entry.object_type, context)
+        entry.after_fields = _fields(entry.after, entry.object_type, context)
 
 
 def _forbidden(request):
@@ -50,9 +127,8 @@ def _page(request, queryset, template: str, title: str, choices: list[tuple[str,
     log_filter = form.to_filter() if form.is_bound else queries.LogFilter()
     page = CappedPaginator(queryset(log_filter), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    for entry in page.object_list:
-        entry.before_fields = _fields(getattr(entry, "before", None))
-        entry.after_fields = _fields(getattr(entry, "after", None))
+    if template == "audit/changes.html":
+        _describe_changes(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
