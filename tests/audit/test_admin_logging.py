@@ -134,3 +134,21 @@ def test_user_admin_never_logs_a_password_hash(client, admin_user, scjg, user_pa
     assert "password" not in entry.after
     assert user.password not in str(entry.after)
     assert entry.after["full_name"] == "赵六"
+
+
+def test_opening_a_subject_in_the_admin_is_access_logged(client, admin_user):
+    from credit.audit.models import AccessLog
+    from credit.subjects.models import Subject
+
+    subject = Subject.objects.create(
+        public_id="s-admin-1", kind="legal", name="后台查看测试公司", name_norm="后台查看测试公司"
+    )
+    client.force_login(admin_user)
+    assert client.get(f"/admin/subjects/subject/{subject.pk}/change/").status_code == 200
+    entry = AccessLog.objects.get(resource="admin.subject")
+    assert (entry.subject_id, entry.subject_label) == (subject.pk, "后台查看测试公司")
+    assert entry.actor_user == admin_user and entry.purpose == f"后台查看信用主体（#{subject.pk}）"
+    assert labels.resource(entry.resource) == "后台查看信用主体"
+    # The list alone reads no one subject's page.
+    client.get("/admin/subjects/subject/")
+    assert AccessLog.objects.count() == 1

@@ -81,6 +81,9 @@ OBJECTS = {
 RESOURCES = {
     "records.shared": "共享信用记录",
     "measures.check": "信用核查",
+    "admin.subject": "后台查看信用主体",
+    "admin.record": "后台查看信用记录",
+    "admin.list_entry": "后台查看名单条目",
 }
 
 FIELDS = {

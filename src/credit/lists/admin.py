@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from credit.audit.adminlog import ChangeLoggedAdminMixin
+from credit.audit.adminlog import AccessLoggedAdminMixin, ChangeLoggedAdminMixin
 from credit.core.admin_mixins import ReadOnlyAdminMixin
 from credit.lists.models import ListEntry, ListEntryEvent, ListType
 
@@ -38,7 +38,9 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(ListEntry)
-class ListEntryAdmin(ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ListEntryAdmin(
+    AccessLoggedAdminMixin, ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     """Read-only: the procedure must go through lists/services.py to be logged."""
 
     list_display = ("list_type", "subject", "state", "decision_number", "period_end")
@@ -46,3 +48,7 @@ class ListEntryAdmin(ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     search_fields = ("decision_number", "subject__name")
     list_select_related = ("list_type", "subject")
     inlines = [EventInline]
+    access_resource = "admin.list_entry"
+
+    def access_subject(self, obj):
+        return obj.subject_id, obj.subject.name

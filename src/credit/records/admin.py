@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 
-from credit.audit.adminlog import ChangeLoggedAdminMixin
+from credit.audit.adminlog import AccessLoggedAdminMixin, ChangeLoggedAdminMixin
 from credit.core.actors import Actor
 from credit.core.admin_mixins import ReadOnlyAdminMixin
 from credit.core.errors import ServiceError
@@ -80,9 +80,16 @@ class PublicityRuleAdmin(ChangeLoggedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RecordVisibilityChange)
-class RecordVisibilityChangeAdmin(ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class RecordVisibilityChangeAdmin(
+    AccessLoggedAdminMixin, ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     list_display = ["record", "from_state", "to_state", "at", "actor_label", "job_id"]
     list_filter = ["to_state", ("at", admin.DateFieldListFilter)]
     search_fields = ["record__doc_number", "job_id", "actor_label"]
     list_select_related = ["record"]
     raw_id_fields = ["record"]
+    access_resource = "admin.record"
+
+    def access_subject(self, obj):
+        subject = obj.record.subject
+        return subject.pk, subject.name
