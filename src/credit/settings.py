@@ -151,6 +151,8 @@ LANGUAGE_CODE = "zh-hans"
 # Chinese only until English translations exist: with "en" listed, a browser asking for
 # English got Django's own messages in English inside Chinese pages.
 LANGUAGES = [("zh-hans", "简体中文")]
+# Chinese for the few admin strings Django's zh_Hans catalogs lack (widgets, user form).
+LOCALE_PATHS = [BASE_DIR / "src" / "credit" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -69,9 +69,9 @@ class TaskResultAdmin(ChangeLoggedAdminMixin, DBTaskResultAdmin):
         "started_at",
         "finished_at",
         "priority",
-        "queue_name",
+        "queue_label",
     )
-    list_filter = (TaskStatusFilter, "priority", "queue_name")
+    list_filter = (TaskStatusFilter, "priority")
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -81,6 +81,10 @@ class TaskResultAdmin(ChangeLoggedAdminMixin, DBTaskResultAdmin):
     def task_label(self, obj) -> str:
         name = obj.task_name
         return TASK_NAMES.get(name, name)
+
+    @admin.display(description="队列")
+    def queue_label(self, obj) -> str:
+        return "默认队列" if obj.queue_name == "default" else obj.queue_name
 
     @admin.display(description="状态", ordering="status")
     def status_label(self, obj) -> str:

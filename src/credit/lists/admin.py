@@ -31,7 +31,12 @@ class EventInline(admin.TabularInline):
     model = ListEntryEvent
     extra = 0
     can_delete = False
-    readonly_fields = ("action", "from_state", "to_state", "on", "at", "actor_label", "note")
+    fields = ("action_label", "from_state", "to_state", "on", "at", "actor_label", "note")
+    readonly_fields = fields
+
+    @admin.display(description="操作")
+    def action_label(self, event: ListEntryEvent) -> str:
+        return event.action_display
 
     def has_add_permission(self, request, obj=None):
         return False
