@@ -67,3 +67,22 @@ def test_access_log_filters_by_subject_name_and_uscc(client, auditor_user, opera
     assert list(response.context["page"]) == []
     page = response.content.decode()
     assert 'name="subject_name"' in page and "统一社会信用代码" in page
+
+
+def test_admin_edit_reads_as_names_not_json(client, auditor_user, admin_user, scjg):
+    from credit.audit.adminlog import action_code
+    from credit.measures.models import Scenario
+
+    log_change(
+        Actor.for_user(admin_user),
+        action_code(Scenario, "update"),
+        "Scenario",
+        1,
+        before={"departments": [], "active": True},
+        after={"departments": [f"{scjg.name}（#{scjg.pk}）"], "active": False},
+    )
+    client.force_login(auditor_user)
+    page = client.get("/console/audit/changes/").content.decode()
+    assert "<dt>可使用的部门</dt><dd>（无）</dd>" in page
+    assert f"<dt>可使用的部门</dt><dd>{scjg.name}（#{scjg.pk}）</dd>" in page
+    assert "<dt>启用</dt><dd>否</dd>" in page and "修改应用场景" in page

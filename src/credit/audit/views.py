@@ -22,6 +22,8 @@ def _text(value) -> str:
         return "否"
     if value is None or value == "":
         return "—"
+    if isinstance(value, list) and all(isinstance(item, (str, int)) for item in value):
+        return "、".join(str(item) for item in value) or "（无）"
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return labels.VALUES.get(value, str(value)) if isinstance(value, str) else str(value)
