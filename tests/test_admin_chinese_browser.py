@@ -109,5 +109,18 @@ def test_admin_pages_are_chinese(
         words = _english(text, data_words)
         if words:
             found[name] = sorted(words)
+    # The auditors' pages of the same trail: the list procedure, the admin's reads.
+    for name, path in {
+        "audit_changes": "/console/audit/changes/",
+        "audit_access": "/console/audit/access/",
+    }.items():
+        page.goto(live_server.url + path)
+        page.locator("main table").wait_for(state="visible", timeout=15_000)
+        page.screenshot(path=str(SHOTS / f"admin_{name}.png"), full_page=True)
+        # Request ids are hex: letters of no word.
+        text = re.sub(r"\b[0-9a-f]{32}\b", "", page.locator("main").inner_text())
+        words = _english(text, data_words)
+        if words:
+            found[name] = sorted(words)
     context.close()
     assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())

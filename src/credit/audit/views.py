@@ -48,6 +48,8 @@ def _fields(payload, object_type: str = "", context: dict | None = None) -> list
         name = codes.get(key) or labels.field(object_type, key)
         if key in _SUBJECT_KEYS and isinstance(value, int) and value in subjects:
             text = f"{subjects[value]}（{value}）"
+        elif key == "list_type" and value in context.get("list_types", {}):
+            text = context["list_types"][value]
         else:
             text = _text(labels.value(object_type, key, value))
         rows.append((name, text))
@@ -108,7 +110,16 @@ def _describe_changes(entries) -> None:
 
     subject_of = _subject_ids(entries)
     names = dict(Subject.objects.filter(pk__in=set(subject_of.values())).values_list("pk", "name"))
-    context = {"subjects": names, "codes": _record_field_names(entries)}
+    from credit.lists.models import ListType
+
+    context = {
+        "subjects": names,
+        "codes": _record_field_names(entries),
+        # List entries name their list by code (samr_serious_violation): show its name.
+        "list_types": dict(ListType.objects.values_list("code", "name"))
+        if any(entry.object_type == "ListEntry" for entry in entries)
+        else {},
+    }
     for entry in entries:
         subject_id = subject_of.get(entry.pk)
         entry.subject_text = (
