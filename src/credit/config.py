@@ -324,6 +324,14 @@ OPTIONS: tuple[Option, ...] = (
         "redis://127.0.0.1:6379/1; empty: counts in the database (core_ratecounter).",
     ),
     Option(
+        "ACCESS_LOG_DEDUP_SECONDS",
+        _non_negative_int,
+        300,
+        "Seconds within which the same user (or system) viewing the same credit-check "
+        "result again writes no new access-log row for the subjects already logged; 0: "
+        "every view is logged. Exports are always logged.",
+    ),
+    Option(
         "UPLOAD_RETENTION_DAYS",
         _non_negative_int,
         30,

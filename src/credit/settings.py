@@ -161,6 +161,8 @@ LANGUAGE_CODE = "zh-hans"
 # Chinese only until English translations exist: with "en" listed, a browser asking for
 # English got Django's own messages in English inside Chinese pages.
 LANGUAGES = [("zh-hans", "简体中文")]
+# Chinese for the few admin strings Django's zh_Hans catalogs lack (widgets, user form).
+LOCALE_PATHS = [BASE_DIR / "src" / "credit" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -212,6 +214,7 @@ CREDIT_RATE_LIMIT_KEY_PREFIX = CONFIG["RATE_LIMIT_KEY_PREFIX"]
 CREDIT_REDIS_URL = CONFIG["REDIS_URL"]
 CREDIT_EARLIEST_DATE = CONFIG["EARLIEST_DATE"]
 CREDIT_UPLOAD_RETENTION_DAYS = CONFIG["UPLOAD_RETENTION_DAYS"]
+CREDIT_ACCESS_LOG_DEDUP_SECONDS = CONFIG["ACCESS_LOG_DEDUP_SECONDS"]
 CREDIT_BATCH_MAX_ATTEMPTS = CONFIG["BATCH_MAX_ATTEMPTS"]
 CREDIT_BATCH_HEARTBEAT_SECONDS = CONFIG["BATCH_HEARTBEAT_SECONDS"]
 CREDIT_WORKER_SEEN_SECONDS = CONFIG["WORKER_SEEN_SECONDS"]

@@ -77,4 +77,4 @@ def test_api_client_scopes_are_ticked_from_the_known_list(client, admin_user, sc
     assert ApiClient.objects.get(name="招投标系统").scopes == ["checks:run"]
     listing = client.get("/admin/accounts/apiclient/").content.decode()
     assert "发起信用核查" in listing and "checks:run" not in listing
-    assert ChangeLog.objects.filter(action="apiclient.create").exists()
+    assert ChangeLog.objects.filter(action="api_client.create").exists()

@@ -142,6 +142,36 @@ def test_viewing_the_result_page_is_access_logged(client, operator_user, check):
     assert logs.count() == 3
 
 
+def test_reloading_the_result_page_writes_no_new_rows_within_the_window(
+    client, operator_user, other_operator, admin_user, check, settings
+):
+    settings.CREDIT_ACCESS_LOG_DEDUP_SECONDS = 300
+    views = AccessLog.objects.filter(purpose=f"查看核查结果（#{check.pk}）")
+    client.force_login(operator_user)
+    for _ in range(3):
+        assert client.get(f"/console/checks/{check.pk}/").status_code == 200
+    assert views.count() == 3  # one per subject, once
+    # Another reader is logged; an export always is.
+    client.force_login(admin_user)
+    client.get(f"/console/checks/{check.pk}/")
+    assert views.filter(actor_user=admin_user).count() == 3
+    client.force_login(operator_user)
+    client.get(f"/console/checks/{check.pk}/export.xlsx")
+    assert AccessLog.objects.filter(purpose=f"导出核查结果（#{check.pk}）").count() == 3
+    # Once the window has passed, a view is logged again.
+    views.update(at=timezone.now() - dt.timedelta(seconds=301))
+    client.get(f"/console/checks/{check.pk}/")
+    assert views.filter(actor_user=operator_user).count() == 6
+
+
+def test_with_no_window_every_view_is_logged(client, operator_user, check, settings):
+    settings.CREDIT_ACCESS_LOG_DEDUP_SECONDS = 0
+    client.force_login(operator_user)
+    client.get(f"/console/checks/{check.pk}/")
+    client.get(f"/console/checks/{check.pk}/")
+    assert AccessLog.objects.filter(purpose=f"查看核查结果（#{check.pk}）").count() == 6
+
+
 def test_another_department_cannot_export_the_credit_office_can(
     client, other_operator, admin_user, auditor_user, check
 ):

@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from credit.accounts import services, tokens
 from credit.accounts.forms import AdminLoginForm
 from credit.accounts.models import ApiClient, ApiToken, Department, LoginAttempt, Scope, User
+from credit.audit.adminlog import ChangeLoggedAdminMixin
 from credit.audit.services import log_change
 from credit.core.actors import Actor
 from credit.core.admin_mixins import ReadOnlyAdminMixin
@@ -35,46 +36,22 @@ def _actor(request) -> Actor:
     return Actor.for_user(request.user, getattr(request, "request_id", ""))
 
 
-def _fields(obj, names) -> dict:
-    return {name: getattr(obj, name) for name in names}
-
-
-class LoggedAdminMixin:
-    """Admin edits are writes too: they go into the change log."""
-
-    logged_fields: tuple[str, ...] = ()
-
-    def save_model(self, request, obj, form, change):
-        before = None
-        if change:
-            original = type(obj).objects.get(pk=obj.pk)
-            before = _fields(original, self.logged_fields)
-        super().save_model(request, obj, form, change)
-        action = f"{type(obj).__name__.lower()}.{'update' if change else 'create'}"
-        log_change(
-            _actor(request),
-            action,
-            type(obj).__name__,
-            obj.pk,
-            before=before,
-            after=_fields(obj, self.logged_fields),
-        )
+class NoDeleteAdminMixin:
+    """Departments, users and clients are referenced by the logs: disable, never delete."""
 
     def has_delete_permission(self, request, obj=None):
-        # Departments, users and clients are referenced by the logs: disable, never delete.
         return False
 
 
 @admin.register(Department)
-class DepartmentAdmin(LoggedAdminMixin, admin.ModelAdmin):
+class DepartmentAdmin(ChangeLoggedAdminMixin, NoDeleteAdminMixin, admin.ModelAdmin):
     list_display = ("name", "uscc", "region_code", "is_credit_office")
     list_filter = ("is_credit_office",)
     search_fields = ("name", "uscc")
-    logged_fields = ("name", "uscc", "region_code", "parent_id", "is_credit_office")
 
 
 @admin.register(User)
-class UserAdmin(LoggedAdminMixin, DjangoUserAdmin):
+class UserAdmin(ChangeLoggedAdminMixin, NoDeleteAdminMixin, DjangoUserAdmin):
     list_display = ("username", "full_name", "role", "department", "is_active", "last_login")
     list_filter = ("role", "is_active", "department")
     search_fields = ("username", "full_name")
@@ -114,16 +91,6 @@ class UserAdmin(LoggedAdminMixin, DjangoUserAdmin):
         ),
     )
     readonly_fields = ("last_login", "date_joined", "password_changed_at")
-    logged_fields = (
-        "username",
-        "full_name",
-        "role",
-        "department_id",
-        "is_active",
-        "is_staff",
-        "is_superuser",
-        "must_change_password",
-    )
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -228,14 +195,13 @@ class ApiClientForm(forms.ModelForm):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(LoggedAdminMixin, admin.ModelAdmin):
+class ApiClientAdmin(ChangeLoggedAdminMixin, NoDeleteAdminMixin, admin.ModelAdmin):
     form = ApiClientForm
     list_display = ("name", "department", "scope_labels", "is_active", "created_at")
     list_filter = ("is_active", "department")
     search_fields = ("name",)
     inlines = [ApiTokenInline]
     actions = ["issue_token", "disable_clients"]
-    logged_fields = ("name", "department_id", "scopes", "is_active")
 
     @admin.display(description="权限范围")
     def scope_labels(self, client: ApiClient) -> str:
@@ -372,7 +338,7 @@ class ExpiryFilter(admin.SimpleListFilter):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ApiTokenAdmin(ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("key_id", "client", "created_at", "expires_at", "last_used_at", "state")
     list_filter = (ExpiryFilter, "is_active")
     ordering = ("expires_at", "pk")
@@ -399,11 +365,11 @@ class ApiTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LoginAttempt)
-class LoginAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LoginAttemptAdmin(ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "username", "succeeded", "during_lock", "locked_until", "ip_address")
     list_filter = ("succeeded", ("at", admin.DateFieldListFilter))
     search_fields = ("username", "ip_address")
 
 
-# The calendar admins (core's tables) register from here: see calendar_admin's docstring.
-from credit.accounts import calendar_admin  # noqa: E402, F401
+# Platform tables that are not an app's own register from here: see system_admin's docstring.
+from credit.accounts import system_admin  # noqa: E402, F401

@@ -3,11 +3,12 @@
 from django.contrib import admin
 
 from credit.audit import labels, queries
+from credit.audit.adminlog import ChangeLoggedAdminMixin
 from credit.audit.models import AccessLog, ChangeLog
 from credit.core.admin_mixins import ReadOnlyAdminMixin
 
 
-class ReadOnlyLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReadOnlyLogAdmin(ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     # Logs are append-only evidence (等保 2.0): even superusers may not edit or delete them.
     date_hierarchy = "at"
     list_per_page = 50
@@ -23,19 +24,50 @@ class ReadOnlyLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return [field.name for field in self.model._meta.fields]
 
 
+class ActionFilter(admin.SimpleListFilter):
+    title = "操作"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return queries.change_actions()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+class ObjectTypeFilter(admin.SimpleListFilter):
+    title = "对象类型"
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        codes = ChangeLog.objects.order_by("object_type").values_list("object_type", flat=True)
+        return [(code, labels.object_type(code)) for code in codes.distinct()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
 @admin.register(ChangeLog)
 class ChangeLogAdmin(ReadOnlyLogAdmin):
     list_display = (
         "at",
         "actor_label",
-        "action",
-        "object_type",
+        "action_name",
+        "object_name",
         "object_id",
         "request_id",
         "client_request_id",
     )
-    list_filter = ("action", "object_type", ("at", admin.DateFieldListFilter))
+    list_filter = (ActionFilter, ObjectTypeFilter, ("at", admin.DateFieldListFilter))
     search_fields = ("object_id", "actor_label", "request_id", "client_request_id")
+
+    @admin.display(description="操作", ordering="action")
+    def action_name(self, entry: ChangeLog) -> str:
+        return labels.action(entry.action)
+
+    @admin.display(description="对象类型", ordering="object_type")
+    def object_name(self, entry: ChangeLog) -> str:
+        return labels.object_type(entry.object_type)
 
 
 class ResourceFilter(admin.SimpleListFilter):

@@ -12,6 +12,8 @@ class LogFilterForm(SafeInputMixin, forms.Form):
     actor = SearchField(label="操作者", required=False, max_length=150)
     action = SearchField(label="操作", required=False, max_length=100)
     object_id = SearchField(label="对象标识", required=False, max_length=64)
+    subject_name = SearchField(label="主体名称", required=False, max_length=200)
+    uscc = SearchField(label="统一社会信用代码", required=False, max_length=18)
 
     def clean(self):
         data = super().clean()
@@ -30,4 +32,6 @@ class LogFilterForm(SafeInputMixin, forms.Form):
             actor=(data.get("actor") or "").strip(),
             action=(data.get("action") or "").strip(),
             object_id=(data.get("object_id") or "").strip(),
+            subject_name=(data.get("subject_name") or "").strip(),
+            uscc=(data.get("uscc") or "").strip(),
         )

@@ -4,10 +4,15 @@ The codes stay English in the database (they are matched by tools and filters); 
 see these labels. An unknown code is shown as it is rather than hidden.
 """
 
+from __future__ import annotations
+
+import functools
+
 ACTIONS = {
     "batch_received": "接收批次",
     "batch_finished": "批次处理完成",
     "batch_rerun": "重新处理批次",
+    "batch_source_deleted": "删除批次源文件",
     "record_updated": "更新信用记录",
     "record_withdrawn": "撤回信用记录",
     "record_publish_minor": "设置轻微处罚公示",
@@ -18,10 +23,13 @@ ACTIONS = {
     "department.create": "新建部门",
     "department.update": "修改部门",
     "user.create": "新建用户",
+    "user.update": "修改用户",
+    "user.reset_password": "管理员重置密码",
     "user.enable": "启用用户",
     "user.disable": "停用用户",
     "user.set_password": "重置密码",
     "api_client.create": "新建接口调用系统",
+    "api_client.update": "修改接口调用系统",
     "api_client.disable": "停用接口调用系统",
     "api_token.issue": "签发接口令牌",
     "api_token.revoke": "吊销接口令牌",
@@ -34,7 +42,7 @@ ACTIONS = {
     "list_entry.withdraw": "不予列入",
     "list_entry.decide": "作出列入决定",
     "list_entry.publish": "名单公开",
-    "list_entry.remove_expired": "到期移出名单",
+    "list_entry.remove_expiry": "到期移出名单",
     "list_entry.remove_application": "申请移出名单",
     "list_entry.remove_revoked": "撤销移出名单",
     "list_entry.enter_decided": "录入名单决定",
@@ -45,8 +53,20 @@ ACTIONS = {
     "subject.name_adopt": "采用报送的主体名称",
     "calendar.year_entered": "录入年度节假日安排",
     # services._mark_removed writes "remove_<kind>"; the expiry kind is "expiry".
-    "list_entry.remove_expiry": "期满移出名单",
     "subject.create": "登记信用主体",
+    # Configuration edited in the admin (audit.adminlog): <model>.create/update/delete.
+    "holiday.create": "新增节假日调整",
+    "holiday.update": "修改节假日调整",
+    "holiday.delete": "删除节假日调整",
+    "calendar_year.create": "新增已维护年度",
+    "calendar_year.update": "修改已维护年度",
+    "calendar_year.delete": "删除已维护年度",
+    "scenario.create": "新建应用场景",
+    "scenario.update": "修改应用场景",
+    "measure.create": "新建奖惩措施",
+    "measure.update": "修改奖惩措施",
+    "list_type.create": "新建名单类型",
+    "list_type.update": "修改名单类型",
 }
 
 OBJECTS = {
@@ -55,6 +75,7 @@ OBJECTS = {
     "record": "信用记录",
     "catalog": "信息事项",
     "DatasetVersion": "事项版本",
+    "catalog.DatasetVersion": "事项版本",
     "Department": "部门",
     "User": "用户",
     "ApiClient": "接口调用系统",
@@ -76,6 +97,9 @@ RESOURCES = {
     "collection.error_rows": "错误行重新上报文件",
     "subjects.id_number": "信用主体身份证号码（脱敏显示）",
     "lists.waiver_material": "放弃陈述申辩书面材料",
+    "admin.subject": "后台查看信用主体",
+    "admin.record": "后台查看信用记录",
+    "admin.list_entry": "后台查看名单条目",
 }
 
 FIELDS = {
@@ -109,6 +133,19 @@ FIELDS = {
     "needs_review": "待人工核对",
     "name": "名称",
     "seen_name": "报送名称",
+    "hash": "定义摘要",
+    "fields": "字段数",
+    "changed": "变更条数",
+    "date": "日期",
+    "ended": "停止公示条数",
+    "started": "开始公示条数",
+    "visibility": "公示状态",
+    "subject_id": "信用主体",
+    "check": "信用核查",
+    "measure": "措施编号",
+    "batch": "批次",
+    "must_change_password": "须修改密码",
+    "message": "说明",
 }
 
 VALUES = {
@@ -120,12 +157,72 @@ VALUES = {
 }
 
 
+# Object-type codes that are not the model's class name (older rows use these).
+_OBJECT_MODELS = {
+    "batch": "collection.Batch",
+    "record": "records.Record",
+    "publicity_rule": "records.PublicityRule",
+    "check": "measures.CreditCheck",
+    "catalog": "catalog.Dataset",
+}
+
+
+@functools.cache
+def _models_by_code() -> dict:
+    from django.apps import apps
+
+    found = {}
+    for model in apps.get_models():
+        found.setdefault(model.__name__, model)
+        found[model._meta.label] = model
+    for code, label in _OBJECT_MODELS.items():
+        found[code] = apps.get_model(label)
+    return found
+
+
+def model_of(code: str):
+    """The model an object-type code names, or None."""
+    return _models_by_code().get(code)
+
+
+def _model_field(object_code: str, key: str):
+    model = model_of(object_code)
+    if model is None:
+        return None
+    for field in model._meta.get_fields():
+        usable = getattr(field, "concrete", False) or field.many_to_many
+        if usable and key in (field.name, getattr(field, "attname", None)):
+            return field
+    return None
+
+
+def field(object_code: str, key: str) -> str:
+    """A payload key's Chinese name: the model field's verbose name, else the registry."""
+    found = _model_field(object_code, key)
+    if found is not None and getattr(found, "verbose_name", None):
+        return str(found.verbose_name)
+    return FIELDS.get(key, key)
+
+
+def value(object_code: str, key: str, raw):
+    """A stored state code's Chinese name (the model field's choices), else the value."""
+    if not isinstance(raw, str):
+        return raw
+    found = _model_field(object_code, key)
+    if found is not None and found.choices:
+        return str(dict(found.flatchoices).get(raw, VALUES.get(raw, raw)))
+    return VALUES.get(raw, raw)
+
+
 def action(code: str) -> str:
     return ACTIONS.get(code, code)
 
 
 def object_type(code: str) -> str:
-    return OBJECTS.get(code, code)
+    if code in OBJECTS:
+        return OBJECTS[code]
+    model = model_of(code)
+    return str(model._meta.verbose_name) if model is not None else code
 
 
 def resource(code: str) -> str:

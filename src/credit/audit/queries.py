@@ -25,6 +25,12 @@ class LogFilter:
     actor: str = ""
     action: str = ""  # change log: the action; access log: the resource
     object_id: str = ""  # change log: object id; access log: subject id
+    subject_name: str = ""  # access log: part of the subject's name
+    uscc: str = ""  # access log: the subject's unified social credit code
+    # The subjects that name and/or USCC stand for, found by the caller in the subject
+    # registry (subjects.queries.ids_matching: indexed, never by scanning the log's labels);
+    # None = no such filter. Audit sits below subjects in the layers, so it cannot look.
+    subject_ids: tuple[int, ...] | None = None
 
 
 def _local_start(day: date) -> datetime:
@@ -59,6 +65,8 @@ def accesses(f: LogFilter) -> QuerySet[AccessLog]:
         if subject_id is None:
             return qs.none()
         qs = qs.filter(subject_id=subject_id)
+    if f.subject_ids is not None:
+        qs = qs.filter(subject_id__in=f.subject_ids)
     if f.date_from or f.date_to:
         # `at` has a BRIN index only: it finds a date range's pages, sorted here. Walking
         # the primary key backwards instead would read every newer row first.

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from credit.audit.adminlog import ChangeLoggedAdminMixin
 from credit.catalog.models import Dataset, DatasetVersion, Field
 from credit.core.admin_mixins import ReadOnlyAdminMixin
 
@@ -24,7 +25,7 @@ class FieldInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Dataset)
-class DatasetAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DatasetAdmin(ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "current_version"]
     search_fields = ["code", "name"]
     readonly_fields = ["code", "name", "current_version"]
@@ -32,7 +33,7 @@ class DatasetAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DatasetVersion)
-class DatasetVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DatasetVersionAdmin(ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "dataset",
         "number",
@@ -66,7 +67,7 @@ class DatasetVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Field)
-class FieldAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class FieldAdmin(ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["label", "code", "type", "required", "public", "role", "version"]
     list_filter = ["version__dataset", "type", "required", "public"]
     search_fields = ["label", "code"]

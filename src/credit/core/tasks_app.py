@@ -18,3 +18,24 @@ class TasksDatabaseConfig(TasksAppConfig):
         # migration is made for the third-party app.
         result = self.get_model("DBTaskResult")
         result._meta.verbose_name = result._meta.verbose_name_plural = "任务结果"
+        for name, label in TASK_FIELDS.items():
+            result._meta.get_field(name).verbose_name = label
+
+
+TASK_FIELDS = {
+    "id": "任务编号",
+    "status": "状态",
+    "enqueued_at": "入队时间",
+    "started_at": "开始时间",
+    "finished_at": "结束时间",
+    "args_kwargs": "参数",
+    "priority": "优先级",
+    "task_path": "任务路径",
+    "worker_ids": "执行进程",
+    "queue_name": "队列",
+    "backend_name": "后端",
+    "run_after": "计划执行时间",
+    "return_value": "返回值",
+    "exception_class_path": "异常类型",
+    "traceback": "错误堆栈",
+}

@@ -2,12 +2,13 @@
 
 from django.contrib import admin
 
+from credit.audit.adminlog import AccessLoggedAdminMixin, ChangeLoggedAdminMixin
 from credit.core.admin_mixins import ReadOnlyAdminMixin
 from credit.lists.models import ListEntry, ListEntryEvent, ListType
 
 
 @admin.register(ListType)
-class ListTypeAdmin(admin.ModelAdmin):
+class ListTypeAdmin(ChangeLoggedAdminMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "code",
@@ -22,19 +23,29 @@ class ListTypeAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
     list_select_related = ("department",)
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # list entries and measures name their list type: deactivate instead
+
 
 class EventInline(admin.TabularInline):
     model = ListEntryEvent
     extra = 0
     can_delete = False
-    readonly_fields = ("action", "from_state", "to_state", "on", "at", "actor_label", "note")
+    fields = ("action_label", "from_state", "to_state", "on", "at", "actor_label", "note")
+    readonly_fields = fields
+
+    @admin.display(description="操作")
+    def action_label(self, event: ListEntryEvent) -> str:
+        return event.action_display
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
 @admin.register(ListEntry)
-class ListEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ListEntryAdmin(
+    AccessLoggedAdminMixin, ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     """Read-only: the procedure must go through lists/services.py to be logged."""
 
     list_display = ("list_type", "subject", "state", "decision_number", "period_end")
@@ -42,3 +53,7 @@ class ListEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("decision_number", "subject__name")
     list_select_related = ("list_type", "subject")
     inlines = [EventInline]
+    access_resource = "admin.list_entry"
+
+    def access_subject(self, obj):
+        return obj.subject_id, obj.subject.name

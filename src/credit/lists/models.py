@@ -220,6 +220,10 @@ class ListEntryEvent(models.Model):
         verbose_name_plural = "名单程序记录"
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        # The admin's inline rows are titled by this ("ListEntryEvent object (39)" before).
+        return f"{self.on.isoformat() if self.on else ''} {self.action_display}".strip()
+
     @property
     def action_display(self) -> str:
         return ACTION_LABELS.get(self.action, self.action)

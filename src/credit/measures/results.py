@@ -60,10 +60,46 @@ def log_read(actor: Actor, check: CreditCheck, items: Iterable[dict], purpose: s
     for start in range(0, len(public_ids), CHUNK):
         rows = Subject.objects.filter(public_id__in=public_ids[start : start + CHUNK])
         ids += [(pk, named[public_id]) for pk, public_id in rows.values_list("pk", "public_id")]
+    if purpose == VIEW_PURPOSE:
+        # Reloading the result page (a feedback round, paging back) is one reading.
+        seen = _recently_logged(actor, text, [pk for pk, _ in ids])
+        if seen is None:
+            return 0
+        ids = [(pk, name) for pk, name in ids if pk not in seen]
+        if not ids and seen:
+            return 0
     if not ids:
         audit.log_access(actor, checks.ACCESS_RESOURCE, text, subject_label="（无匹配主体）")
         return 1
     return audit.log_access_many(actor, ids, resource=checks.ACCESS_RESOURCE, purpose=text)
+
+
+def _recently_logged(actor: Actor, purpose: str, subject_ids: list[int]) -> set[int] | None:
+    """Subjects of `subject_ids` this actor's view of this result logged within
+    CREDIT_ACCESS_LOG_DEDUP_SECONDS; None when a view without subjects was logged (then
+    nothing is to be written), an empty set when nothing was."""
+    from django.conf import settings
+
+    from credit.audit.models import AccessLog
+
+    window = settings.CREDIT_ACCESS_LOG_DEDUP_SECONDS
+    if not window:
+        return set()
+    recent = AccessLog.objects.filter(
+        actor_label=actor.label,
+        actor_user_id=actor.user.pk if actor.user is not None else None,
+        actor_client_id=actor.client.pk if actor.client is not None else None,
+        resource=checks.ACCESS_RESOURCE,
+        purpose=purpose,
+        at__gte=timezone.now() - dt.timedelta(seconds=window),
+    )
+    if not subject_ids:
+        return None if recent.filter(subject_id__isnull=True).exists() else set()
+    seen: set[int] = set()
+    for start in range(0, len(subject_ids), CHUNK):
+        chunk = subject_ids[start : start + CHUNK]
+        seen.update(recent.filter(subject_id__in=chunk).values_list("subject_id", flat=True))
+    return seen
 
 
 def read_answer(actor: Actor, check_id: int) -> dict:

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 
+from credit.audit.adminlog import AccessLoggedAdminMixin, ChangeLoggedAdminMixin
 from credit.core.actors import Actor
 from credit.core.admin_mixins import ReadOnlyAdminMixin
 from credit.core.errors import ServiceError
@@ -14,7 +15,16 @@ def _is_credit_admin(request) -> bool:
     return bool(getattr(request.user, "is_credit_admin", False))
 
 
+RULE_KEYS = {
+    "penalty_severity": "行政处罚（按严重程度/处罚类别）",
+    "licence_validity": "行政许可（按有效期）",
+}
+
+
 class PublicityRuleForm(forms.ModelForm):
+    # Picked by its Chinese name: a typed key that no catalog item uses matched nothing.
+    rule_key = forms.ChoiceField(label="公示规则", choices=list(RULE_KEYS.items()))
+
     class Meta:
         model = PublicityRule
         fields = [
@@ -36,11 +46,23 @@ class PublicityRuleForm(forms.ModelForm):
         return data
 
 
+class RuleKeyFilter(admin.SimpleListFilter):
+    title = "公示规则"
+    parameter_name = "rule_key"
+
+    def lookups(self, request, model_admin):
+        keys = PublicityRule.objects.order_by("rule_key").values_list("rule_key", flat=True)
+        return [(key, RULE_KEYS.get(key, key)) for key in keys.distinct()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(rule_key=self.value()) if self.value() else queryset
+
+
 @admin.register(PublicityRule)
-class PublicityRuleAdmin(admin.ModelAdmin):
+class PublicityRuleAdmin(ChangeLoggedAdminMixin, admin.ModelAdmin):
     form = PublicityRuleForm
     list_display = [
-        "rule_key",
+        "rule_label",
         "severity",
         "penalty_type",
         "publish",
@@ -49,8 +71,14 @@ class PublicityRuleAdmin(admin.ModelAdmin):
         "active",
         "updated_at",
     ]
-    list_filter = ["rule_key", "publish", "active"]
+    list_filter = [RuleKeyFilter, "publish", "active"]
     search_fields = ["penalty_type", "law_reference"]
+    # services.save_rule writes the change log (publicity_rule_saved) and recomputes windows.
+    change_logged_by_service = True
+
+    @admin.display(description="公示规则", ordering="rule_key")
+    def rule_label(self, rule: PublicityRule) -> str:
+        return RULE_KEYS.get(rule.rule_key, rule.rule_key)
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff
@@ -77,9 +105,16 @@ class PublicityRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecordVisibilityChange)
-class RecordVisibilityChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RecordVisibilityChangeAdmin(
+    AccessLoggedAdminMixin, ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     list_display = ["record", "from_state", "to_state", "at", "actor_label", "job_id"]
     list_filter = ["to_state", ("at", admin.DateFieldListFilter)]
     search_fields = ["record__doc_number", "job_id", "actor_label"]
     list_select_related = ["record"]
     raw_id_fields = ["record"]
+    access_resource = "admin.record"
+
+    def access_subject(self, obj):
+        subject = obj.record.subject
+        return subject.pk, subject.name

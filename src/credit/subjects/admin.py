@@ -6,6 +6,7 @@ The ID-number ciphertext and digest are never shown: the admin sees the masked n
 from django.contrib import admin
 from django.db.models import Q
 
+from credit.audit.adminlog import AccessLoggedAdminMixin, ChangeLoggedAdminMixin
 from credit.core.admin_mixins import ReadOnlyAdminMixin
 from credit.core.fieldcrypto import FieldCryptoError, decrypt_id
 from credit.core.masking import mask_id_number
@@ -21,7 +22,9 @@ class NameHistoryInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Subject)
-class SubjectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SubjectAdmin(
+    AccessLoggedAdminMixin, ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     list_display = ["name", "kind", "uscc", "region", "verified", "needs_review", "updated_at"]
     list_filter = ["kind", "verified", "needs_review", "region_code"]
     # Exact code or name prefix: both served by an index on a million subjects.
@@ -45,6 +48,10 @@ class SubjectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
     inlines = [NameHistoryInline]
     show_full_result_count = False
+    access_resource = "admin.subject"
+
+    def access_subject(self, obj):
+        return obj.pk, obj.name
 
     @admin.display(description="行政区划")
     def region(self, obj):

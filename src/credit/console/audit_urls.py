@@ -1,6 +1,6 @@
 from django.urls import path
 
-from credit.audit import views
+from credit.console import audit_views as views
 
 app_name = "audit"
 urlpatterns = [
