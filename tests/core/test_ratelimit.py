@@ -216,19 +216,38 @@ django.setup()
 from django.test import Client
 client = Client()
 for _ in range(int(sys.argv[1])):
+    before = int(time.time() // 60)
     status = client.get("/publicity/penalties/").status_code
-    print(json.dumps([status, int(time.time() // 60)]), flush=True)
+    print(json.dumps([status, before, int(time.time() // 60)]), flush=True)
 """
 
 
 @pytest.mark.parametrize("store", ["database", "redis"])
 def test_processes_share_one_count(shared_db, request, store):
     """Two server processes at once admit the limit once between them, not once each."""
+    # A request that starts in one minute and ends in the next is counted in a window the
+    # test cannot know (seen on a loaded machine): such a run is repeated, not judged.
+    for attempt in range(3):
+        answers = _two_processes(shared_db, request, store, attempt)
+        if all(before == after for _status, before, after in answers):
+            break
+    else:
+        pytest.skip("every run straddled a minute boundary; the count cannot be attributed")
+    assert len(answers) == 20
+    per_window = Counter(window for _status, window, _after in answers)
+    admitted = Counter(window for status, window, _after in answers if status == 200)
+    assert {status for status, _, _ in answers} <= {200, 429}
+    # Each minute admits the limit (or every request, if fewer came), across both processes.
+    for window, n in per_window.items():
+        assert admitted[window] == min(7, n), (window, answers)
+
+
+def _two_processes(shared_db, request, store: str, attempt: int) -> list:
     env = {**shared_db, "CREDIT_RATE_LIMIT_PER_MINUTE": "7"}
     if store == "redis":
         env.update(
             CREDIT_REDIS_URL=REDIS_URL,
-            CREDIT_RATE_LIMIT_KEY_PREFIX=request.getfixturevalue("redis_prefix"),
+            CREDIT_RATE_LIMIT_KEY_PREFIX=f"{request.getfixturevalue('redis_prefix')}{attempt}:",
         )
     else:
         _clear_counters(env["CREDIT_DATABASE_URL"])
@@ -248,13 +267,7 @@ def test_processes_share_one_count(shared_db, request, store):
         out, err = child.communicate(timeout=120)
         assert child.returncode == 0, err
         answers += [json.loads(line) for line in out.splitlines()]
-    assert len(answers) == 20
-    per_window = Counter(window for _status, window in answers)
-    admitted = Counter(window for status, window in answers if status == 200)
-    assert {status for status, _ in answers} <= {200, 429}
-    # Each minute admits the limit (or every request, if fewer came), across both processes.
-    for window, n in per_window.items():
-        assert admitted[window] == min(7, n), (window, answers)
+    return answers
 
 
 def _clear_counters(url: str) -> None:
