@@ -125,3 +125,22 @@ def test_evaluation_result_without_year_names_the_column(scjg, run_file, tmp_pat
     batch = run_file(scjg, write_csv(tmp_path / "缺年度.csv", [row]), dataset="evaluation_result")
     assert batch.state != BatchState.DONE or batch.error_rows == 1
     assert "评价年度" in set(batch.errors.values_list("column", flat=True))
+
+
+def test_profile_page_groups_other_datasets_by_catalog_section(client, scjg, run_file, tmp_path):
+    from django.urls import reverse
+
+    granted = TODAY - dt.timedelta(days=30)
+    rows = [honour_row(1, granted, TODAY + dt.timedelta(days=100))]
+    batch = run_file(scjg, write_csv(tmp_path / "荣誉.csv", rows), dataset="honour")
+    assert batch.state == BatchState.DONE, batch.message
+    subject = Record.objects.get(doc_number="本市监发〔2025〕1号").subject
+
+    page = client.get(reverse("portal:subject", args=[subject.public_id]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<h2 id="section-1">诚实守信</h2>' in html
+    assert "诚实守信相关荣誉（1）" in html
+    assert "本市监发〔2025〕1号" in html
+    # The fixed sections stay as they were, empty for this subject.
+    assert "行政处罚（0）" in html and "行政许可（0）" in html
