@@ -144,3 +144,54 @@ def test_profile_page_groups_other_datasets_by_catalog_section(client, scjg, run
     assert "本市监发〔2025〕1号" in html
     # The fixed sections stay as they were, empty for this subject.
     assert "行政处罚（0）" in html and "行政许可（0）" in html
+
+
+def test_dataset_defined_only_in_a_test_yaml_flows_by_its_attributes(
+    client, scjg, run_file, tmp_path
+):
+    import io
+    import shutil
+    from pathlib import Path
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from credit.catalog.queries import current_version
+    from credit.catalog.services import load_definitions
+    from credit.catalog.xlsx_template import build_template
+    from credit.core.actors import Actor
+
+    folder = tmp_path / "defs"
+    folder.mkdir()
+    shutil.copy(Path(__file__).parent / "files" / "test_only_dataset.yaml", folder)
+    load_definitions(Actor.system(), folder)
+    version = current_version("test_only_award")
+    assert version.publicity_rule == "valid_until"
+
+    sheet = load_workbook(io.BytesIO(build_template(version))).worksheets[0]
+    assert [c.value for c in sheet[1]][:4] == [
+        "受表彰单位",
+        "单位类别",
+        "单位统一社会信用代码",
+        "表彰名称",
+    ]
+
+    row = {
+        "受表彰单位": "本溪市测试表彰有限公司",
+        "单位类别": "法人及非法人组织",
+        "单位统一社会信用代码": company_uscc(300),
+        "表彰名称": "诚信经营示范单位",
+        "表彰文号": "本测表〔2026〕1号",
+        "表彰日期": _day(TODAY - dt.timedelta(days=3)),
+        "表彰有效期至": _day(TODAY + dt.timedelta(days=30)),
+        "表彰机关": SCJG_NAME,
+        "表彰机关统一社会信用代码": SCJG_USCC,
+    }
+    batch = run_file(scjg, write_csv(tmp_path / "t.csv", [row]), dataset="test_only_award")
+    assert batch.state == BatchState.DONE, batch.message
+    record = Record.objects.get(doc_number="本测表〔2026〕1号")
+    assert record.visibility == "public"
+    assert record.public_until == TODAY + dt.timedelta(days=30)
+
+    html = client.get(reverse("portal:subject", args=[record.subject.public_id])).content.decode()
+    assert "诚实守信" in html and "测试表彰（1）" in html and "本测表〔2026〕1号" in html
