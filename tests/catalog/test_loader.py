@@ -18,21 +18,14 @@ pytestmark = pytest.mark.django_db
 def test_loading_twice_creates_one_version(system):
     first = load_definitions(system)
     second = load_definitions(system)
-    assert {(r.code, r.status, r.version) for r in first} == {
-        ("licence", CREATED, 1),
-        ("list_decision", CREATED, 1),
-        ("penalty", CREATED, 1),
-    }
-    assert {(r.code, r.status, r.version) for r in second} == {
-        ("licence", UNCHANGED, 1),
-        ("list_decision", UNCHANGED, 1),
-        ("penalty", UNCHANGED, 1),
-    }
-    assert DatasetVersion.objects.count() == 3
+    shipped = {"enforcement", "evaluation_result", "honour", "licence", "list_decision", "penalty"}
+    assert {(r.code, r.status, r.version) for r in first} == {(c, CREATED, 1) for c in shipped}
+    assert {(r.code, r.status, r.version) for r in second} == {(c, UNCHANGED, 1) for c in shipped}
+    assert DatasetVersion.objects.count() == len(shipped)
     assert Field.objects.filter(version__dataset__code="penalty").count() == 31
     logged = ChangeLog.objects.filter(action="catalog_version_created")
-    assert logged.count() == 3
-    assert {entry.after["dataset"] for entry in logged} == {"penalty", "licence", "list_decision"}
+    assert logged.count() == len(shipped)
+    assert {entry.after["dataset"] for entry in logged} == shipped
 
 
 def test_changed_label_creates_version_two_and_keeps_version_one(system, definitions_copy):
@@ -149,4 +142,4 @@ def test_load_catalog_command(db, capsys, definitions_copy):
     out = capsys.readouterr().out
     assert "行政处罚（penalty）：新建，当前版本 v1" in out
     assert "行政处罚（penalty）：未变化，当前版本 v1" in out
-    assert "共 3 个信息事项，0 个有更新。" in out
+    assert "共 6 个信息事项，0 个有更新。" in out

@@ -33,6 +33,12 @@ DATASET_KEYS = {
     "update_frequency",
     "retention",
     "fields",
+    "national_category",
+    "section",
+    "business_key",
+    "publicity",
+    "display",
+    "check_summary",
 }
 DATASET_REQUIRED = {"code", "name", "category", "share_attr", "open_attr", "fields"}
 FIELD_KEYS = {
@@ -96,7 +102,13 @@ CATEGORIES = {"基础", "良好", "不良"}
 SHARE_ATTRS = {"无条件共享", "有条件共享", "不予共享"}
 OPEN_ATTRS = {"社会公开", "依申请公开", "不予公开"}
 SUBJECT_KINDS = {"organization", "sole_trader", "person"}
-PUBLICITY_RULES = {"penalty_severity", "licence_validity"}
+PUBLICITY_RULES = {"penalty_severity", "licence_validity", "valid_until", "fixed_term"}
+# Rules that need the `until` date field (public until that date).
+UNTIL_RULES = {"licence_validity", "valid_until"}
+PUBLICITY_KEYS = {"rule", "from", "until", "status"}
+# Profile sections, in the order the profile shows them (domain: 信用档案).
+SECTIONS = ("基本信息", "行政管理", "诚实守信", "经营异常", "信用评价", "其他")
+DISPLAY_KEYS = {"list", "record"}
 MASKINGS = {"id_number", "name"}
 ENUM_TYPES = {"enum", "multi_enum"}
 # Column widths of Field / DatasetVersion; longer values would fail at insert time.
@@ -155,6 +167,10 @@ def check_definition(data: Any) -> list[str]:
     _check_choice(problems, data, "share_attr", "共享属性", SHARE_ATTRS)
     _check_choice(problems, data, "open_attr", "开放属性", OPEN_ATTRS)
     _check_choice(problems, data, "publicity_rule", "公示规则", PUBLICITY_RULES)
+    _check_text(problems, data, "national_category", "全国目录类别", 50)
+    _check_choice(problems, data, "section", "档案栏目", set(SECTIONS))
+    if "check_summary" in data and not isinstance(data["check_summary"], bool):
+        problems.append("信用核查汇总 check_summary 须为 true 或 false")
     if "subject_kinds" in data:
         kinds = data["subject_kinds"]
         if not _is_str_list(kinds) or not kinds:
@@ -176,6 +192,92 @@ def check_definition(data: Any) -> list[str]:
             problems.append("fields 须为非空的字段列表")
         else:
             problems.extend(_check_fields(fields))
+            problems.extend(_check_attributes(data, fields))
+    return problems
+
+
+def _check_attributes(data: dict, fields: list) -> list[str]:
+    """Dataset attributes that name fields: business key, publicity dates, display lists."""
+    problems: list[str] = []
+    by_code = {f.get("code"): f for f in fields if isinstance(f, dict)}
+    by_role = {f.get("role"): f.get("code") for f in fields if isinstance(f, dict)}
+
+    def field_ref(value, title: str, types: set[str] | None = None) -> bool:
+        if not isinstance(value, str) or value not in by_code:
+            problems.append(f"{title} 引用了不存在的字段“{value}”")
+            return False
+        if types and by_code[value].get("type") not in types:
+            problems.append(f"{title} 引用的字段 {value} 须为{_join(types)}类型")
+            return False
+        return True
+
+    if "business_key" in data:
+        key = data["business_key"]
+        if not _is_str_list(key) or not key:
+            problems.append("业务主键 business_key 须为非空的字段代码列表")
+        else:
+            for code in key:
+                field_ref(code, "业务主键 business_key")
+            authority = by_role.get("authority_uscc")
+            if authority not in key:
+                problems.append(
+                    "业务主键 business_key 须包含决定机关统一社会信用代码字段（角色 authority_uscc）"
+                )
+            if len(set(key)) != len(key):
+                problems.append("业务主键 business_key 中的字段重复")
+            if len(key) < 2:
+                problems.append("业务主键 business_key 须在机关代码之外至少再含一个字段")
+    if "document_number" not in by_role and "business_key" not in data:
+        problems.append("没有文书号字段（角色 document_number）时须用 business_key 指明业务主键")
+
+    if "publicity" in data:
+        if "publicity_rule" in data:
+            problems.append("publicity 与 publicity_rule 不能同时使用")
+        spec = data["publicity"]
+        if not isinstance(spec, dict):
+            problems.append("公示规则 publicity 须为 {rule: 规则, from: 字段, until: 字段} 映射")
+        else:
+            for key in sorted(set(spec) - PUBLICITY_KEYS, key=str):
+                problems.append(f"公示规则 publicity：未知的键“{key}”")
+            rule = spec.get("rule")
+            if rule not in PUBLICITY_RULES:
+                problems.append(
+                    f"公示规则 publicity.rule 的取值“{rule}”无效（可选：{_join(PUBLICITY_RULES)}）"
+                )
+            for key in ("from", "until"):
+                if key in spec:
+                    field_ref(spec[key], f"公示规则 publicity.{key}", {"date"})
+            if rule in UNTIL_RULES and "until" not in spec:
+                problems.append(f"公示规则 {rule} 须用 publicity.until 指明截止日期字段")
+            if "status" in spec:
+                status = spec["status"]
+                if not isinstance(status, dict) or set(status) != {"field", "value"}:
+                    problems.append("公示规则 publicity.status 须为 {field: 字段, value: 有效取值}")
+                elif field_ref(status["field"], "公示规则 publicity.status", ENUM_TYPES):
+                    values = by_code[status["field"]].get("values") or []
+                    if status["value"] not in values:
+                        problems.append(
+                            f"公示规则 publicity.status 的取值“{status['value']}”"
+                            f"不在字段 {status['field']} 的取值范围内"
+                        )
+
+    if "display" in data:
+        display = data["display"]
+        if not isinstance(display, dict) or not set(display) <= DISPLAY_KEYS:
+            problems.append("展示字段 display 须为 {list: [字段], record: [字段]} 映射")
+        else:
+            for key, title in (("list", "列表"), ("record", "详情")):
+                codes = display.get(key)
+                if codes is None:
+                    continue
+                if not _is_str_list(codes) or not codes:
+                    problems.append(f"展示字段 display.{key}（{title}）须为非空的字段代码列表")
+                    continue
+                for code in codes:
+                    if field_ref(code, f"展示字段 display.{key}") and (
+                        by_code[code].get("public") is False
+                    ):
+                        problems.append(f"展示字段 display.{key} 不能包含不予公开的字段 {code}")
     return problems
 
 

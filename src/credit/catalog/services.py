@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from credit.audit.services import log_change
+from credit.catalog.attributes import publicity_of
 from credit.catalog.definition import RULE_KEYS, DefinitionError, definition_hash, read_definition
 from credit.catalog.models import Dataset, DatasetVersion, Field
 from credit.core.actors import Actor
@@ -87,7 +88,7 @@ def _load_one(actor: Actor, path: Path, definition: dict[str, Any]) -> LoadResul
         legal_basis=definition.get("legal_basis", ""),
         share_attr=definition["share_attr"],
         open_attr=definition["open_attr"],
-        publicity_rule=definition.get("publicity_rule", ""),
+        publicity_rule=publicity_of(definition).rule,
         update_deadline_workdays=definition.get("update_deadline_workdays", 7),
         update_frequency=definition.get("update_frequency", ""),
         retention=definition.get("retention", ""),

@@ -16,6 +16,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from credit.audit import services as audit
+from credit.catalog import attributes
 from credit.catalog import queries as catalog
 from credit.collection import consumers, errors, liveness, readers, staging, storage
 from credit.collection.errors import FileProblem, Problem
@@ -199,6 +200,7 @@ def _validate_and_stage(batch, table, on_progress) -> _Problems:
         version.update_deadline_workdays,
         windows=publicity.RowWindows(version, today=today),
         on_time=consumers.on_time_check(batch.dataset.code, fields),
+        key_fields=attributes.of_version(version).business_key,
     )
     writer = staging.StagingWriter()
     try:
@@ -272,7 +274,14 @@ def _duplicate_keys(batch):
 
 
 def _role_label(batch, role: str) -> str:
-    return next((f.label for f in catalog.fields_of(batch.dataset_version) if f.role == role), role)
+    fields = catalog.fields_of(batch.dataset_version)
+    label = next((f.label for f in fields if f.role == role), None)
+    if label is None and role == "document_number":
+        # No document number: the business key's fields besides the authority name it.
+        key = attributes.of_version(batch.dataset_version).business_key
+        labels = {f.code: f.label for f in fields if f.role != "authority_uscc"}
+        label = "+".join(labels[c] for c in key if c in labels)
+    return label or role
 
 
 def _load(batch: Batch, problems: _Problems) -> Batch:

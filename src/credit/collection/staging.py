@@ -47,6 +47,7 @@ class RowStager:
         deadline_workdays: int,
         windows: Callable[[dt.date, str, dict], tuple] | None = None,
         on_time: Callable[[dict], bool] | None = None,
+        key_fields: tuple[str, ...] = (),
     ):
         """`windows(decision_date, severity, data)` gives a new record's publicity window
         (records.publicity.RowWindows); without it rows are staged as not published.
@@ -59,6 +60,11 @@ class RowStager:
         self.deadline = deadline_workdays
         self.secret_codes = [f.code for f in fields if f.masking == "id_number"]
         self.labels = {f.role: f.label for f in fields if f.role}
+        # A dataset without a document number (e.g. an evaluation: body + kind + year) keys
+        # its records by the business key's other fields, joined as the document number.
+        authority = next((f.code for f in fields if f.role == "authority_uscc"), "")
+        has_number = any(f.role == "document_number" for f in fields)
+        self.doc_fields = () if has_number else tuple(c for c in key_fields if c != authority)
         # Per-batch answers that recur on many rows (decision dates, subject names, ID
         # digests are deterministic); bounded so a huge file cannot grow them without end.
         self._workdays: dict[dt.date, int] = {}
@@ -126,7 +132,7 @@ class RowStager:
         if name_norm is None:
             name_norm = name_key(name)
             _remember(self._name_keys, name, name_norm)
-        number_text = role["document_number"]
+        number_text = role.get("document_number") or key_text(values, self.doc_fields)
         severity = role.get("severity") or ""
         if self.windows is None:
             public_from = public_until = None
@@ -160,6 +166,10 @@ class RowStager:
             public_until,
             visibility,
         )
+
+
+def key_text(values: dict, codes: tuple[str, ...]) -> str:
+    return "·".join(str(values.get(code, "")) for code in codes)
 
 
 MEMO_LIMIT = 50_000

@@ -15,6 +15,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from credit import facts
+from credit.catalog import attributes
 from credit.catalog import queries as catalog
 from credit.core.fieldcrypto import FieldCryptoError, decrypt_id
 from credit.core.masking import mask_id_number, mask_person_name, mask_text_ids
@@ -221,6 +222,44 @@ class ProfilePage:
     penalty_total: int
     red: list
     black: list
+    # Records of every other dataset, grouped by the catalog's profile section.
+    sections: list = field(default_factory=list)
+
+
+@dataclass
+class SectionDataset:
+    code: str
+    name: str
+    rows: list
+    total: int
+
+
+@dataclass
+class ProfileSection:
+    title: str
+    datasets: list[SectionDataset]
+
+
+def _sections(datasets: dict, shown_apart: tuple[str, ...]) -> list[ProfileSection]:
+    """Datasets without a section of their own on the page, by catalog section and name."""
+    found = []
+    for code, shown in datasets.items():
+        if code in shown_apart or not shown.total:
+            continue
+        version = catalog.current_version(code)
+        if version is None:
+            continue
+        attrs = attributes.of_version(version)
+        for row in shown.rows:
+            row.content = mask_text_ids(row.content)
+        found.append((attrs, SectionDataset(code, attrs.name, shown.rows, shown.total)))
+    found.sort(key=lambda pair: (attributes.section_order(pair[0].section), pair[0].code))
+    sections: list[ProfileSection] = []
+    for attrs, entry in found:
+        if not sections or sections[-1].title != attrs.section:
+            sections.append(ProfileSection(attrs.section, []))
+        sections[-1].datasets.append(entry)
+    return sections
 
 
 def profile_page(public_id: str, data) -> ProfilePage | None:
@@ -229,7 +268,8 @@ def profile_page(public_id: str, data) -> ProfilePage | None:
     s = data.subject
     person = s.kind == SubjectKind.PERSON
     licences, penalties = data.datasets[LICENCE], data.datasets[PENALTY]
-    if not (licences.total or penalties.total or data.red or data.black):
+    sections = _sections(data.datasets, (LICENCE, PENALTY))
+    if not (licences.total or penalties.total or sections or data.red or data.black):
         return None
     for shown in (licences, penalties):
         for row in shown.rows:
@@ -250,6 +290,7 @@ def profile_page(public_id: str, data) -> ProfilePage | None:
         penalty_total=penalties.total,
         red=data.red,
         black=data.black,
+        sections=sections,
     )
 
 

@@ -18,6 +18,8 @@ def _is_credit_admin(request) -> bool:
 RULE_KEYS = {
     "penalty_severity": "行政处罚（按严重程度/处罚类别）",
     "licence_validity": "行政许可（按有效期）",
+    "valid_until": "有效期内公示（按定义的截止日期字段）",
+    "fixed_term": "自决定日期起按固定期限公示",
 }
 
 

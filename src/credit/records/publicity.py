@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
+from credit.catalog.attributes import Publicity, publicity_of
 from credit.catalog.models import DatasetVersion, OpenAttr
 from credit.core.periods import add_months
 from credit.records.exposure import stored_state
@@ -36,14 +37,15 @@ from credit.records.models import (
 
 PENALTY = "penalty_severity"
 LICENCE = "licence_validity"
+# Generic rules, named by what they do; a definition says which fields give the dates.
+VALID_UNTIL = "valid_until"  # from a date field (default: decision date) until a date field
+FIXED_TERM = "fixed_term"  # from a date field for the rule row's max_months
 LONG_TERM = dt.date(2099, 12, 31)
 DEFAULT_SEVERITY = Severity.GENERAL  # domain.md §3.1: the platform column defaults to 一般
 
-# The `data` keys (exchange codes) the rules read.
+# The `data` key (exchange code) the penalty rule reads; the other rules read the fields
+# their definition's `publicity` attribute names (catalog.attributes.Publicity).
 PENALTY_TYPES = "CF_CFLB"
-LICENCE_UNTIL = "XK_YXQZI"
-LICENCE_STATE = "XK_ZT"
-LICENCE_VALID = "1"
 
 CHUNK = 2000
 BATCH_REASON = "数据更新后重新计算公示期"
@@ -117,17 +119,56 @@ def _penalty_dates(record, rules: Rules) -> tuple[dt.date, dt.date] | None:
     return record.decision_date, add_months(record.decision_date, longest)
 
 
-def _licence_dates(record, rules: Rules) -> tuple[dt.date, dt.date | None] | None:
+def _start(record, spec: Publicity) -> dt.date | None:
+    if spec.from_field:
+        start = parse_iso((record.data or {}).get(spec.from_field))
+        if start is not None:
+            return start
+    return record.decision_date
+
+
+def _licence_dates(record, rules: Rules, spec: Publicity):
     rule = rules.get(LICENCE)
     if rule is None or rule.publish == RulePublish.NO:
         return None
     data = record.data or {}
-    if str(data.get(LICENCE_STATE) or "").strip() != LICENCE_VALID:
+    if spec.status_field and str(data.get(spec.status_field) or "").strip() != spec.status_value:
         return None
-    until = parse_iso(data.get(LICENCE_UNTIL))
+    until = parse_iso(data.get(spec.until_field))
     if until is None:
         return None
     return record.decision_date, None if until >= LONG_TERM else until
+
+
+def _valid_until_dates(record, rules: Rules, spec: Publicity):
+    """Public from the start date while valid; an empty end date means no end (长期)."""
+    rule = rules.get(VALID_UNTIL)
+    if rule is None or rule.publish == RulePublish.NO:
+        return None
+    data = record.data or {}
+    if spec.status_field and str(data.get(spec.status_field) or "").strip() != spec.status_value:
+        return None
+    start = _start(record, spec)
+    if start is None:
+        return None
+    until = parse_iso(data.get(spec.until_field))
+    return start, None if until is None or until >= LONG_TERM else until
+
+
+def _fixed_term_dates(record, rules: Rules, spec: Publicity):
+    rule = rules.get(FIXED_TERM)
+    if rule is None or rule.publish == RulePublish.NO or not rule.max_months:
+        return None
+    start = _start(record, spec)
+    return None if start is None else (start, add_months(start, rule.max_months))
+
+
+def spec_of(version) -> Publicity:
+    """The publicity attribute of a dataset version (legacy versions: their rule key)."""
+    definition = getattr(version, "definition", None) or {}
+    if "publicity" in definition:
+        return publicity_of(definition)
+    return publicity_of({"publicity_rule": version.publicity_rule})
 
 
 def compute_window(record_like, version, rules: Rules, today: dt.date) -> Window:
@@ -139,10 +180,15 @@ def compute_window(record_like, version, rules: Rules, today: dt.date) -> Window
     """
     dates = None
     if version.open_attr == OpenAttr.PUBLIC:
-        if version.publicity_rule == PENALTY:
+        spec = spec_of(version)
+        if spec.rule == PENALTY:
             dates = _penalty_dates(record_like, rules)
-        elif version.publicity_rule == LICENCE:
-            dates = _licence_dates(record_like, rules)
+        elif spec.rule == LICENCE:
+            dates = _licence_dates(record_like, rules, spec)
+        elif spec.rule == VALID_UNTIL:
+            dates = _valid_until_dates(record_like, rules, spec)
+        elif spec.rule == FIXED_TERM:
+            dates = _fixed_term_dates(record_like, rules, spec)
     public_from, public_until = dates or (None, None)
     withdrawn = bool(getattr(record_like, "withdrawn_at", None))
     return public_from, public_until, stored_state(public_from, public_until, withdrawn, today)
@@ -172,8 +218,9 @@ class RowWindows:
     """Windows of new rows of one batch, computed while the rows stream in.
 
     Rules and the dataset version are read once; answers are memoised by the inputs the
-    rule reads (decision date, severity, penalty types, licence state and end), which many
-    rows share. A new record is neither withdrawn nor marked publish_minor.
+    rule reads (decision date, severity, penalty types and the fields the version's
+    publicity attribute names), which many rows share. A new record is neither withdrawn
+    nor marked publish_minor.
     """
 
     LIMIT = 50_000
@@ -183,20 +230,17 @@ class RowWindows:
         self.rules = rules if rules is not None else load_rules()
         self.today = today or timezone.localdate()
         self._memo: dict[tuple, Window] = {}
+        self._keys = (PENALTY_TYPES, *spec_of(version).data_keys)
 
     def __call__(self, decision_date: dt.date, severity: str, data: dict) -> Window:
-        types, state, until = (
-            data.get(PENALTY_TYPES),
-            data.get(LICENCE_STATE),
-            data.get(LICENCE_UNTIL),
-        )
-        key = (decision_date, severity, types, state, until)
+        read = tuple(data.get(k) for k in self._keys)
+        key = (decision_date, severity, read)
         window = self._memo.get(key)
         if window is None:
             record_like = SimpleNamespace(
                 decision_date=decision_date,
                 severity=severity,
-                data={PENALTY_TYPES: types, LICENCE_STATE: state, LICENCE_UNTIL: until},
+                data=dict(zip(self._keys, read, strict=True)),
             )
             public_from, public_until, state = compute_window(
                 record_like, self.version, self.rules, self.today
@@ -251,6 +295,7 @@ def refresh_records(
     pending: list[tuple] = []
     history: list[RecordVisibilityChange] = []
     changed = 0
+    keys = _window_keys()
     rows = queryset.values_list(
         "id",
         "dataset_version_id",
@@ -262,16 +307,14 @@ def refresh_records(
         "public_from",
         "public_until",
         "created_batch_id",
-        KT(f"data__{PENALTY_TYPES}"),
-        KT(f"data__{LICENCE_STATE}"),
-        KT(f"data__{LICENCE_UNTIL}"),
+        *(KT(f"data__{key}") for key in keys),
     ).order_by()
     for row in rows.iterator(chunk_size=CHUNK):
         (rid, version_id, decided, severity, minor, withdrawn, old_vis, old_from, old_until) = row[
             :9
         ]
-        created_batch_id, types, state, until = row[9:]
-        key = (version_id, decided, severity, minor, bool(withdrawn), types, state, until)
+        created_batch_id, read = row[9], row[10:]
+        key = (version_id, decided, severity, minor, bool(withdrawn), read)
         window = memo.get(key)
         if window is None:
             version = versions.get(version_id)
@@ -282,7 +325,7 @@ def refresh_records(
                 severity=severity,
                 publish_minor=minor,
                 withdrawn_at=withdrawn,
-                data={PENALTY_TYPES: types, LICENCE_STATE: state, LICENCE_UNTIL: until},
+                data=dict(zip(keys, read, strict=True)),
             )
             window = memo[key] = compute_window(record_like, version, rules, today)
         if window == (old_from, old_until, old_vis):
@@ -310,6 +353,14 @@ def refresh_records(
     _write_windows(pending)
     RecordVisibilityChange.objects.bulk_create(history)
     return changed
+
+
+def _window_keys() -> tuple[str, ...]:
+    """Every `data` key any version's rule reads: a few columns, never whole documents."""
+    keys = {PENALTY_TYPES}
+    for version in DatasetVersion.objects.only("definition", "publicity_rule"):
+        keys.update(spec_of(version).data_keys)
+    return tuple(sorted(keys))
 
 
 def _write_windows(rows: list[tuple]) -> None:
