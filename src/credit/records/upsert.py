@@ -301,7 +301,7 @@ def data_diff(old: dict, new: dict, secret: set[str]) -> tuple[dict, dict]:
     for code in old.keys() | new.keys():
         a, b = old.get(code), new.get(code)
         if code in secret:
-            a, b = _plain(a), _plain(b)
+            a, b = _decrypted(a), _decrypted(b)
             if a == b:
                 continue  # the same number under a fresh ciphertext
             a, b = _mask(a), _mask(b)
@@ -311,7 +311,7 @@ def data_diff(old: dict, new: dict, secret: set[str]) -> tuple[dict, dict]:
     return dict(sorted(before.items())), dict(sorted(after.items()))
 
 
-def _plain(token) -> str | None:
+def _decrypted(token) -> str | None:
     from credit.core.fieldcrypto import FieldCryptoError, decrypt_id
 
     if not token:
