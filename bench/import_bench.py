@@ -337,7 +337,7 @@ def main() -> None:
         f"unchanged={first['unchanged']} errors={first['errors']} late={first['late']}"
         f"  ({first['message']})"
     )
-    print(f"  phases: {phase_costs(first['phases'], first['total'])}")
+    print(f"  phases: {phase_costs(first['phases'], first['total'], first['seconds'])}")
 
     floor_rate = None
     if is_pg(url):
@@ -369,7 +369,7 @@ def main() -> None:
             f"  state={again['state']} new={again['new']} updated={again['updated']} "
             f"unchanged={again['unchanged']} errors={again['errors']}"
         )
-        print(f"  phases: {phase_costs(again['phases'], again['total'])}")
+        print(f"  phases: {phase_costs(again['phases'], again['total'], again['seconds'])}")
         print(f"ratio re-import/raw = {again_rate / raw_rate:.2f}")
 
 
@@ -377,14 +377,21 @@ def per_row(seconds: float, rows: int) -> str:
     return f"{seconds / max(rows, 1) * 1e6:6.1f} us/row"
 
 
-def phase_costs(phases: str, rows: int) -> str:
-    """The pipeline's phase log ("read+validate+stage 3.1s, ...") with us/row added."""
+def phase_costs(phases: str, rows: int, total: float) -> str:
+    """The pipeline's phase log ("read+validate+stage 3.1s, ...") with us/row added, and
+    the time outside the phases (storing the encrypted file, batch rows, change log)."""
     out = []
+    spent = 0.0
     for part in filter(None, phases.split(", ")):
         name, _, seconds = part.rpartition(" ")
         value = float(seconds.rstrip("s"))
+        spent += value
         out.append(f"{name} {value:.1f} s ({value / max(rows, 1) * 1e6:.0f} us/row)")
-    return ", ".join(out) or "(not logged)"
+    if not out:
+        return "(not logged)"
+    rest = total - spent
+    out.append(f"outside the phases {rest:.1f} s ({rest / max(rows, 1) * 1e6:.0f} us/row)")
+    return ", ".join(out)
 
 
 if __name__ == "__main__":
