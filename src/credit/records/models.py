@@ -52,11 +52,14 @@ class Record(models.Model):
         db_constraint=False,
         db_index=False,
     )
+    # No index of its own: record_subject_dataset (subject, dataset) leads with it and
+    # answers every lookup by subject; a second one only cost each insert (issue 12).
     subject = models.ForeignKey(
         "subjects.Subject",
         verbose_name="信用主体",
         related_name="records",
         on_delete=models.PROTECT,
+        db_index=False,
     )
     authority_uscc = models.CharField("决定机关代码", max_length=18)
     authority_name = models.CharField("决定机关", max_length=200, blank=True)
