@@ -5,83 +5,192 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('catalog', '0001_initial'),
-        ('collection', '0001_initial'),
-        ('subjects', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("catalog", "0001_initial"),
+        ("collection", "0001_initial"),
+        ("subjects", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Record',
+            name="Record",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('authority_uscc', models.CharField(max_length=18, verbose_name='决定机关代码')),
-                ('authority_name', models.CharField(blank=True, max_length=200, verbose_name='决定机关')),
-                ('doc_number', models.CharField(max_length=128, verbose_name='决定文书号')),
-                ('doc_key', models.CharField(max_length=128, verbose_name='规范化文书号')),
-                ('decision_date', models.DateField(db_index=True, verbose_name='决定日期')),
-                ('severity', models.CharField(blank=True, choices=[('轻微', '轻微'), ('一般', '一般'), ('严重', '严重')], max_length=4, verbose_name='失信严重程度')),
-                ('data', models.JSONField(verbose_name='记录内容')),
-                ('content_hash', models.CharField(max_length=32, verbose_name='内容摘要')),
-                ('version_no', models.PositiveIntegerField(default=1, verbose_name='版本')),
-                ('received_at', models.DateTimeField(verbose_name='接收时间')),
-                ('workdays_to_receipt', models.IntegerField(null=True, verbose_name='报送工作日')),
-                ('is_late', models.BooleanField(default=False, verbose_name='超期报送')),
-                ('batch_row', models.PositiveIntegerField(null=True, verbose_name='批次行号')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(verbose_name='更新时间')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='collection.batch', verbose_name='最近写入批次')),
-                ('created_batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='collection.batch', verbose_name='首次入库批次')),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.dataset', verbose_name='信息事项')),
-                ('dataset_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.datasetversion', verbose_name='事项版本')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.department', verbose_name='数据来源单位')),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='subjects.subject', verbose_name='信用主体')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("authority_uscc", models.CharField(max_length=18, verbose_name="决定机关代码")),
+                (
+                    "authority_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="决定机关"),
+                ),
+                ("doc_number", models.CharField(max_length=128, verbose_name="决定文书号")),
+                ("doc_key", models.CharField(max_length=128, verbose_name="规范化文书号")),
+                ("decision_date", models.DateField(db_index=True, verbose_name="决定日期")),
+                (
+                    "severity",
+                    models.CharField(
+                        blank=True,
+                        choices=[("轻微", "轻微"), ("一般", "一般"), ("严重", "严重")],
+                        max_length=4,
+                        verbose_name="失信严重程度",
+                    ),
+                ),
+                ("data", models.JSONField(verbose_name="记录内容")),
+                ("content_hash", models.CharField(max_length=32, verbose_name="内容摘要")),
+                ("version_no", models.PositiveIntegerField(default=1, verbose_name="版本")),
+                ("received_at", models.DateTimeField(verbose_name="接收时间")),
+                ("workdays_to_receipt", models.IntegerField(null=True, verbose_name="报送工作日")),
+                ("is_late", models.BooleanField(default=False, verbose_name="超期报送")),
+                ("batch_row", models.PositiveIntegerField(null=True, verbose_name="批次行号")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(verbose_name="更新时间")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="collection.batch",
+                        verbose_name="最近写入批次",
+                    ),
+                ),
+                (
+                    "created_batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="collection.batch",
+                        verbose_name="首次入库批次",
+                    ),
+                ),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.dataset",
+                        verbose_name="信息事项",
+                    ),
+                ),
+                (
+                    "dataset_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.datasetversion",
+                        verbose_name="事项版本",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.department",
+                        verbose_name="数据来源单位",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="subjects.subject",
+                        verbose_name="信用主体",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '信用记录',
-                'verbose_name_plural': '信用记录',
+                "verbose_name": "信用记录",
+                "verbose_name_plural": "信用记录",
             },
         ),
         migrations.CreateModel(
-            name='RecordHistory',
+            name="RecordHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version_no', models.PositiveIntegerField(verbose_name='版本')),
-                ('decision_date', models.DateField(verbose_name='决定日期')),
-                ('severity', models.CharField(blank=True, max_length=4, verbose_name='失信严重程度')),
-                ('data', models.JSONField(verbose_name='记录内容')),
-                ('content_hash', models.CharField(max_length=32, verbose_name='内容摘要')),
-                ('superseded_at', models.DateTimeField(verbose_name='被替换时间')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='collection.batch', verbose_name='写入批次')),
-                ('dataset_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.datasetversion', verbose_name='事项版本')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='history', to='records.record', verbose_name='信用记录')),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='subjects.subject', verbose_name='信用主体')),
-                ('superseded_by_batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='collection.batch', verbose_name='替换批次')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version_no", models.PositiveIntegerField(verbose_name="版本")),
+                ("decision_date", models.DateField(verbose_name="决定日期")),
+                (
+                    "severity",
+                    models.CharField(blank=True, max_length=4, verbose_name="失信严重程度"),
+                ),
+                ("data", models.JSONField(verbose_name="记录内容")),
+                ("content_hash", models.CharField(max_length=32, verbose_name="内容摘要")),
+                ("superseded_at", models.DateTimeField(verbose_name="被替换时间")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="collection.batch",
+                        verbose_name="写入批次",
+                    ),
+                ),
+                (
+                    "dataset_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.datasetversion",
+                        verbose_name="事项版本",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="history",
+                        to="records.record",
+                        verbose_name="信用记录",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="subjects.subject",
+                        verbose_name="信用主体",
+                    ),
+                ),
+                (
+                    "superseded_by_batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="collection.batch",
+                        verbose_name="替换批次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '记录历史版本',
-                'verbose_name_plural': '记录历史版本',
+                "verbose_name": "记录历史版本",
+                "verbose_name_plural": "记录历史版本",
             },
         ),
         migrations.AddIndex(
-            model_name='record',
-            index=models.Index(fields=['subject', 'dataset'], name='record_subject_dataset'),
+            model_name="record",
+            index=models.Index(fields=["subject", "dataset"], name="record_subject_dataset"),
         ),
         migrations.AddIndex(
-            model_name='record',
-            index=models.Index(fields=['department', 'dataset'], name='record_dept_dataset'),
+            model_name="record",
+            index=models.Index(fields=["department", "dataset"], name="record_dept_dataset"),
         ),
         migrations.AddConstraint(
-            model_name='record',
-            constraint=models.UniqueConstraint(fields=('dataset', 'authority_uscc', 'doc_key'), name='uniq_record_business_key'),
+            model_name="record",
+            constraint=models.UniqueConstraint(
+                fields=("dataset", "authority_uscc", "doc_key"), name="uniq_record_business_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recordhistory',
-            constraint=models.UniqueConstraint(fields=('record', 'version_no'), name='uniq_record_history'),
+            model_name="recordhistory",
+            constraint=models.UniqueConstraint(
+                fields=("record", "version_no"), name="uniq_record_history"
+            ),
         ),
     ]

@@ -5,103 +5,208 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_loginattempt'),
-        ('catalog', '0002_field_rules'),
-        ('collection', '0002_stagedrow_batch_heartbeat_at'),
-        ('records', '0001_initial'),
-        ('subjects', '0001_initial'),
+        ("accounts", "0002_loginattempt"),
+        ("catalog", "0002_field_rules"),
+        ("collection", "0002_stagedrow_batch_heartbeat_at"),
+        ("records", "0001_initial"),
+        ("subjects", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PublicityRule',
+            name="PublicityRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_key', models.CharField(help_text='与事项版本的“公示规则”一致，如 penalty_severity、licence_validity', max_length=50, verbose_name='公示规则')),
-                ('severity', models.CharField(blank=True, choices=[('轻微', '轻微'), ('一般', '一般'), ('严重', '严重')], max_length=4, verbose_name='失信严重程度')),
-                ('penalty_type', models.CharField(blank=True, help_text='填写时本行按处罚类别适用（多种处罚并处取最长公示期）；留空按严重程度适用', max_length=100, verbose_name='处罚类别')),
-                ('publish', models.CharField(choices=[('yes', '公示'), ('no', '不予公示'), ('if_marked', '经部门认定确有必要的公示'), ('while_valid', '有效期内公示')], max_length=12, verbose_name='是否公示')),
-                ('min_months', models.PositiveIntegerField(blank=True, null=True, verbose_name='最短公示期（月）')),
-                ('max_months', models.PositiveIntegerField(blank=True, null=True, verbose_name='最长公示期（月）')),
-                ('law_reference', models.TextField(blank=True, verbose_name='依据')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rule_key",
+                    models.CharField(
+                        help_text="与事项版本的“公示规则”一致，如 penalty_severity、licence_validity",
+                        max_length=50,
+                        verbose_name="公示规则",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        blank=True,
+                        choices=[("轻微", "轻微"), ("一般", "一般"), ("严重", "严重")],
+                        max_length=4,
+                        verbose_name="失信严重程度",
+                    ),
+                ),
+                (
+                    "penalty_type",
+                    models.CharField(
+                        blank=True,
+                        help_text="填写时本行按处罚类别适用（多种处罚并处取最长公示期）；留空按严重程度适用",
+                        max_length=100,
+                        verbose_name="处罚类别",
+                    ),
+                ),
+                (
+                    "publish",
+                    models.CharField(
+                        choices=[
+                            ("yes", "公示"),
+                            ("no", "不予公示"),
+                            ("if_marked", "经部门认定确有必要的公示"),
+                            ("while_valid", "有效期内公示"),
+                        ],
+                        max_length=12,
+                        verbose_name="是否公示",
+                    ),
+                ),
+                (
+                    "min_months",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="最短公示期（月）"
+                    ),
+                ),
+                (
+                    "max_months",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="最长公示期（月）"
+                    ),
+                ),
+                ("law_reference", models.TextField(blank=True, verbose_name="依据")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '公示期限规则',
-                'verbose_name_plural': '公示期限规则',
-                'ordering': ['rule_key', 'penalty_type', 'severity'],
+                "verbose_name": "公示期限规则",
+                "verbose_name_plural": "公示期限规则",
+                "ordering": ["rule_key", "penalty_type", "severity"],
             },
         ),
         migrations.CreateModel(
-            name='RecordVisibilityChange',
+            name="RecordVisibilityChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(choices=[('public', '公示中'), ('pending', '未到公示期'), ('ended', '公示期满'), ('withdrawn', '已撤回'), ('not_published', '不予公示')], max_length=16, verbose_name='原状态')),
-                ('to_state', models.CharField(choices=[('public', '公示中'), ('pending', '未到公示期'), ('ended', '公示期满'), ('withdrawn', '已撤回'), ('not_published', '不予公示')], max_length=16, verbose_name='新状态')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('reason', models.TextField(blank=True, verbose_name='原因')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='操作人')),
-                ('job_id', models.CharField(blank=True, max_length=100, verbose_name='任务标识')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        choices=[
+                            ("public", "公示中"),
+                            ("pending", "未到公示期"),
+                            ("ended", "公示期满"),
+                            ("withdrawn", "已撤回"),
+                            ("not_published", "不予公示"),
+                        ],
+                        max_length=16,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("public", "公示中"),
+                            ("pending", "未到公示期"),
+                            ("ended", "公示期满"),
+                            ("withdrawn", "已撤回"),
+                            ("not_published", "不予公示"),
+                        ],
+                        max_length=16,
+                        verbose_name="新状态",
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                ("reason", models.TextField(blank=True, verbose_name="原因")),
+                ("actor_label", models.CharField(max_length=150, verbose_name="操作人")),
+                ("job_id", models.CharField(blank=True, max_length=100, verbose_name="任务标识")),
             ],
             options={
-                'verbose_name': '公示状态变更',
-                'verbose_name_plural': '公示状态变更',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "公示状态变更",
+                "verbose_name_plural": "公示状态变更",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='record',
-            name='public_from',
-            field=models.DateField(blank=True, null=True, verbose_name='公示起始日'),
+            model_name="record",
+            name="public_from",
+            field=models.DateField(blank=True, null=True, verbose_name="公示起始日"),
         ),
         migrations.AddField(
-            model_name='record',
-            name='public_until',
-            field=models.DateField(blank=True, null=True, verbose_name='公示截止日'),
+            model_name="record",
+            name="public_until",
+            field=models.DateField(blank=True, null=True, verbose_name="公示截止日"),
         ),
         migrations.AddField(
-            model_name='record',
-            name='publish_minor',
-            field=models.BooleanField(db_default=False, default=False, verbose_name='轻微失信经认定需公示'),
+            model_name="record",
+            name="publish_minor",
+            field=models.BooleanField(
+                db_default=False, default=False, verbose_name="轻微失信经认定需公示"
+            ),
         ),
         migrations.AddField(
-            model_name='record',
-            name='visibility',
-            field=models.CharField(choices=[('public', '公示中'), ('pending', '未到公示期'), ('ended', '公示期满'), ('withdrawn', '已撤回'), ('not_published', '不予公示')], db_default='not_published', default='not_published', max_length=16, verbose_name='公示状态'),
+            model_name="record",
+            name="visibility",
+            field=models.CharField(
+                choices=[
+                    ("public", "公示中"),
+                    ("pending", "未到公示期"),
+                    ("ended", "公示期满"),
+                    ("withdrawn", "已撤回"),
+                    ("not_published", "不予公示"),
+                ],
+                db_default="not_published",
+                default="not_published",
+                max_length=16,
+                verbose_name="公示状态",
+            ),
         ),
         migrations.AddField(
-            model_name='record',
-            name='withdrawn_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='撤回时间'),
+            model_name="record",
+            name="withdrawn_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="撤回时间"),
         ),
         migrations.AddField(
-            model_name='record',
-            name='withdrawn_by',
-            field=models.CharField(blank=True, db_default='', default='', max_length=150, verbose_name='撤回人'),
+            model_name="record",
+            name="withdrawn_by",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=150, verbose_name="撤回人"
+            ),
         ),
         migrations.AddField(
-            model_name='record',
-            name='withdrawn_reason',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='撤回原因'),
+            model_name="record",
+            name="withdrawn_reason",
+            field=models.TextField(blank=True, db_default="", default="", verbose_name="撤回原因"),
         ),
         migrations.AddIndex(
-            model_name='record',
-            index=models.Index(fields=['dataset', 'visibility', '-decision_date'], name='record_public_latest'),
+            model_name="record",
+            index=models.Index(
+                fields=["dataset", "visibility", "-decision_date"], name="record_public_latest"
+            ),
         ),
         migrations.AddIndex(
-            model_name='record',
-            index=models.Index(fields=['visibility', 'public_until'], name='record_window_end'),
+            model_name="record",
+            index=models.Index(fields=["visibility", "public_until"], name="record_window_end"),
         ),
         migrations.AddConstraint(
-            model_name='publicityrule',
-            constraint=models.UniqueConstraint(fields=('rule_key', 'severity', 'penalty_type'), name='uniq_publicity_rule'),
+            model_name="publicityrule",
+            constraint=models.UniqueConstraint(
+                fields=("rule_key", "severity", "penalty_type"), name="uniq_publicity_rule"
+            ),
         ),
         migrations.AddField(
-            model_name='recordvisibilitychange',
-            name='record',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visibility_changes', to='records.record', verbose_name='信用记录'),
+            model_name="recordvisibilitychange",
+            name="record",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="visibility_changes",
+                to="records.record",
+                verbose_name="信用记录",
+            ),
         ),
     ]

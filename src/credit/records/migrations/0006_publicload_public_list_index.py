@@ -4,18 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0005_data_lz4'),
+        ("records", "0005_data_lz4"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='record',
-            name='record_public_latest',
+            model_name="record",
+            name="record_public_latest",
         ),
         migrations.AddIndex(
-            model_name='record',
-            index=models.Index(fields=['dataset', 'visibility', '-decision_date', '-id'], name='record_public_list'),
+            model_name="record",
+            index=models.Index(
+                fields=["dataset", "visibility", "-decision_date", "-id"], name="record_public_list"
+            ),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0006_integrity_sqlite_utc_times'),
-        ('records', '0006_publicload_public_list_index'),
+        ("records", "0006_integrity_sqlite_utc_times"),
+        ("records", "0006_publicload_public_list_index"),
     ]
 
-    operations = [
-    ]
+    operations = []
