@@ -120,7 +120,7 @@ def world(request, departments):
                 "严重违法",
             )
             if name == "decided":
-                lists.waive_objection(
+                lists.waive_statement(
                     actor, entry, TODAY - dt.timedelta(days=2), "放弃书〔2026〕1号"
                 )
                 lists.decide(
@@ -366,8 +366,8 @@ def _waive_form(world):
     )
 
 
-def _objection_form(world):
-    return _prefixed("objection", {"text": "不服", "answer": "经核实维持"})
+def _statement_form(world):
+    return _prefixed("statement", {"text": "不服", "answer": "经核实维持"})
 
 
 def _decide_form(world):
@@ -478,9 +478,9 @@ FORM_CASES = [
     ),
     (
         "operator_user",
-        "/console/lists/{notified}/objection/",
-        _objection_form,
-        {"objection-text": "textarea", "objection-answer": "textarea"},
+        "/console/lists/{notified}/statement/",
+        _statement_form,
+        {"statement-text": "textarea", "statement-answer": "textarea"},
     ),
     (
         "operator_user",

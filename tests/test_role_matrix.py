@@ -475,7 +475,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
         "权限矩阵测试",
     )
     # A written waiver with its scan, so the material's page has something to show.
-    list_services.waive_objection(
+    list_services.waive_statement(
         owner,
         entry,
         dt.date.today() - dt.timedelta(days=2),
