@@ -23,11 +23,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
+from credit.checks.store import run_check
 from credit.core.actors import Actor
 from credit.lists import services as lists
 from credit.lists.models import ListType
-from credit.measures import checks
-from tests.measures.test_checks_helpers import make_subject, put_on_list, uscc
+from tests.checks.test_checks_helpers import make_subject, put_on_list, uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def world(request, departments):
             company = make_subject("本溪市坏输入测试有限公司", code=CHECK_SUBJECT_USCC)
             put_on_list(company, "samr_serious_violation")
             operator = request.getfixturevalue("operator_user")
-            made[name] = checks.run_check(
+            made[name] = run_check(
                 Actor.for_user(operator),
                 "bidding",
                 [{"uscc": CHECK_SUBJECT_USCC}],
