@@ -266,13 +266,13 @@ def count_queries(codes: list[str]) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from credit.accounts.models import User  # noqa: F401  (app registry warm)
+    from credit.checks.store import run_check
     from credit.core.actors import Actor
-    from credit.measures import checks
 
     actor = Actor.system("bench")
-    checks.run_check(actor, "bidding", [{"uscc": codes[0]}], purpose="测试核查")
+    run_check(actor, "bidding", [{"uscc": codes[0]}], purpose="测试核查")
     with CaptureQueriesContext(connection) as ctx:
-        checks.run_check(actor, "bidding", [{"uscc": codes[1]}], purpose="测试核查")
+        run_check(actor, "bidding", [{"uscc": codes[1]}], purpose="测试核查")
     return len(ctx.captured_queries)
 
 
@@ -286,8 +286,8 @@ def cpu_per_check(token: str, codes: list[str], n: int = 1000) -> dict:
     from django.db import connection
 
     from credit.accounts import tokens
+    from credit.checks.store import run_check
     from credit.core.actors import Actor
-    from credit.measures import checks
 
     tick = os.sysconf("SC_CLK_TCK")
 
@@ -297,7 +297,7 @@ def cpu_per_check(token: str, codes: list[str], n: int = 1000) -> dict:
 
     def platform(code: str) -> None:
         row = tokens.resolve(token)
-        checks.run_check(Actor.for_client(row.client), "bidding", [{"uscc": code}], "bench")
+        run_check(Actor.for_client(row.client), "bidding", [{"uscc": code}], "bench")
 
     def bare(code: str) -> None:
         with minimal_conn.cursor() as cur:

@@ -77,8 +77,10 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from credit.checks import fastpath
+    from credit.checks.resolve import SubjectQuery
+    from credit.checks.store import run_check
     from credit.core.actors import Actor
-    from credit.measures import checks
     from credit.portal import profile_page
     from credit.subjects.models import Subject
 
@@ -99,12 +101,12 @@ def main() -> None:
     today = timezone.localdate()
     results = {
         "single check (run_check)": per_call(
-            lambda code: checks.run_check(actor, "bidding", [{"uscc": code}], "bench"),
+            lambda code: run_check(actor, "bidding", [{"uscc": code}], "bench"),
             codes,
             pid,
         ),
         "check lookup only (fast path)": per_call(
-            lambda code: checks.fastpath.lookup_single([checks.SubjectQuery(uscc=code)], today),
+            lambda code: fastpath.lookup_single([SubjectQuery(uscc=code)], today),
             codes,
             pid,
         ),

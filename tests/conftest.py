@@ -90,7 +90,7 @@ def _fresh_process_caches():
     """Each test starts with nothing cached by an earlier test (its rows were rolled back):
     API token rows, and the scenarios and measures the credit checks keep."""
     from credit.accounts import tokens
-    from credit.measures.checks import forget_catalog
+    from credit.checks.answer import forget_catalog
 
     tokens._recent.clear()
     forget_catalog()

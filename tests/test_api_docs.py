@@ -12,8 +12,8 @@ from django.contrib.staticfiles import finders
 from credit import api_docs
 from credit.accounts.models import Scope
 from credit.api_errors import _HTTP_ERRORS
+from credit.checks.api import CheckIn, FeedbackIn
 from credit.collection.api import PushIn
-from credit.measures.api import CheckIn, FeedbackIn
 from credit.measures.models import Scenario
 
 pytestmark = pytest.mark.django_db

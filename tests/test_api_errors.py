@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict, field_validator
 
 from credit.api import install_error_handlers
-from credit.measures.checks import MAX_SUBJECTS
+from credit.checks.resolve import MAX_SUBJECTS
 from credit.wsgi import application
 from tests.wsgi_call import call
 

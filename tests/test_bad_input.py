@@ -23,11 +23,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
+from credit.checks.store import run_check
 from credit.core.actors import Actor
 from credit.lists import services as lists
 from credit.lists.models import ListType
-from credit.measures import checks
-from tests.measures.test_checks_helpers import make_subject, put_on_list, uscc
+from tests.checks.test_checks_helpers import make_subject, put_on_list, uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def world(request, departments):
             company = make_subject("本溪市坏输入测试有限公司", code=CHECK_SUBJECT_USCC)
             put_on_list(company, "samr_serious_violation")
             operator = request.getfixturevalue("operator_user")
-            made[name] = checks.run_check(
+            made[name] = run_check(
                 Actor.for_user(operator),
                 "bidding",
                 [{"uscc": CHECK_SUBJECT_USCC}],
@@ -120,7 +120,7 @@ def world(request, departments):
                 "严重违法",
             )
             if name == "decided":
-                lists.waive_objection(
+                lists.waive_statement(
                     actor, entry, TODAY - dt.timedelta(days=2), "放弃书〔2026〕1号"
                 )
                 lists.decide(
@@ -366,8 +366,8 @@ def _waive_form(world):
     )
 
 
-def _objection_form(world):
-    return _prefixed("objection", {"text": "不服", "answer": "经核实维持"})
+def _statement_form(world):
+    return _prefixed("statement", {"text": "不服", "answer": "经核实维持"})
 
 
 def _decide_form(world):
@@ -478,9 +478,9 @@ FORM_CASES = [
     ),
     (
         "operator_user",
-        "/console/lists/{notified}/objection/",
-        _objection_form,
-        {"objection-text": "textarea", "objection-answer": "textarea"},
+        "/console/lists/{notified}/statement/",
+        _statement_form,
+        {"statement-text": "textarea", "statement-answer": "textarea"},
     ),
     (
         "operator_user",

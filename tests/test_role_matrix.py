@@ -27,11 +27,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from credit.accounts import services as accounts
 from credit.accounts.models import Scope
+from credit.checks.store import run_check
 from credit.collection.models import Batch
 from credit.core.actors import Actor
 from credit.lists import services as list_services
 from credit.lists.models import ListType
-from credit.measures import checks
 from credit.portal.opaque import record_token
 from tests.portal.conftest import load_portal_data
 
@@ -463,9 +463,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
     portal = load_portal_data(scjg, tmp_path)
     batch = Batch.objects.filter(department=scjg, state="done").order_by("id").first()
     owner = Actor.for_user(operator_user)
-    check = checks.run_check(
-        owner, "bidding", [{"uscc": portal.company.uscc}], purpose="权限矩阵测试"
-    )
+    check = run_check(owner, "bidding", [{"uscc": portal.company.uscc}], purpose="权限矩阵测试")
     entry = list_services.notify(
         owner,
         ListType.objects.get(code="samr_serious_violation"),
@@ -475,7 +473,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
         "权限矩阵测试",
     )
     # A written waiver with its scan, so the material's page has something to show.
-    list_services.waive_objection(
+    list_services.waive_statement(
         owner,
         entry,
         dt.date.today() - dt.timedelta(days=2),

@@ -101,8 +101,8 @@ install_error_handlers(api)
 
 
 def _mount() -> None:
+    from credit.checks.api import router as checks_router
     from credit.collection.api import router as collection_router
-    from credit.measures.api import router as checks_router
     from credit.portal.api import router as portal_router
     from credit.records.api import router as sharing_router
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "credit.collection",
     "credit.lists",
     "credit.measures",
+    "credit.checks",
     "credit.review",
     "credit.console",
     "credit.portal",
@@ -104,7 +105,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django turns psycopg's statement preparation off. It only ever applies to queries run
     # through a server-binding cursor (the ORM's client-bound queries are never prepared):
-    # the hot credit-check statements (credit.measures.fastpath, credit.accounts.tokens)
+    # the hot credit-check statements (credit.checks.fastpath, credit.accounts.tokens)
     # are then planned once per connection instead of on every request. Behind a
     # transaction-pooling PgBouncer set it to None (prepared statements are per session).
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5

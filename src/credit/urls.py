@@ -24,7 +24,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/<path:rest>", api_not_found),
     path("console/audit/", include("credit.console.audit_urls")),
-    path("console/checks/", include("credit.measures.console_urls")),
+    path("console/checks/", include("credit.checks.console_urls")),
     path("console/lists/", include("credit.lists.console_urls")),
     path("console/review/", include("credit.review.console_urls")),
     path("console/", include("credit.console.urls")),

@@ -10,13 +10,13 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
 from credit.accounts import permissions
+from credit.checks.store import run_check
 from credit.collection import queries as batches
 from credit.collection import services as collection
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied
 from credit.lists import services as list_services
 from credit.lists.models import ListType
-from credit.measures import checks
 from credit.subjects.models import Subject
 from tests.collection.samples import penalty_row, write_csv
 
@@ -50,7 +50,7 @@ def test_auditor_with_a_department_cannot_upload_through_the_service(
 def test_auditor_runs_no_check_and_acts_on_no_list(auditor_user, departments):
     actor = Actor.for_user(auditor_user)
     with pytest.raises(PermissionDenied):
-        checks.run_check(actor, "bidding", [{"name": "本溪市某公司"}], purpose="审计员不能核查")
+        run_check(actor, "bidding", [{"name": "本溪市某公司"}], purpose="审计员不能核查")
     subject = Subject.objects.create(
         public_id="perm-1", kind="organization", name="本溪市权限测试有限公司", name_norm="x"
     )

@@ -237,7 +237,7 @@ def test_expired_token_on_the_checks_entry_says_so(system_actor, api_client_scjg
     """The credit check's lean WSGI entry hands an expired token to Django, which says why."""
     import orjson
 
-    from credit.measures.check_entry import CheckEntry
+    from credit.checks.check_entry import CheckEntry
     from credit.wsgi import django_application
     from tests.wsgi_call import call
 

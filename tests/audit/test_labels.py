@@ -96,3 +96,15 @@ def test_labels_are_chinese():
     cjk = re.compile(r"[\u4e00-\u9fff]")
     for table in (labels.ACTIONS, labels.OBJECTS, labels.RESOURCES, labels.FIELDS):
         assert all(cjk.search(label) for label in table.values())
+
+
+def test_change_log_rows_from_before_the_statement_rename_stay_readable():
+    # Old rows keep "objection" codes and payload keys (the log is append-only); the new
+    # codes and the renamed model fields read the same.
+    for old, new in (("objection", "statement"), ("waive_objection", "waive_statement")):
+        assert labels.action(f"list_entry.{old}") == labels.action(f"list_entry.{new}")
+    assert labels.action("list_entry.statement") == "登记陈述申辩"
+    for suffix in ("deadline", "waived", "waived_on", "waiver_number", "waiver_file_name"):
+        old = labels.field("ListEntry", f"objection_{suffix}")
+        assert old == labels.field("ListEntry", f"statement_{suffix}")
+        assert "陈述申辩" in old

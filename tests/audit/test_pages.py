@@ -6,8 +6,8 @@ from django.utils import timezone
 from credit.audit import labels, queries
 from credit.audit.models import AccessLog, ChangeLog
 from credit.audit.services import log_access, log_change
+from credit.checks.store import ACCESS_RESOURCE
 from credit.core.actors import Actor
-from credit.measures.checks import ACCESS_RESOURCE
 from credit.records.queries import SHARED_RESOURCE
 
 

@@ -12,17 +12,19 @@ from django.utils import timezone
 
 from credit import facts
 from credit.catalog.models import DatasetVersion, ShareAttr
+from credit.checks import fastpath
+from credit.checks.answer import current_entry_dicts, shared_negative_records
+from credit.checks.resolve import SubjectQuery, resolve
 from credit.core.actors import Actor
 from credit.facts import Audience
 from credit.lists import queries as list_queries
 from credit.lists.models import EntryState
-from credit.measures import checks, fastpath
 from credit.portal import profile_page
 from credit.portal.opaque import record_token
 from credit.records import queries as record_queries
 from credit.records import services as record_services
 from credit.records.models import Record, Visibility
-from tests.measures.test_checks_helpers import (  # noqa: F401
+from tests.checks.test_checks_helpers import (  # noqa: F401
     catalog,
     import_penalty,
     make_subject,
@@ -88,13 +90,13 @@ RECORD_STATES = {
 
 
 def _fast_and_general(subject_uscc: str, today: dt.date):
-    query = checks.SubjectQuery(uscc=subject_uscc)
-    resolutions = checks.resolve([query])
+    query = SubjectQuery(uscc=subject_uscc)
+    resolutions = resolve([query])
     ids = [r["row"]["id"] for r in resolutions if r["status"] == "matched"]
     general = (
         resolutions,
-        checks.current_entry_dicts(ids, today),
-        checks.shared_negative_records(ids, today),
+        current_entry_dicts(ids, today),
+        shared_negative_records(ids, today),
     )
     fast = fastpath.lookup_single([query], today) if connection.vendor == "postgresql" else None
     return fast, general

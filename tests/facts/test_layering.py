@@ -8,7 +8,14 @@ from pathlib import Path
 
 import credit.facts
 
-ABOVE = ("credit.records", "credit.lists", "credit.collection", "credit.measures", "credit.portal")
+ABOVE = (
+    "credit.records",
+    "credit.lists",
+    "credit.collection",
+    "credit.measures",
+    "credit.checks",
+    "credit.portal",
+)
 
 
 def test_facts_imports_no_app_that_registers_into_it():

@@ -9,7 +9,7 @@ import pytest
 
 from credit.records import exposure
 from credit.records.models import Record, Visibility
-from tests.measures.test_checks_helpers import catalog, import_penalty, uscc  # noqa: F401
+from tests.checks.test_checks_helpers import catalog, import_penalty, uscc  # noqa: F401
 
 DAY = dt.date(2026, 6, 15)
 WINDOWS = [

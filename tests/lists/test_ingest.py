@@ -371,7 +371,7 @@ def test_decisions_dated_by_the_procedure_are_not_late_when_imported(
     entry = services.notify(
         owner, samr, subject, "本市监告〔2026〕91号", decided - dt.timedelta(days=10), "理由"
     )
-    services.waive_objection(owner, entry, decided - dt.timedelta(days=9), "放弃书〔2026〕91号")
+    services.waive_statement(owner, entry, decided - dt.timedelta(days=9), "放弃书〔2026〕91号")
     row = decision_row(1, decided)
     services.decide(owner, entry, row["决定文书号"], decided, "事实", "依据")
 

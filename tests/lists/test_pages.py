@@ -177,7 +177,7 @@ def test_console_refuses_other_departments(
     assert response.status_code == 200
     assert ListEntry.objects.count() == 1
     entry.refresh_from_db()
-    assert not entry.objection_waived
+    assert not entry.statement_waived
 
 
 def test_console_requires_login(client):

@@ -52,44 +52,44 @@ def _notify(actor, list_type, subject, on=NOTICE, number="本市监告〔2026〕
 def test_waiver_needs_a_date_and_a_document(owner, samr_list, subject, media):
     entry = _notify(owner, samr_list, subject)
     with pytest.raises(ServiceError) as exc:
-        services.waive_objection(owner, entry, None, "放弃书〔2026〕1号")
+        services.waive_statement(owner, entry, None, "放弃书〔2026〕1号")
     assert exc.value.message == "请填写书面放弃陈述申辩的日期"
     with pytest.raises(ServiceError) as exc:
-        services.waive_objection(owner, entry, NOTICE + dt.timedelta(days=1), "  ")
+        services.waive_statement(owner, entry, NOTICE + dt.timedelta(days=1), "  ")
     assert "放弃陈述申辩书的文号" in exc.value.message
     with pytest.raises(ServiceError) as exc:
-        services.waive_objection(owner, entry, NOTICE - dt.timedelta(days=1), "放弃书〔2026〕1号")
+        services.waive_statement(owner, entry, NOTICE - dt.timedelta(days=1), "放弃书〔2026〕1号")
     assert exc.value.code == "waiver_before_notice"
     with pytest.raises(ServiceError) as exc:
-        services.waive_objection(owner, entry, TODAY + dt.timedelta(days=1), "放弃书〔2026〕1号")
+        services.waive_statement(owner, entry, TODAY + dt.timedelta(days=1), "放弃书〔2026〕1号")
     assert exc.value.code == "date_in_future"
     bad = SimpleUploadedFile("waiver.exe", b"MZ")
     with pytest.raises(ServiceError) as exc:
-        services.waive_objection(owner, entry, NOTICE, "", bad)
+        services.waive_statement(owner, entry, NOTICE, "", bad)
     assert exc.value.message == "书面材料只接受 PDF、JPG 或 PNG 文件"
     entry.refresh_from_db()
-    assert not entry.objection_waived and entry.objection_waived_on is None
+    assert not entry.statement_waived and entry.statement_waived_on is None
 
 
 def test_waiver_records_date_number_and_encrypted_scan(owner, samr_list, subject, media):
     entry = _notify(owner, samr_list, subject)
     waived_on = NOTICE + dt.timedelta(days=2)
     scan = b"%PDF-1.4 signed waiver 210502198001011234"
-    services.waive_objection(
+    services.waive_statement(
         owner, entry, waived_on, "放弃书〔2026〕2号", SimpleUploadedFile("放弃书.pdf", scan)
     )
     entry.refresh_from_db()
-    assert entry.objection_waived and entry.objection_waived_on == waived_on
-    assert entry.objection_waiver_number == "放弃书〔2026〕2号"
-    assert entry.objection_waiver_file_name == "放弃书.pdf"
-    stored = media / "list-materials" / str(entry.pk) / entry.objection_waiver_file
+    assert entry.statement_waived and entry.statement_waived_on == waived_on
+    assert entry.statement_waiver_number == "放弃书〔2026〕2号"
+    assert entry.statement_waiver_file_name == "放弃书.pdf"
+    stored = media / "list-materials" / str(entry.pk) / entry.statement_waiver_file
     assert stored.exists() and scan not in stored.read_bytes()  # never kept in clear
     assert oct(stored.stat().st_mode & 0o777) == "0o600"
-    event = entry.events.get(action="waive_objection")
+    event = entry.events.get(action="waive_statement")
     assert event.on == waived_on and "放弃书〔2026〕2号" in event.note
-    log = ChangeLog.objects.get(action="list_entry.waive_objection")
-    assert log.after["objection_waived_on"] == waived_on.isoformat()
-    assert log.after["objection_waiver_number"] == "放弃书〔2026〕2号"
+    log = ChangeLog.objects.get(action="list_entry.waive_statement")
+    assert log.after["statement_waived_on"] == waived_on.isoformat()
+    assert log.after["statement_waiver_number"] == "放弃书〔2026〕2号"
 
     # The decision may follow the waiver at once, but not precede it.
     with pytest.raises(ServiceError) as exc:
@@ -105,7 +105,7 @@ def test_waiver_scan_is_served_to_the_department_only(
 ):
     entry = _notify(owner, samr_list, subject)
     scan = b"%PDF-1.4 waiver"
-    services.waive_objection(owner, entry, NOTICE, "", SimpleUploadedFile("w.pdf", scan))
+    services.waive_statement(owner, entry, NOTICE, "", SimpleUploadedFile("w.pdf", scan))
     page = logged_in.get(f"/console/lists/{entry.pk}/").content.decode()
     assert f"/console/lists/{entry.pk}/waiver-material/" in page and "w.pdf" in page
     response = logged_in.get(f"/console/lists/{entry.pk}/waiver-material/")
@@ -139,7 +139,7 @@ def test_waiver_form_in_the_console(logged_in, owner, samr_list, subject, media)
     )
     assert response.status_code == 302
     entry.refresh_from_db()
-    assert entry.objection_waived_on == NOTICE and entry.objection_waiver_file_name == "放弃.png"
+    assert entry.statement_waived_on == NOTICE and entry.statement_waiver_file_name == "放弃.png"
 
 
 # --- only the allowed actions -----------------------------------------------------------------
@@ -153,21 +153,21 @@ def _offered(client, entry) -> set[str]:
 def test_detail_offers_exactly_the_allowed_actions(logged_in, owner, samr_list, make_subject):
     # Inside the statement window: no decision yet.
     fresh = _notify(owner, samr_list, make_subject(), on=TODAY)
-    assert services.allowed_actions(fresh) == ["objection", "waive", "withdraw"]
-    assert _offered(logged_in, fresh) == {"objection", "waive", "withdraw"}
+    assert services.allowed_actions(fresh) == ["statement", "waive", "withdraw"]
+    assert _offered(logged_in, fresh) == {"statement", "waive", "withdraw"}
     assert "届满后方可作出列入决定" in logged_in.get(f"/console/lists/{fresh.pk}/").content.decode()
 
     # After the window: the decision is offered too.
     entry = _notify(owner, samr_list, make_subject(), number="本市监告〔2026〕12号")
-    assert _offered(logged_in, entry) == {"objection", "waive", "decide", "withdraw"}
+    assert _offered(logged_in, entry) == {"statement", "waive", "decide", "withdraw"}
 
     # A written waiver closes the statement step.
-    services.waive_objection(owner, fresh, TODAY, "放弃书〔2026〕3号")
+    services.waive_statement(owner, fresh, TODAY, "放弃书〔2026〕3号")
     assert services.allowed_actions(fresh) == ["decide", "withdraw"]
     assert _offered(logged_in, fresh) == {"decide", "withdraw"}
     with pytest.raises(ServiceError) as exc:
-        services.record_objection(owner, fresh, "意见", "答复")
-    assert exc.value.code == "objection_waived"
+        services.record_statement(owner, fresh, "意见", "答复")
+    assert exc.value.code == "statement_waived"
 
     services.decide(owner, entry, "本市监严〔2026〕12号", TODAY, "事实", "依据")
     assert _offered(logged_in, entry) == {"publish", "remove"}
@@ -300,7 +300,7 @@ def test_subject_identification_errors_are_chinese(
 
 def test_console_decision_uses_the_core_period(owner, samr_list, subject):
     entry = _notify(owner, samr_list, subject, on=dt.date(2026, 11, 20))
-    services.waive_objection(owner, entry, dt.date(2026, 11, 21), "放弃书〔2026〕5号")
+    services.waive_statement(owner, entry, dt.date(2026, 11, 21), "放弃书〔2026〕5号")
     services.decide(owner, entry, "本市监严〔2026〕5号", dt.date(2026, 12, 5), "事实", "依据")
     assert (entry.period_start, entry.period_end) == (dt.date(2026, 12, 5), dt.date(2029, 12, 4))
 

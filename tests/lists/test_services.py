@@ -50,17 +50,17 @@ def test_list_types_seeded_and_linked_to_departments(departments):
     assert court.department is None and court.authority_display == "人民法院"
     assert ListType.objects.get(code="tax_grade_a").color == "red"
     assert ListType.objects.get(code="customs_advanced").color == "red"
-    assert set(ListType.objects.values_list("objection_workdays", flat=True)) == {5}
+    assert set(ListType.objects.values_list("statement_workdays", flat=True)) == {5}
 
 
 def test_full_procedure_with_events_and_change_log(scjg_actor, samr_list, subject):
     entry = _notify(scjg_actor, samr_list, subject)
     assert entry.state == EntryState.NOTIFIED
-    assert entry.objection_deadline == DEADLINE
+    assert entry.statement_deadline == DEADLINE
     assert entry.department_id == samr_list.department_id
 
-    services.record_objection(scjg_actor, entry, "抽检程序有误", "经核实抽检程序合法")
-    assert entry.objection_text == "抽检程序有误"
+    services.record_statement(scjg_actor, entry, "抽检程序有误", "经核实抽检程序合法")
+    assert entry.statement_text == "抽检程序有误"
 
     services.decide(
         scjg_actor,
@@ -87,7 +87,7 @@ def test_full_procedure_with_events_and_change_log(scjg_actor, samr_list, subjec
     events = list(entry.events.values_list("action", "from_state", "to_state", "actor_label"))
     assert events == [
         ("notify", "", "notified", "t_scjg"),
-        ("objection", "notified", "notified", "t_scjg"),
+        ("statement", "notified", "notified", "t_scjg"),
         ("decide", "notified", "decided", "t_scjg"),
         ("publish", "decided", "published", "t_scjg"),
         ("remove_application", "published", "removed", "t_scjg"),
@@ -99,18 +99,18 @@ def test_full_procedure_with_events_and_change_log(scjg_actor, samr_list, subjec
     )
     assert actions == [
         "list_entry.notify",
-        "list_entry.objection",
+        "list_entry.statement",
         "list_entry.decide",
         "list_entry.publish",
         "list_entry.remove_application",
     ]
 
 
-def test_decide_refused_inside_objection_window(scjg_actor, samr_list, subject):
+def test_decide_refused_inside_statement_window(scjg_actor, samr_list, subject):
     entry = _notify(scjg_actor, samr_list, subject)
     with pytest.raises(ServiceError) as exc:
         services.decide(scjg_actor, entry, "X〔2025〕1号", DEADLINE, "事实", "依据")
-    assert exc.value.code == "objection_window_open"
+    assert exc.value.code == "statement_window_open"
     assert "2025-10-10" in exc.value.message
     entry.refresh_from_db()
     assert entry.state == EntryState.NOTIFIED
@@ -119,21 +119,21 @@ def test_decide_refused_inside_objection_window(scjg_actor, samr_list, subject):
     assert entry.state == EntryState.DECIDED
 
 
-def test_waived_objection_allows_immediate_decision(scjg_actor, samr_list, subject):
+def test_waived_statement_allows_immediate_decision(scjg_actor, samr_list, subject):
     entry = _notify(scjg_actor, samr_list, subject)
-    services.waive_objection(scjg_actor, entry, NOTICE, "放弃书〔2025〕2号")
+    services.waive_statement(scjg_actor, entry, NOTICE, "放弃书〔2025〕2号")
     services.decide(scjg_actor, entry, "X〔2025〕2号", NOTICE, "事实", "依据")
     assert entry.state == EntryState.DECIDED
     with pytest.raises(ServiceError):
-        services.waive_objection(scjg_actor, entry, NOTICE, "放弃书〔2025〕2号")
+        services.waive_statement(scjg_actor, entry, NOTICE, "放弃书〔2025〕2号")
 
 
-def test_objection_window_length_is_configurable(scjg_actor, samr_list, subject):
-    samr_list.objection_workdays = 10
+def test_statement_window_length_is_configurable(scjg_actor, samr_list, subject):
+    samr_list.statement_workdays = 10
     samr_list.save()
     entry = _notify(scjg_actor, samr_list, subject)
     # 5 more working days after 10 Oct: 11 (make-up Saturday), 13, 14, 15, 16 Oct.
-    assert entry.objection_deadline == dt.date(2025, 10, 16)
+    assert entry.statement_deadline == dt.date(2025, 10, 16)
 
 
 def test_illegal_transitions_refused(scjg_actor, samr_list, subject):
@@ -150,7 +150,7 @@ def test_illegal_transitions_refused(scjg_actor, samr_list, subject):
         services.decide(scjg_actor, entry, "X〔2025〕4号", dt.date(2025, 10, 14), "事实", "依据")
     assert exc.value.code == "decide_not_allowed"
     with pytest.raises(ServiceError):
-        services.record_objection(scjg_actor, entry, "迟到的意见", "答复")
+        services.record_statement(scjg_actor, entry, "迟到的意见", "答复")
     with pytest.raises(ServiceError) as exc:
         services.publish(scjg_actor, entry, on=dt.date(2025, 10, 12))
     assert exc.value.code == "publish_before_decision"
@@ -184,9 +184,9 @@ def test_duplicate_notice_and_decision_number_refused(scjg_actor, samr_list, mak
     assert exc.value.code == "decision_number_taken"
 
 
-def test_withdraw_after_objection(scjg_actor, samr_list, subject):
+def test_withdraw_after_statement(scjg_actor, samr_list, subject):
     entry = _notify(scjg_actor, samr_list, subject)
-    services.record_objection(scjg_actor, entry, "已全部整改", "经核实属实")
+    services.record_statement(scjg_actor, entry, "已全部整改", "经核实属实")
     services.withdraw(scjg_actor, entry, "陈述申辩理由成立，不予列入")
     assert entry.state == EntryState.WITHDRAWN
     with pytest.raises(ServiceError):
@@ -232,7 +232,7 @@ def test_another_department_cannot_act(scjg_actor, sthj_actor, samr_list, subjec
     with pytest.raises(PermissionDenied):
         services.decide(sthj_actor, entry, "X〔2025〕6号", dt.date(2025, 10, 13), "事实", "依据")
     with pytest.raises(PermissionDenied):
-        services.record_objection(sthj_actor, entry, "意见", "答复")
+        services.record_statement(sthj_actor, entry, "意见", "答复")
     entry.refresh_from_db()
     assert entry.state == EntryState.NOTIFIED
 
@@ -248,8 +248,8 @@ def test_credit_office_may_act_and_enters_court_lists(
     )
     office = Actor.for_user(office_user)
     entry = _notify(scjg_actor, samr_list, subject)
-    services.waive_objection(office, entry, NOTICE, "放弃书〔2025〕3号")
-    assert entry.objection_waived
+    services.waive_statement(office, entry, NOTICE, "放弃书〔2025〕3号")
+    assert entry.statement_waived
 
     court = ListType.objects.get(code="court_dishonest")
     with pytest.raises(PermissionDenied):

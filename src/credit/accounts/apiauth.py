@@ -34,7 +34,7 @@ def bearer_identity(token: str, request_id: str = "") -> tuple[ApiToken, Actor, 
     """(token row, actor, scopes) for a valid bearer token, its use recorded; else None.
 
     Shared by the ninja auth class and the credit check's own WSGI entry
-    (`credit.measures.check_entry`), so both accept and refuse exactly the same tokens.
+    (`credit.checks.check_entry`), so both accept and refuse exactly the same tokens.
     """
     row = tokens.resolve(token)
     if row is None:

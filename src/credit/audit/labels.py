@@ -37,6 +37,9 @@ ACTIONS = {
     "check.feedback": "核查反馈",
     "list_entry.import": "导入名单认定",
     "list_entry.notify": "名单告知",
+    "list_entry.statement": "登记陈述申辩",
+    "list_entry.waive_statement": "放弃陈述申辩",
+    # Codes written before 陈述申辩 was renamed "statement" (issue 12); old rows keep them.
     "list_entry.objection": "登记陈述申辩",
     "list_entry.waive_objection": "放弃陈述申辩",
     "list_entry.withdraw": "不予列入",
@@ -146,6 +149,13 @@ FIELDS = {
     "batch": "批次",
     "must_change_password": "须修改密码",
     "message": "说明",
+    # ListEntry payload keys written before 陈述申辩 was renamed "statement" (issue 12): the
+    # model fields now carry the new names, so old rows would otherwise show raw keys.
+    "objection_deadline": "陈述申辩截止日",
+    "objection_waived": "当事人放弃陈述申辩",
+    "objection_waived_on": "书面放弃陈述申辩日期",
+    "objection_waiver_number": "放弃陈述申辩书文号",
+    "objection_waiver_file_name": "放弃陈述申辩书面材料（原文件名）",
 }
 
 VALUES = {

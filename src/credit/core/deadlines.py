@@ -1,7 +1,7 @@
 """Working-day deadlines (期限) and the clock that says whether one is kept or breached.
 
 Every due-process deadline of the platform — the 陈述申辩 period of a list procedure, a
-department's feedback on a credit check, and the objection, repair and feedback periods
+department's feedback on a credit check, and the statement, repair and feedback periods
 that follow — is "within n working days of a day" (domain.md §3: the official calendar
 with its make-up working days, not Monday–Friday). They are all computed here.
 
@@ -55,7 +55,7 @@ def due_date(start: date, n_workdays: int) -> date:
 class Clock:
     """A deadline: its due day, and what it means on a given day.
 
-    Build it from a stored due date (`Clock(entry.objection_deadline)`) or from the start
+    Build it from a stored due date (`Clock(entry.statement_deadline)`) or from the start
     and the period (`Clock.starting(notice_date, 5)`); ask it on the day that matters
     (`clock.breached(today)`, `clock.open_on(decision_date)`).
     """

@@ -16,7 +16,7 @@ class ListTypeAdmin(ChangeLoggedAdminMixin, admin.ModelAdmin):
         "department",
         "default_period_months",
         "early_removal_allowed",
-        "objection_workdays",
+        "statement_workdays",
         "active",
     )
     list_filter = ("color", "active")

@@ -24,7 +24,7 @@ PAGE_SIZE = 50
 
 # action → (form, button label). Which of them an entry offers is services.allowed_actions.
 ACTIONS = {
-    "objection": (forms.ObjectionForm, "登记陈述申辩"),
+    "statement": (forms.StatementForm, "登记陈述申辩"),
     "waive": (forms.WaiveForm, "登记书面放弃陈述申辩"),
     "decide": (forms.DecideForm, "作出列入决定"),
     "withdraw": (forms.WithdrawForm, "不予列入"),
@@ -134,7 +134,7 @@ def new_entry(request):
         )
         if entry is not None:
             messages.success(
-                request, f"已登记告知，陈述申辩期至 {entry.objection_deadline.isoformat()}"
+                request, f"已登记告知，陈述申辩期至 {entry.statement_deadline.isoformat()}"
             )
             return redirect("lists_console:detail", entry_id=entry.pk)
     return render(
@@ -209,18 +209,18 @@ def entry_detail(request, entry_id: int, bound: dict | None = None, status: int 
             "actions": _forms_for(entry, bound),
             "is_current": queries.is_current(entry),
             "id_number": services.masked_id_number(actor, entry.subject, ACCESS_PURPOSE),
-            "objection_pending": _objection_pending(entry),
+            "statement_pending": _statement_pending(entry),
         },
         status=status,
     )
 
 
 def _run(actor: Actor, entry: ListEntry, action: str, data: dict) -> str:
-    if action == "objection":
-        services.record_objection(actor, entry, data["text"], data["answer"])
+    if action == "statement":
+        services.record_statement(actor, entry, data["text"], data["answer"])
         return "已登记陈述申辩意见及核实答复"
     if action == "waive":
-        services.waive_objection(
+        services.waive_statement(
             actor, entry, data["waived_on"], data["document_number"], data.get("document")
         )
         return "已登记当事人书面放弃陈述申辩"
@@ -266,12 +266,12 @@ def entry_action(request, entry_id: int, action: str):
     return redirect("lists_console:detail", entry_id=entry.pk)
 
 
-def _objection_pending(entry: ListEntry) -> bool:
+def _statement_pending(entry: ListEntry) -> bool:
     """Still inside the statement window with no waiver: why 作出列入决定 is not offered yet."""
     return (
         entry.state == EntryState.NOTIFIED
-        and not entry.objection_waived
-        and entry.objection_deadline is not None
+        and not entry.statement_waived
+        and entry.statement_deadline is not None
         and "decide" not in services.allowed_actions(entry)
     )
 
@@ -282,18 +282,18 @@ def waiver_material(request, entry_id: int):
     """The written waiver's scan, for the department handling the entry (never public)."""
     actor = _actor(request)
     entry = _entry_for(actor, entry_id)
-    if not entry.objection_waiver_file:
+    if not entry.statement_waiver_file:
         raise Http404("书面材料不存在")
     try:
-        content = materials.read(entry.pk, entry.objection_waiver_file)
+        content = materials.read(entry.pk, entry.statement_waiver_file)
     except ServiceError as exc:
         raise Http404(exc.message) from None
     log_access(actor, "lists.waiver_material", ACCESS_PURPOSE, entry.subject_id, entry.subject.name)
     response = HttpResponse(
-        content, content_type=materials.content_type(entry.objection_waiver_file_name)
+        content, content_type=materials.content_type(entry.statement_waiver_file_name)
     )
     response["Content-Disposition"] = content_disposition_header(
-        False, entry.objection_waiver_file_name or "waiver"
+        False, entry.statement_waiver_file_name or "waiver"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -103,7 +103,7 @@ class NotifyForm(SubjectFields):
 
 
 class EnterDecidedForm(SubjectFields):
-    """A decision whose notice and objection steps happened outside the platform."""
+    """A decision whose notice and statement steps happened outside the platform."""
 
     list_type = forms.ModelChoiceField(ListType.objects.none(), label="名单类型")
     decision_number = forms.CharField(label="决定书文号", max_length=128)
@@ -122,7 +122,7 @@ class EnterDecidedForm(SubjectFields):
         self.order_fields(["list_type"])
 
 
-class ObjectionForm(ListForm):
+class StatementForm(ListForm):
     text = forms.CharField(label="陈述申辩意见", widget=TEXTAREA)
     answer = forms.CharField(label="核实答复", widget=TEXTAREA)
 

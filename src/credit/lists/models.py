@@ -14,7 +14,7 @@ class Color(models.TextChoices):
 class ListType(models.Model):
     """A lawful list (e.g. 重大税收违法失信主体) with its procedure settings.
 
-    Shipped types are seeded from domain.md §5 and stay editable: periods and the objection
+    Shipped types are seeded from domain.md §5 and stay editable: periods and the statement
     window differ between places and change with the rules.
     """
 
@@ -44,7 +44,7 @@ class ListType(models.Model):
     early_removal_after_months = models.PositiveIntegerField(
         "列入满几个月可申请提前移出", null=True, blank=True
     )
-    objection_workdays = models.PositiveIntegerField("陈述申辩期（工作日）", default=5)
+    statement_workdays = models.PositiveIntegerField("陈述申辩期（工作日）", default=5)
     active = models.BooleanField("启用", default=True)
     position = models.PositiveIntegerField("排序", default=0)
 
@@ -130,20 +130,20 @@ class ListEntry(models.Model):
     notice_served_how = models.CharField("送达方式", max_length=50, blank=True)
     reasons = models.TextField("拟列入理由", blank=True)
     # 陈述申辩
-    objection_deadline = models.DateField("陈述申辩截止日", null=True, blank=True)
-    objection_waived = models.BooleanField("当事人放弃陈述申辩", default=False)
+    statement_deadline = models.DateField("陈述申辩截止日", null=True, blank=True)
+    statement_waived = models.BooleanField("当事人放弃陈述申辩", default=False)
     # The written waiver: when it was signed and which document proves it (never public).
-    objection_waived_on = models.DateField("书面放弃陈述申辩日期", null=True, blank=True)
-    objection_waiver_number = models.CharField("放弃陈述申辩书文号", max_length=128, blank=True)
-    objection_waiver_file = models.CharField(
+    statement_waived_on = models.DateField("书面放弃陈述申辩日期", null=True, blank=True)
+    statement_waiver_number = models.CharField("放弃陈述申辩书文号", max_length=128, blank=True)
+    statement_waiver_file = models.CharField(
         "放弃陈述申辩书面材料（存储名）", max_length=255, blank=True
     )
-    objection_waiver_file_name = models.CharField(
+    statement_waiver_file_name = models.CharField(
         "放弃陈述申辩书面材料（原文件名）", max_length=255, blank=True
     )
-    objection_text = models.TextField("陈述申辩意见", blank=True)
-    objection_answer = models.TextField("核实答复", blank=True)
-    objection_recorded_at = models.DateTimeField("陈述申辩登记时间", null=True, blank=True)
+    statement_text = models.TextField("陈述申辩意见", blank=True)
+    statement_answer = models.TextField("核实答复", blank=True)
+    statement_recorded_at = models.DateTimeField("陈述申辩登记时间", null=True, blank=True)
     # 决定
     decision_number = models.CharField("决定书文号", max_length=128, blank=True)
     decision_key = models.CharField("规范化决定书文号", max_length=128, blank=True)
@@ -189,8 +189,8 @@ class ListEntry(models.Model):
 
 ACTION_LABELS = {
     "notify": "告知",
-    "objection": "登记陈述申辩",
-    "waive_objection": "放弃陈述申辩",
+    "statement": "登记陈述申辩",
+    "waive_statement": "放弃陈述申辩",
     "withdraw": "不予列入",
     "decide": "作出列入决定",
     "enter_decided": "录入列入决定",

@@ -71,11 +71,11 @@ def _snapshot(entry: ListEntry) -> dict:
         "subject_id": entry.subject_id,
         "state": entry.state,
         "notice_number": entry.notice_number,
-        "objection_deadline": iso(entry.objection_deadline),
-        "objection_waived": entry.objection_waived,
-        "objection_waived_on": iso(entry.objection_waived_on),
-        "objection_waiver_number": entry.objection_waiver_number,
-        "objection_waiver_file_name": entry.objection_waiver_file_name,
+        "statement_deadline": iso(entry.statement_deadline),
+        "statement_waived": entry.statement_waived,
+        "statement_waived_on": iso(entry.statement_waived_on),
+        "statement_waiver_number": entry.statement_waiver_number,
+        "statement_waiver_file_name": entry.statement_waiver_file_name,
         "decision_number": entry.decision_number,
         "decision_date": iso(entry.decision_date),
         "period_start": iso(entry.period_start),
@@ -253,7 +253,7 @@ def masked_id_number(actor: Actor, subject: Subject, purpose: str) -> str:
 # depend on the entry's own data. Services refuse what it does not allow, and the console
 # shows exactly the actions it allows.
 ACTION_STATES = {
-    "objection": (EntryState.NOTIFIED,),
+    "statement": (EntryState.NOTIFIED,),
     "waive": (EntryState.NOTIFIED,),
     "decide": (EntryState.NOTIFIED,),
     "withdraw": (EntryState.NOTIFIED,),
@@ -269,11 +269,11 @@ def allowed_actions(entry: ListEntry, today: dt.date | None = None) -> list[str]
     for action, states in ACTION_STATES.items():
         if entry.state not in states:
             continue
-        if action in ("objection", "waive") and entry.objection_waived:
+        if action in ("statement", "waive") and entry.statement_waived:
             continue  # a written waiver closes the statement step
         # No decision date can fall after the window before the window has passed.
-        window_open = entry.objection_deadline is not None and day <= entry.objection_deadline
-        if action == "decide" and not entry.objection_waived and window_open:
+        window_open = entry.statement_deadline is not None and day <= entry.statement_deadline
+        if action == "decide" and not entry.statement_waived and window_open:
             continue
         if action == "publish" and entry.period_end is not None and day > entry.period_end:
             continue
@@ -301,7 +301,7 @@ def notify(
     reasons: str,
     served_how: str = "",
 ) -> ListEntry:
-    """Serve the notice of intended listing; the objection window starts the next working day."""
+    """Serve the notice of intended listing; the statement window starts the next working day."""
     if not list_type.active:
         raise ServiceError("list_type_inactive", f"名单“{list_type.name}”已停用")
     department_id = _entry_department(actor, list_type, None)
@@ -320,7 +320,7 @@ def notify(
         notice_date=notice_date,
         notice_served_how=(served_how or "").strip(),
         reasons=reasons,
-        objection_deadline=deadlines.due_date(notice_date, list_type.objection_workdays),
+        statement_deadline=deadlines.due_date(notice_date, list_type.statement_workdays),
     )
     _record(
         actor,
@@ -328,7 +328,7 @@ def notify(
         "notify",
         "",
         notice_date,
-        f"告知书 {notice_number}，陈述申辩截止 {entry.objection_deadline.isoformat()}",
+        f"告知书 {notice_number}，陈述申辩截止 {entry.statement_deadline.isoformat()}",
     )
     return entry
 
@@ -337,26 +337,26 @@ def notify(
 
 
 @transaction.atomic
-def record_objection(actor: Actor, entry: ListEntry | int, text: str, answer: str) -> ListEntry:
+def record_statement(actor: Actor, entry: ListEntry | int, text: str, answer: str) -> ListEntry:
     """Record the party's statement and the department's verified answer."""
     fresh = _lock(entry)
     _require(actor, fresh.department_id)
     if fresh.state != EntryState.NOTIFIED:
-        raise ServiceError("objection_closed", "已作出决定或程序已结束，不能再登记陈述申辩")
-    if fresh.objection_waived:
-        raise ServiceError("objection_waived", "当事人已书面放弃陈述申辩，不能再登记陈述申辩意见")
-    _ensure_allowed(fresh, "objection")
+        raise ServiceError("statement_closed", "已作出决定或程序已结束，不能再登记陈述申辩")
+    if fresh.statement_waived:
+        raise ServiceError("statement_waived", "当事人已书面放弃陈述申辩，不能再登记陈述申辩意见")
+    _ensure_allowed(fresh, "statement")
     before = _snapshot(fresh)
-    fresh.objection_text = _text(text, "陈述申辩意见")
-    fresh.objection_answer = _text(answer, "核实答复")
-    fresh.objection_recorded_at = timezone.now()
+    fresh.statement_text = _text(text, "陈述申辩意见")
+    fresh.statement_answer = _text(answer, "核实答复")
+    fresh.statement_recorded_at = timezone.now()
     fresh.save()
-    _record(actor, fresh, "objection", fresh.state, _today(), fresh.objection_text, before)
+    _record(actor, fresh, "statement", fresh.state, _today(), fresh.statement_text, before)
     return _sync(entry, fresh)
 
 
 @transaction.atomic
-def waive_objection(
+def waive_statement(
     actor: Actor,
     entry: ListEntry | int,
     waived_on: dt.date | None,
@@ -371,9 +371,9 @@ def waive_objection(
     fresh = _lock(entry)
     _require(actor, fresh.department_id)
     if fresh.state != EntryState.NOTIFIED:
-        raise ServiceError("objection_closed", "已作出决定或程序已结束，不能再放弃陈述申辩")
-    if fresh.objection_waived:
-        raise ServiceError("objection_already_waived", "当事人已放弃陈述申辩")
+        raise ServiceError("statement_closed", "已作出决定或程序已结束，不能再放弃陈述申辩")
+    if fresh.statement_waived:
+        raise ServiceError("statement_already_waived", "当事人已放弃陈述申辩")
     _ensure_allowed(fresh, "waive")
     if waived_on is None:
         raise ServiceError("required", "请填写书面放弃陈述申辩的日期")
@@ -388,12 +388,12 @@ def waive_objection(
     if document is not None:
         materials.check_upload(document)
     before = _snapshot(fresh)
-    fresh.objection_waived = True
-    fresh.objection_waived_on = waived_on
-    fresh.objection_waiver_number = number
+    fresh.statement_waived = True
+    fresh.statement_waived_on = waived_on
+    fresh.statement_waiver_number = number
     if document is not None:
-        fresh.objection_waiver_file = materials.store(fresh.pk, document)
-        fresh.objection_waiver_file_name = Path(document.name).name[:255]
+        fresh.statement_waiver_file = materials.store(fresh.pk, document)
+        fresh.statement_waiver_file_name = Path(document.name).name[:255]
     fresh.save()
     proof = "，".join(
         part
@@ -406,7 +406,7 @@ def waive_objection(
     _record(
         actor,
         fresh,
-        "waive_objection",
+        "waive_statement",
         fresh.state,
         waived_on,
         f"当事人书面放弃陈述申辩（{proof}）",
@@ -417,7 +417,7 @@ def waive_objection(
 
 @transaction.atomic
 def withdraw(actor: Actor, entry: ListEntry | int, reason: str) -> ListEntry:
-    """Decide not to list after the objection (不予列入); ends the procedure."""
+    """Decide not to list after the statement (不予列入); ends the procedure."""
     fresh = _lock(entry)
     _require(actor, fresh.department_id)
     if fresh.state != EntryState.NOTIFIED:
@@ -452,17 +452,17 @@ def decide(
         raise ServiceError(
             "decide_not_allowed", f"当前状态为“{fresh.get_state_display()}”，不能作出列入决定"
         )
-    if not fresh.objection_waived and deadlines.Clock(fresh.objection_deadline).open_on(
+    if not fresh.statement_waived and deadlines.Clock(fresh.statement_deadline).open_on(
         decision_date
     ):
         raise ServiceError(
-            "objection_window_open",
-            f"陈述申辩期至 {fresh.objection_deadline.isoformat()} 届满，"
+            "statement_window_open",
+            f"陈述申辩期至 {fresh.statement_deadline.isoformat()} 届满，"
             "届满后方可作出决定（当事人书面放弃的除外）",
         )
     if decision_date < fresh.notice_date:
         raise ServiceError("decision_before_notice", "决定日期不能早于告知日期")
-    if fresh.objection_waived_on and decision_date < fresh.objection_waived_on:
+    if fresh.statement_waived_on and decision_date < fresh.statement_waived_on:
         raise ServiceError("decision_before_waiver", "决定日期不能早于当事人书面放弃陈述申辩的日期")
     _not_future(decision_date, "决定日期")
     number = _text(decision_number, "决定书文号")
@@ -619,7 +619,7 @@ def enter_decided(
     source: str = Source.CONSOLE,
     source_record_id: int | None = None,
 ) -> tuple[ListEntry, bool]:
-    """Enter a decision whose notice and objection steps happened outside the platform.
+    """Enter a decision whose notice and statement steps happened outside the platform.
 
     Idempotent by (list type, decision number): entering the same decision again returns the
     existing entry and `False`.

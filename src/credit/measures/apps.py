@@ -4,20 +4,3 @@ from django.apps import AppConfig
 class MeasuresConfig(AppConfig):
     name = "credit.measures"
     verbose_name = "联合奖惩"
-
-    def ready(self) -> None:
-        from django.db.models.signals import m2m_changed, post_delete, post_save
-
-        from credit.lists.models import ListType
-        from credit.measures.checks import forget_catalog
-        from credit.measures.models import Measure, Scenario
-
-        for model in (Scenario, Measure, ListType):
-            post_save.connect(forget_catalog, sender=model, dispatch_uid=f"catalog_s_{model}")
-            post_delete.connect(forget_catalog, sender=model, dispatch_uid=f"catalog_d_{model}")
-        for through in (
-            Measure.list_types.through,
-            Measure.scenarios.through,
-            Scenario.departments.through,
-        ):
-            m2m_changed.connect(forget_catalog, sender=through, dispatch_uid=f"catalog_m_{through}")

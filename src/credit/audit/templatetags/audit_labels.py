@@ -47,6 +47,6 @@ def check_url(entry) -> str:
     if found is None:
         return ""
     try:
-        return reverse("measures:detail", args=[int(found.group(1))])
+        return reverse("checks:detail", args=[int(found.group(1))])
     except NoReverseMatch:
         return ""
