@@ -301,7 +301,7 @@ def data_diff(old: dict, new: dict, secret: set[str]) -> tuple[dict, dict]:
     for code in old.keys() | new.keys():
         a, b = old.get(code), new.get(code)
         if code in secret:
-            a, b = _plain(a), _plain(b)
+            a, b = _decrypted(a), _decrypted(b)
             if a == b:
                 continue  # the same number under a fresh ciphertext
             a, b = _mask(a), _mask(b)
@@ -311,7 +311,8 @@ def data_diff(old: dict, new: dict, secret: set[str]) -> tuple[dict, dict]:
     return dict(sorted(before.items())), dict(sorted(after.items()))
 
 
-def _plain(token) -> str | None:
+def _decrypted(token) -> str | None:
+    # Not `_plain`: that name is the window condition above, which this shadowed.
     from credit.core.fieldcrypto import FieldCryptoError, decrypt_id
 
     if not token:
@@ -334,3 +335,21 @@ def _actor_label(batch) -> str:
     if batch.created_by_client_id:
         return f"api:{batch.created_by_client.name}"
     return "系统"
+
+
+def subjects_touched(batch_id: int) -> list[int]:
+    """The subjects whose records the batch wrote: the records it inserted or changed, and
+    the subjects those changed records belonged to before (a corrected subject link)."""
+    now = set(
+        Record.objects.filter(batch_id=batch_id)
+        .exclude(subject_id=None)
+        .values_list("subject_id", flat=True)
+        .distinct()
+    )
+    before = set(
+        RecordHistory.objects.filter(superseded_by_batch_id=batch_id)
+        .exclude(subject_id=None)
+        .values_list("subject_id", flat=True)
+        .distinct()
+    )
+    return sorted(now | before)
