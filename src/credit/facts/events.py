@@ -148,8 +148,10 @@ def deliver_pending(now: dt.datetime | None = None, limit: int = BATCH) -> dict[
         for event in pending:
             last_id = event.id
             counts["events"] += 1
-            done = all(_deliver(event, subscriber, now, counts) for subscriber in current)
-            if done:
+            # Every subscriber gets its turn: a list, not all()'s short circuit, so one
+            # failing never keeps the event from the ones after it.
+            outcomes = [_deliver(event, subscriber, now, counts) for subscriber in current]
+            if all(outcomes):
                 FactEvent.objects.filter(pk=event.pk).update(delivered_at=now)
 
 
