@@ -302,6 +302,12 @@ TABLE: dict[str, dict] = {
                 "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
                 WRITE: R(LOGIN, LOGIN, LOGIN, 403, 200),
             },
+            # The outbox's deliveries (issue 12): platform operation, the credit office's
+            # alone (read-only; its "retry now" action is the only write).
+            "/admin/facts/factdelivery/": {
+                "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
+                WRITE: R(LOGIN, LOGIN, LOGIN, 403, 200),
+            },
             # API tokens (issue 11). The client is disabled: issuing is refused by the
             # service (the form comes back with the reason); its token is already revoked,
             # so revoking again changes nothing and returns to the client's page.

@@ -363,3 +363,28 @@ def test_period_end_for_uses_the_core_period():
     assert services.period_end_for(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
     assert services.period_end_for(dt.date(2024, 3, 15), 36) == dt.date(2027, 3, 14)
     assert services.period_end_for(dt.date(2025, 1, 1), None) is None
+
+
+def test_each_procedure_step_writes_its_outbox_event(scjg_actor, samr_list, subject):
+    from credit.facts import LIST_ENTRY
+    from credit.facts.models import FactEvent
+
+    today = dt.date.today()
+    entry, _ = services.enter_decided(
+        scjg_actor,
+        samr_list,
+        subject,
+        "本市监严违〔2026〕901号",
+        today - dt.timedelta(days=5),
+        "事实",
+        "依据",
+    )
+    services.remove(scjg_actor, entry, "决定被撤销", on=today, kind=RemovalKind.REVOKED)
+    rows = list(
+        FactEvent.objects.order_by("id").values_list("kind", "action", "fact_ids", "subject_ids")
+    )
+    assert rows == [
+        (LIST_ENTRY, "entered", [entry.pk], [subject.pk]),
+        (LIST_ENTRY, "published", [entry.pk], [subject.pk]),
+        (LIST_ENTRY, "removed", [entry.pk], [subject.pk]),
+    ]

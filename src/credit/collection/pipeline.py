@@ -23,6 +23,7 @@ from credit.collection.errors import FileProblem, Problem
 from credit.collection.models import Batch, BatchError, BatchState, Policy
 from credit.collection.validation import RowCheck, RowValidator, map_header
 from credit.core.actors import Actor
+from credit.facts import RECORD, transitions
 from credit.records import publicity, upsert
 from credit.subjects import linking
 
@@ -324,6 +325,16 @@ def _load(batch: Batch, problems: _Problems) -> Batch:
             counts = upsert.apply(batch, now)
             phases.mark("upsert")
             consumers.after_load(batch)
+            # One outbox event for the whole batch, in its load transaction, naming the
+            # subjects touched (never one per row).
+            if counts["new"] or counts["updated"]:
+                transitions.imported(
+                    batch_actor(batch),
+                    RECORD,
+                    batch.public_id,
+                    upsert.subjects_touched(batch.id),
+                    request_id=f"batch:{batch.public_id}",
+                )
             counts.update(
                 subjects_created=link["created"],
                 subjects_unverified=link["unverified"],

@@ -21,6 +21,7 @@ from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
 from credit.core.masking import mask_id_number
 from credit.core.normalize import doc_key, name_key
+from credit.facts import LIST_ENTRY, transitions
 from credit.lists import exposure, materials, queries
 from credit.lists.models import (
     IN_FORCE_STATES,
@@ -95,16 +96,41 @@ def _record(
     note: str = "",
     before: dict | None = None,
 ) -> None:
-    ListEntryEvent.objects.create(
-        entry=entry,
-        from_state=from_state,
-        to_state=entry.state,
-        action=action,
-        on=on,
-        actor_label=actor.label,
-        note=note,
+    transitions.apply(
+        actor,
+        LIST_ENTRY,
+        _event_action(action),
+        fact_ids=[entry.pk],
+        subject_ids=[entry.subject_id],
+        history=lambda: ListEntryEvent.objects.create(
+            entry=entry,
+            from_state=from_state,
+            to_state=entry.state,
+            action=action,
+            on=on,
+            actor_label=actor.label,
+            note=note,
+        ),
+        log=transitions.ChangeLog(
+            f"list_entry.{action}", "ListEntry", entry.pk, before, _snapshot(entry)
+        ),
     )
-    log_change(actor, f"list_entry.{action}", "ListEntry", entry.pk, before, _snapshot(entry))
+
+
+# The outbox action of each procedure step (the others are `changed`).
+_EVENT_ACTIONS = {
+    "decide": transitions.Action.ENTERED,
+    "enter_decided": transitions.Action.ENTERED,
+    "import": transitions.Action.ENTERED,
+    "publish": transitions.Action.PUBLISHED,
+    "withdraw": transitions.Action.WITHDRAWN,
+}
+
+
+def _event_action(action: str) -> str:
+    if action.startswith("remove_"):
+        return transitions.Action.REMOVED
+    return _EVENT_ACTIONS.get(action, transitions.Action.CHANGED)
 
 
 def _lock(entry: ListEntry | int) -> ListEntry:

@@ -12,6 +12,7 @@ from credit.accounts import permissions
 from credit.audit import services as audit
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
+from credit.facts import RECORD, transitions
 from credit.records import exposure, publicity
 from credit.records.models import PublicityRule, Record, RecordVisibilityChange, Visibility
 
@@ -68,17 +69,23 @@ def withdraw(actor: Actor, record: Record, reason: str) -> Record:
         record.withdrawn_at = now
         record.withdrawn_reason = reason
         record.withdrawn_by = actor.label
-        record.save(
-            update_fields=["visibility", "withdrawn_at", "withdrawn_reason", "withdrawn_by"]
-        )
-        _history(record.pk, old, Visibility.WITHDRAWN, now, reason, actor)
-        audit.log_change(
+        transitions.apply(
             actor,
-            "record_withdrawn",
-            "record",
-            record.pk,
-            before={"visibility": old},
-            after={"visibility": Visibility.WITHDRAWN, "reason": reason},
+            RECORD,
+            transitions.Action.WITHDRAWN,
+            fact_ids=[record.pk],
+            subject_ids=[record.subject_id],
+            state=lambda: record.save(
+                update_fields=["visibility", "withdrawn_at", "withdrawn_reason", "withdrawn_by"]
+            ),
+            history=lambda: _history(record.pk, old, Visibility.WITHDRAWN, now, reason, actor),
+            log=transitions.ChangeLog(
+                "record_withdrawn",
+                "record",
+                record.pk,
+                before={"visibility": old},
+                after={"visibility": Visibility.WITHDRAWN, "reason": reason},
+            ),
         )
     return record
 
@@ -103,17 +110,29 @@ def set_publish_minor(
         record.public_from, record.public_until, record.visibility = publicity.compute_window(
             record, record.dataset_version, publicity.load_rules(), today or timezone.localdate()
         )
-        record.save(update_fields=["publish_minor", "public_from", "public_until", "visibility"])
         reason = "部门认定轻微失信确需公示" if flag else "部门取消轻微失信公示认定"
-        if record.visibility != old:
-            _history(record.pk, old, record.visibility, timezone.now(), reason, actor)
-        audit.log_change(
+        new = record.visibility
+        transitions.apply(
             actor,
-            "record_publish_minor",
-            "record",
-            record.pk,
-            before=before,
-            after={"publish_minor": record.publish_minor, "visibility": record.visibility},
+            RECORD,
+            _action_to(new),
+            fact_ids=[record.pk],
+            subject_ids=[record.subject_id],
+            state=lambda: record.save(
+                update_fields=["publish_minor", "public_from", "public_until", "visibility"]
+            ),
+            history=(
+                (lambda: _history(record.pk, old, new, timezone.now(), reason, actor))
+                if new != old
+                else None
+            ),
+            log=transitions.ChangeLog(
+                "record_publish_minor",
+                "record",
+                record.pk,
+                before=before,
+                after={"publish_minor": record.publish_minor, "visibility": new},
+            ),
         )
     return record
 
@@ -156,24 +175,46 @@ def end_expired_windows(today: dt.date | None = None, job_id: str = "") -> int:
     return ended + started
 
 
+def _action_to(state: str) -> str:
+    """The outbox action of a record moving to `state`."""
+    return {
+        Visibility.PUBLIC: transitions.Action.PUBLISHED,
+        Visibility.ENDED: transitions.Action.WINDOW_ENDED,
+        Visibility.WITHDRAWN: transitions.Action.WITHDRAWN,
+    }.get(state, transitions.Action.CHANGED)
+
+
 def _move(queryset, to_state: str, reason: str, actor: Actor, job_id: str) -> int:
     # A withdrawn record's stored state stays withdrawn whatever its window does.
-    rows = list(queryset.exclude(exposure.is_withdrawn()).values_list("id", "visibility"))
+    rows = list(
+        queryset.exclude(exposure.is_withdrawn()).values_list("id", "visibility", "subject_id")
+    )
     now = timezone.now()
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
-        Record.objects.filter(id__in=[rid for rid, _ in chunk]).update(visibility=to_state)
-        RecordVisibilityChange.objects.bulk_create(
-            RecordVisibilityChange(
-                record_id=rid,
-                from_state=old,
-                to_state=to_state,
-                at=now,
-                reason=reason,
-                actor_label=actor.label,
-                job_id=job_id,
-            )
-            for rid, old in chunk
+        ids = [rid for rid, _, _ in chunk]
+        # One event per chunk: the job's summary row is the change log (written by the
+        # caller), so no row per record.
+        transitions.apply(
+            actor,
+            RECORD,
+            _action_to(to_state),
+            fact_ids=ids,
+            subject_ids=[sid for _, _, sid in chunk],
+            request_id=job_id,
+            state=lambda ids=ids: Record.objects.filter(id__in=ids).update(visibility=to_state),
+            history=lambda chunk=chunk: RecordVisibilityChange.objects.bulk_create(
+                RecordVisibilityChange(
+                    record_id=rid,
+                    from_state=old,
+                    to_state=to_state,
+                    at=now,
+                    reason=reason,
+                    actor_label=actor.label,
+                    job_id=job_id,
+                )
+                for rid, old, _ in chunk
+            ),
         )
     return len(rows)
 

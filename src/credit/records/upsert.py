@@ -334,3 +334,21 @@ def _actor_label(batch) -> str:
     if batch.created_by_client_id:
         return f"api:{batch.created_by_client.name}"
     return "系统"
+
+
+def subjects_touched(batch_id: int) -> list[int]:
+    """The subjects whose records the batch wrote: the records it inserted or changed, and
+    the subjects those changed records belonged to before (a corrected subject link)."""
+    now = set(
+        Record.objects.filter(batch_id=batch_id)
+        .exclude(subject_id=None)
+        .values_list("subject_id", flat=True)
+        .distinct()
+    )
+    before = set(
+        RecordHistory.objects.filter(superseded_by_batch_id=batch_id)
+        .exclude(subject_id=None)
+        .values_list("subject_id", flat=True)
+        .distinct()
+    )
+    return sorted(now | before)

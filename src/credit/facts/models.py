@@ -1,0 +1,84 @@
+"""The outbox of fact state changes and its deliveries to subscribers.
+
+A state change of a fact (publication, end of window, withdrawal, list entry steps) or a
+set-based import writes one `FactEvent` in the writer's own transaction
+(`facts.transitions` / `facts.events.emit`), so an event exists exactly when the change was
+committed. After commit, `events.deliver_pending()` hands each event to every subscriber
+registered at start-up and records the outcome per (event, subscriber) in `FactDelivery`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class FactEvent(models.Model):
+    """One committed change of facts, waiting for (or handed to) the subscribers."""
+
+    class Action(models.TextChoices):
+        PUBLISHED = "published", "开始公示"
+        WINDOW_ENDED = "window_ended", "公示期满"
+        WITHDRAWN = "withdrawn", "撤回"
+        ENTERED = "entered", "列入"
+        REMOVED = "removed", "移出"
+        CHANGED = "changed", "状态变更"
+        IMPORTED = "imported", "批量导入"
+
+    kind = models.CharField("事实类型", max_length=40)
+    action = models.CharField("变更", max_length=40, choices=Action.choices)
+    fact_ids = models.JSONField("事实编号", default=list, blank=True)
+    batch_ref = models.CharField("批次", max_length=64, blank=True, default="")
+    subject_ids = models.JSONField("涉及主体", default=list, blank=True)
+    at = models.DateTimeField("发生时间", default=timezone.now)
+    actor_label = models.CharField("操作人", max_length=150, blank=True, default="")
+    request_id = models.CharField("请求/任务编号", max_length=64, blank=True, default="")
+    # Set once every subscriber registered when it was delivered has succeeded: the
+    # deliverer skips such events without joining the delivery table.
+    delivered_at = models.DateTimeField("全部送达时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "事实变更事件"
+        verbose_name_plural = "事实变更事件"
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                name="fact_event_pending",
+                condition=models.Q(delivered_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.get_action_display()}（#{self.pk}）"
+
+
+class FactDelivery(models.Model):
+    """The hand-over of one event to one subscriber: retried with backoff until it succeeds."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待送达"
+        DONE = "done", "已送达"
+        FAILED = "failed", "送达失败，等待重试"
+
+    event = models.ForeignKey(
+        FactEvent, on_delete=models.CASCADE, related_name="deliveries", verbose_name="事件"
+    )
+    subscriber = models.CharField("订阅方", max_length=100)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    last_error = models.TextField("最近错误", blank=True, default="")
+    next_attempt_at = models.DateTimeField("下次尝试时间", null=True, blank=True)
+    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "事件送达"
+        verbose_name_plural = "事件送达"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "subscriber"], name="fact_delivery_once")
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="fact_delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.subscriber}"
