@@ -86,3 +86,42 @@ def test_the_office_merges_three_profiles_and_undoes_one(
     assert page.url.endswith(f"/subjects/{third.public_id}/")
     assert Subject.objects.get(pk=merged.pk).merged_into_id == survivor.pk
     page.close()
+
+
+@pytest.mark.parametrize(
+    ("device", "width", "height"), [("desktop", 1280, 900), ("phone", 375, 812)]
+)
+def test_a_renamed_subjects_public_profile(
+    import_rows, scjg, admin_user, live_server, browser, device, width, height
+):
+    """A name adopted by the office after an import sent another one: the public profile
+    answers (it once gave 500 on SQLite for a subject renamed by an import) under the new
+    name, with the records sent under both names."""
+    from credit.core.actors import Actor
+    from credit.review import services
+    from credit.subjects.models import SubjectNameSeen
+    from tests.collection.samples import penalty_row
+
+    first = penalty_row(1)
+    import_rows(scjg, [first])
+    renamed = penalty_row(
+        1,
+        **{
+            "行政相对人名称": "本溪市新名称商贸有限公司",
+            "行政处罚决定书文号": "本市监罚〔2026〕8号",
+        },
+    )
+    import_rows(scjg, [renamed])
+    seen = SubjectNameSeen.objects.get(name="本溪市新名称商贸有限公司")
+    services.resolve_name(Actor.for_user(admin_user), seen, adopt=True, reason="已变更登记")
+    subject = Subject.objects.get(uscc=first["行政相对人代码_1（统一社会信用代码）"])
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
+    response = page.goto(f"{live_server.url}/subjects/{subject.public_id}/")
+    assert response.status == 200
+    main = page.locator("main").inner_text()
+    assert "本溪市新名称商贸有限公司" in main
+    assert "本市监罚〔2026〕1号" in main and "本市监罚〔2026〕8号" in main
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(SHOTS / f"review-renamed-profile-{device}.png"), full_page=True)
