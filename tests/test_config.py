@@ -21,3 +21,11 @@ def test_debug_mode_accepts_defaults():
     values = config.load({"CREDIT_DEBUG": "1"})
     assert values["DEBUG"] is True
     assert values["DATABASE_URL"].startswith("sqlite:///")
+
+
+def test_task_runner_lines_stay_out_of_the_terminal_unless_debugging():
+    """django-tasks' two INFO lines per task flooded `make run` after the demo import."""
+    import logging
+
+    assert logging.getLogger("django_tasks").getEffectiveLevel() == logging.WARNING
+    assert logging.getLogger("credit.core.jobs").isEnabledFor(logging.INFO)

@@ -286,4 +286,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": CONFIG["LOG_LEVEL"]},
+    # django-tasks writes two INFO lines for every task it runs: after the demo import (one
+    # outbox delivery task per import transaction) that was over two thousand lines. Its
+    # failures are logged as errors; the platform's own lines (jobs, batches) stay at INFO.
+    # CREDIT_LOG_LEVEL=DEBUG shows them again.
+    "loggers": {
+        "django_tasks": {
+            "level": "DEBUG" if CONFIG["LOG_LEVEL"].upper() == "DEBUG" else "WARNING"
+        }
+    },
 }
