@@ -291,8 +291,6 @@ LOGGING = {
     # failures are logged as errors; the platform's own lines (jobs, batches) stay at INFO.
     # CREDIT_LOG_LEVEL=DEBUG shows them again.
     "loggers": {
-        "django_tasks": {
-            "level": "DEBUG" if CONFIG["LOG_LEVEL"].upper() == "DEBUG" else "WARNING"
-        }
+        "django_tasks": {"level": "DEBUG" if CONFIG["LOG_LEVEL"].upper() == "DEBUG" else "WARNING"}
     },
 }
