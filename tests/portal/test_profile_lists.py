@@ -107,8 +107,10 @@ def test_profile_page_costs_three_queries_and_no_session(client, portal_data, en
         response = client.get(url)
     assert response.status_code == 200
     # Without Redis, the shared rate-limit count is one more statement (credit.core.ratelimit).
+    # One request in _SWEEP_ONE_IN also deletes old windows' counts: a second statement.
     page = [q["sql"] for q in queries if "core_ratecounter" not in q["sql"]]
-    assert len(page) == 3 and len(queries) == 4, [q["sql"][:80] for q in queries]
+    counting = len(queries) - len(page)
+    assert len(page) == 3 and counting in (1, 2), [q["sql"][:80] for q in queries]
     # An anonymous read neither touches the session nor sets cookies, so it stays cacheable.
     assert not response.cookies and "Cookie" not in response.get("Vary", "")
 
