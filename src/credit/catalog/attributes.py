@@ -9,9 +9,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from credit.catalog.definition import SECTIONS
 
 OTHER = "其他"
+NEGATIVE = "不良"
+# Roles a credit check's answer already shows in columns of its own (document number, date,
+# authority) or never shows (who the subject is: the answer names it once): a check
+# summary made from the list fields leaves them out.
+_ANSWER_ROLES = {
+    "document_number",
+    "decision_date",
+    "authority_name",
+    "authority_uscc",
+    "source_name",
+    "source_uscc",
+    "subject_name",
+    "subject_kind",
+    "subject_uscc",
+    "subject_org_code",
+    "subject_id_type",
+    "subject_id_number",
+    "legal_rep",
+    "legal_rep_id_number",
+}
 # Legacy definitions had only `publicity_rule` and the fields the rule read by code.
 _LEGACY_PUBLICITY = {
     "penalty_severity": {"rule": "penalty_severity"},
@@ -49,6 +71,8 @@ class Attributes:
     list_fields: tuple[str, ...]
     record_fields: tuple[str, ...]
     check_summary: bool
+    # Fields a credit check's answer shows of each record (its 摘要).
+    check_fields: tuple[str, ...] = ()
 
 
 def publicity_of(definition: dict) -> Publicity:
@@ -76,6 +100,11 @@ def attributes_of(definition: dict) -> Attributes:
     public = [f["code"] for f in fields if f.get("public", True) and not f.get("masking")]
     list_fields = display.get("list") or public[:4]
     category = definition.get("category", "")
+    masked = {f["code"] for f in fields if f.get("masking") or f.get("public") is False}
+    roles = {f["code"]: f.get("role") for f in fields}
+    check_fields = display.get("check") or [
+        code for code in list_fields if roles.get(code) not in _ANSWER_ROLES
+    ]
     return Attributes(
         code=definition.get("code", ""),
         name=definition.get("name", ""),
@@ -86,7 +115,19 @@ def attributes_of(definition: dict) -> Attributes:
         publicity=publicity_of(definition),
         list_fields=tuple(list_fields),
         record_fields=tuple(display.get("record") or public),
-        check_summary=bool(definition.get("check_summary", category == "不良")),
+        check_summary=bool(definition.get("check_summary", category == NEGATIVE)),
+        check_fields=tuple(code for code in check_fields if code not in masked),
+    )
+
+
+def check_summary_condition(prefix: str = "") -> Q:
+    """The versions whose records a credit check summarises, as a condition on
+    DatasetVersion (`prefix`: the path to it, e.g. "dataset_version__"), so that the check's
+    queryset and the single check's compiled statement filter in SQL. The same default as
+    `attributes_of`: a definition without `check_summary` is summarised when it is 不良."""
+    return Q(**{f"{prefix}definition__check_summary": True}) | (
+        Q(**{f"{prefix}category": NEGATIVE})
+        & ~Q(**{f"{prefix}definition__has_key": "check_summary"})
     )
 
 

@@ -108,7 +108,7 @@ UNTIL_RULES = {"licence_validity", "valid_until"}
 PUBLICITY_KEYS = {"rule", "from", "until", "status"}
 # Profile sections, in the order the profile shows them (domain: 信用档案).
 SECTIONS = ("基本信息", "行政管理", "诚实守信", "经营异常", "信用评价", "其他")
-DISPLAY_KEYS = {"list", "record"}
+DISPLAY_KEYS = {"list", "record", "check"}
 MASKINGS = {"id_number", "name"}
 ENUM_TYPES = {"enum", "multi_enum"}
 # Column widths of Field / DatasetVersion; longer values would fail at insert time.
@@ -264,9 +264,11 @@ def _check_attributes(data: dict, fields: list) -> list[str]:
     if "display" in data:
         display = data["display"]
         if not isinstance(display, dict) or not set(display) <= DISPLAY_KEYS:
-            problems.append("展示字段 display 须为 {list: [字段], record: [字段]} 映射")
+            problems.append(
+                "展示字段 display 须为 {list: [字段], record: [字段], check: [字段]} 映射"
+            )
         else:
-            for key, title in (("list", "列表"), ("record", "详情")):
+            for key, title in (("list", "列表"), ("record", "详情"), ("check", "核查摘要")):
                 codes = display.get(key)
                 if codes is None:
                     continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from credit.catalog.attributes import attributes_of
 from credit.catalog.models import Dataset, DatasetVersion, Field
 from credit.core.errors import NotFound
 from credit.core.normalize import header_key
@@ -88,3 +89,28 @@ def _remember(cache: dict, key: tuple, value) -> None:
     if len(cache) >= _CACHE_LIMIT:
         cache.clear()
     cache[key] = value
+
+
+_check_fields_cache: dict[tuple, tuple[tuple[str, str], ...]] = {}
+
+
+def check_fields(version_id: int, definition_hash: str) -> tuple[tuple[str, str], ...]:
+    """(field code, label) of what a credit check's answer shows of a record of this
+    version (the `check_fields` attribute), read once per process: the single check's
+    statement hands over the version id and hash, so an answer costs no catalog query. The
+    hash is part of the key for the same reason `_key` has it (a rolled-back version id
+    reused)."""
+    key = (version_id, definition_hash)
+    found = _check_fields_cache.get(key)
+    if found is None:
+        definition = (
+            DatasetVersion.objects.filter(pk=version_id)
+            .values_list("definition", flat=True)
+            .first()
+        ) or {}
+        labels = {f["code"]: f.get("label", f["code"]) for f in definition.get("fields") or []}
+        found = tuple(
+            (code, labels.get(code, code)) for code in attributes_of(definition).check_fields
+        )
+        _remember(_check_fields_cache, key, found)
+    return found

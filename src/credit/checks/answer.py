@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from credit.accounts import permissions
+from credit.catalog import queries as catalog
 from credit.checks.resolve import (
     MAX_SUBJECTS,
     METHOD_LABELS,
@@ -41,9 +42,6 @@ from credit.measures.queries import applicable_measures, check_records
 from credit.records.models import Record
 
 DEFAULT_FEEDBACK_WORKDAYS = 5
-# Fields of a record shown in the answer besides its document data; others stay out, since
-# the answer goes to a business system that needs the decision, not the whole row.
-RECORD_SUMMARY_FIELDS = {"CF_WFXW": "违法行为类型", "CF_CFLB": "处罚类别", "CF_NR": "处罚内容"}
 
 
 def feedback_workdays() -> int:
@@ -140,6 +138,8 @@ def shared_negative_records(
                 "authority_name",
                 "severity",
                 "data",
+                "dataset_version_id",
+                "dataset_version__definition_hash",
             )
         )
         for row in rows:
@@ -152,13 +152,28 @@ def shared_negative_records(
                     row["authority_name"],
                     row["severity"],
                     row["data"],
+                    row["dataset_version_id"],
+                    row["dataset_version__definition_hash"],
                 )
             )
     return found
 
 
-def record_out(dataset, dataset_name, doc_number, decision_date, authority, severity, data):
-    """A shared negative record as the answer shows it (dates already ISO strings)."""
+def record_out(
+    dataset,
+    dataset_name,
+    doc_number,
+    decision_date,
+    authority,
+    severity,
+    data,
+    version_id,
+    version_hash,
+):
+    """A shared negative record as the answer shows it (dates already ISO strings). Its
+    `summary` holds the fields its dataset's catalog attributes name for checks
+    (`check_fields`), by label; the rest of the row stays out, since the answer goes to a
+    business system that needs the decision, not the whole row."""
     data = data or {}
     return {
         "dataset": dataset,
@@ -169,7 +184,7 @@ def record_out(dataset, dataset_name, doc_number, decision_date, authority, seve
         "severity": severity,
         "summary": {
             label: mask_text_ids(str(data[code]))
-            for code, label in RECORD_SUMMARY_FIELDS.items()
+            for code, label in catalog.check_fields(version_id, version_hash)
             if data.get(code)
         },
     }

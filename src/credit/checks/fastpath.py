@@ -88,6 +88,8 @@ def _statement() -> sqlcompile.Statement:
         "authority_name",
         "severity",
         "data",
+        "dataset_version_id",
+        "dataset_version__definition_hash",
     )
     subject = Subject.objects.filter(uscc=_CODE).values_list(*_SUBJECT_COLUMNS, entries, records)
     return sqlcompile.compile_statement(subject, today=day, code=_CODE)

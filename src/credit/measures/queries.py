@@ -8,15 +8,16 @@ from collections.abc import Iterable
 from django.db import models
 
 from credit import facts
-from credit.catalog.models import Category
+from credit.catalog import attributes
 from credit.measures.models import Measure, Scenario
 
 
 def check_records(today: dt.date | None = None) -> models.QuerySet:
-    """The records a credit check reports: those the kernel lets checks see, 不良 items
-    only. Both the general path and the single check's compiled statement start here."""
+    """The records a credit check reports: those the kernel lets checks see, of the
+    datasets the catalog says a check summarises (`check_summary`, by default the 不良
+    ones). Both the general path and the single check's compiled statement start here."""
     return facts.readable(facts.RECORD, facts.Audience.CHECK, today).filter(
-        dataset_version__category=Category.BAD
+        attributes.check_summary_condition("dataset_version__")
     )
 
 
