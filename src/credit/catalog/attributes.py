@@ -45,6 +45,12 @@ _LEGACY_PUBLICITY = {
 }
 
 
+# The public search API counted 行政许可 and 行政处罚 under these keys before the catalog
+# had sections; its clients still read them. A dataset counts under a key by the publicity
+# rule that made it a 双公示 item.
+_LEGACY_COUNT_KEYS = {"licence_validity": "licences", "penalty_severity": "penalties"}
+
+
 @dataclass(frozen=True)
 class Publicity:
     rule: str = ""
@@ -73,6 +79,11 @@ class Attributes:
     check_summary: bool
     # Fields a credit check's answer shows of each record (its 摘要).
     check_fields: tuple[str, ...] = ()
+
+    @property
+    def count_key(self) -> str:
+        """The public search API's legacy count this dataset adds to ("" for none)."""
+        return _LEGACY_COUNT_KEYS.get(self.publicity.rule, "")
 
 
 def publicity_of(definition: dict) -> Publicity:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from credit.catalog.attributes import attributes_of
+from credit.catalog.attributes import attributes_of, section_order
 from credit.catalog.models import Dataset, DatasetVersion, Field
 from credit.core.errors import NotFound
 from credit.core.normalize import header_key
@@ -114,3 +114,30 @@ def check_fields(version_id: int, definition_hash: str) -> tuple[tuple[str, str]
         )
         _remember(_check_fields_cache, key, found)
     return found
+
+
+_attributes_by_hash: dict[str, tuple[str, str]] = {}
+
+
+def count_groups() -> dict[str, tuple[str, str]]:
+    """Dataset code -> (profile section, legacy search count key) of every dataset's
+    current version, in the profile's section order: how search results group their
+    per-dataset counts. One query on the small datasets table; a version's attributes are
+    read once per process (keyed by its definition hash, which names its content)."""
+    current = list(
+        Dataset.objects.filter(current_version__isnull=False)
+        .order_by("code")
+        .values_list("code", "current_version_id", "current_version__definition_hash")
+    )
+    groups = {}
+    for code, version_id, definition_hash in current:
+        found = _attributes_by_hash.get(definition_hash)
+        if found is None:
+            definition = DatasetVersion.objects.values_list("definition", flat=True).get(
+                pk=version_id
+            )
+            meaning = attributes_of(definition or {})
+            found = (meaning.section, meaning.count_key)
+            _remember(_attributes_by_hash, definition_hash, found)
+        groups[code] = found
+    return dict(sorted(groups.items(), key=lambda item: section_order(item[1][0])))

@@ -1,4 +1,11 @@
-"""Sharing API: the records of a subject that government departments may receive."""
+"""Sharing API: the records of a subject that government departments may receive.
+
+Every dataset whose 共享属性 lets departments receive it comes back (the kernel's sharing
+rule, `records.queries.shared_records`), each record with its dataset code, the catalog's
+category and profile section, and its fields: all shared fields, and the fields the
+catalog displays on a record page (`display.record`) in that order. Nothing here names a
+dataset.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field as PydanticField
 
 from credit.accounts.apiauth import api_auth, require_scope
+from credit.catalog import attributes
 from credit.catalog import queries as catalog
 from credit.core.errors import NotFound
 from credit.core.masking import mask_id_number
@@ -18,21 +26,26 @@ router = Router(tags=["信用信息共享"], auth=api_auth)
 
 
 class SharedField(Schema):
-    code: str
-    label: str
-    value: str
+    code: str = PydanticField(..., description="字段交换代码")
+    label: str = PydanticField(..., description="字段中文名称")
+    value: str = PydanticField(..., description="字段值（身份证号等已脱敏）")
 
 
 class SharedRecord(Schema):
-    dataset: str
-    dataset_name: str
+    dataset: str = PydanticField(..., description="信息事项代码（目录中的代码）")
+    dataset_name: str = PydanticField(..., description="信息事项名称")
+    category: str = PydanticField(..., description="信息类别：基础、良好或不良")
+    section: str = PydanticField(..., description="信用档案栏目（如 行政管理、诚实守信、经营异常）")
     department: str
     document_number: str
     decision_date: dt.date
     severity: str
     visibility: str
     version: int
-    fields: list[SharedField]
+    fields: list[SharedField] = PydanticField(..., description="共享的全部字段（有值的）")
+    displayed: list[SharedField] = PydanticField(
+        ..., description="目录规定在记录详情中展示的字段，按展示顺序"
+    )
 
 
 class SharedOut(Schema):
@@ -86,23 +99,34 @@ def shared_records(request, key: str, params: Query[Purpose]):
     require_scope(request, "records:read")
     subject = _subject(key)
     records = queries.shared_records(request.actor, subject, purpose=params.purpose)
+    described: dict[int, attributes.Attributes] = {}  # per dataset version, for this answer
     return {
         "subject_id": subject.public_id,
         "name": subject.name,
         "kind": subject.get_kind_display(),
         "uscc": subject.uscc,
-        "records": [
-            {
-                "dataset": r.dataset.code,
-                "dataset_name": r.dataset_version.name,
-                "department": r.department.name,
-                "document_number": r.doc_number,
-                "decision_date": r.decision_date,
-                "severity": r.severity,
-                "visibility": r.get_visibility_display(),
-                "version": r.version_no,
-                "fields": _fields(r),
-            }
-            for r in records[:500]
-        ],
+        "records": [_record_out(r, described) for r in records[:500]],
+    }
+
+
+def _record_out(record, described: dict) -> dict:
+    version = record.dataset_version
+    meaning = described.get(version.pk)
+    if meaning is None:
+        meaning = described[version.pk] = attributes.of_version(version)
+    fields = _fields(record)
+    by_code = {f["code"]: f for f in fields}
+    return {
+        "dataset": record.dataset.code,
+        "dataset_name": version.name,
+        "category": meaning.category or version.category,
+        "section": meaning.section,
+        "department": record.department.name,
+        "document_number": record.doc_number,
+        "decision_date": record.decision_date,
+        "severity": record.severity,
+        "visibility": record.get_visibility_display(),
+        "version": record.version_no,
+        "fields": fields,
+        "displayed": [by_code[code] for code in meaning.record_fields if code in by_code],
     }

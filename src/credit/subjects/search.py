@@ -12,6 +12,7 @@ person typing 有限公司 needs anyway.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -203,6 +204,18 @@ def match_ids(q: str, *, offset: int = 0, limit: int = PAGE_SIZE) -> tuple[list[
     return [r[0] for r in rows], (rows[0][1] if rows else 0)
 
 
+# Dataset code -> (profile section, legacy count key): what the catalog says about the
+# datasets counted, which this layer may not import (catalog and subjects are independent).
+# The records app registers the catalog's reader at start-up.
+DatasetGroups = Callable[[], dict[str, tuple[str, str]]]
+_dataset_groups: DatasetGroups = dict
+
+
+def register_dataset_groups(reader: DatasetGroups) -> None:
+    global _dataset_groups
+    _dataset_groups = reader
+
+
 @dataclass
 class SearchHit:
     public_id: str
@@ -211,8 +224,12 @@ class SearchHit:
     kind_name: str
     region: str
     uscc: str
+    # Counts the public API had before the catalog had sections; its clients read them.
     licences: int = 0
     penalties: int = 0
+    # Records counted per dataset code and per profile section (the catalog's attributes).
+    datasets: dict[str, int] = field(default_factory=dict)
+    sections: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -237,9 +254,26 @@ class SearchResult:
         return self.page > 1
 
 
+def _grouped(by_dataset: dict[str, int], groups: dict[str, tuple[str, str]]) -> dict:
+    """A subject's counts by dataset, by section and under the legacy keys."""
+    datasets: dict[str, int] = {}
+    sections: dict[str, int] = {}
+    legacy = {"licences": 0, "penalties": 0}
+    for code, (section, count_key) in groups.items():
+        n = by_dataset.get(code, 0)
+        if not n:
+            continue
+        datasets[code] = n
+        sections[section] = sections.get(section, 0) + n
+        if count_key in legacy:
+            legacy[count_key] += n
+    return {"datasets": datasets, "sections": sections, **legacy}
+
+
 def _hits(subject_ids: list[int], count_records, public_only: bool = False) -> list[SearchHit]:
     subjects = Subject.objects.in_bulk(subject_ids)
     counts = count_records(subject_ids) if subject_ids else {}
+    groups = _dataset_groups() if counts else {}
     hits = []
     for sid in subject_ids:
         s = subjects.get(sid)
@@ -256,8 +290,7 @@ def _hits(subject_ids: list[int], count_records, public_only: bool = False) -> l
                 kind_name=KIND_NAMES.get(s.kind, s.kind),
                 region=region_name(s.region_code),
                 uscc=s.uscc or "",
-                licences=by_dataset.get("licence", 0),
-                penalties=by_dataset.get("penalty", 0),
+                **_grouped(by_dataset, groups),
             )
         )
     return hits
