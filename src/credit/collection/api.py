@@ -13,7 +13,7 @@ from credit.accounts import permissions
 from credit.accounts.apiauth import api_auth, require_scope
 from credit.accounts.models import Department
 from credit.api_docs import json_example
-from credit.collection import queries, reports, services, storage
+from credit.collection import api_examples, queries, reports, services, storage
 from credit.collection.models import Batch, Policy, Source
 from credit.core.apitypes import CleanStr
 from credit.core.errors import NotFound
@@ -132,28 +132,15 @@ def batch_out(batch: Batch, errors_limit: int = 100, actor=None) -> dict:
     description="以 multipart/form-data 上传按信息目录模板填写的 CSV 或 XLSX 文件，立即返回批次"
     "（状态“排队中”）；随后用“查询批次状态”查看处理结果，用“下载批次处理报告”取得逐行结果。"
     "reject_all：任一行有错则整批退回；reject_failed_rows：只退回有错的行。dry_run=true 只校验不入库。"
-    "需要权限范围 records:write。\n\n示例：`curl -H 'Authorization: Bearer <令牌>' "
-    "-F dataset=penalty -F policy=reject_failed_rows -F file=@处罚.xlsx "
-    "https://<平台地址>/api/v1/batches`",
+    "需要权限范围 records:write。\n\n" + api_examples.UPLOAD_CURL,
     openapi_extra={
-        "requestBody": {
-            "content": {
-                "multipart/form-data": {
-                    "example": {
-                        "file": "行政处罚.xlsx",
-                        "dataset": "penalty",
-                        "policy": "reject_failed_rows",
-                        "dry_run": False,
-                    }
-                }
-            }
-        }
+        "requestBody": {"content": {"multipart/form-data": {"example": api_examples.UPLOAD}}}
     },
 )
 def upload_batch(
     request,
     file: UploadedFile = File(...),
-    dataset: str = Form(..., description="信息事项代码：penalty 或 licence"),
+    dataset: str = Form(..., description="信息事项代码，见信息目录页面（/catalog/）的“代码”列"),
     policy: Literal["reject_all", "reject_failed_rows"] = Form("reject_all"),
     dry_run: bool = Form(False),
     department: str | None = Form(None, description="报送单位代码（仅信用办管理员可指定）"),
@@ -214,35 +201,6 @@ def batch_error_rows(request, batch_id: str):
     return FileResponse(handle, as_attachment=True, filename=name)
 
 
-PUSH_EXAMPLE = {
-    "dataset": "penalty",
-    "policy": "reject_failed_rows",
-    "dry_run": False,
-    "items": [
-        {
-            "行政相对人名称": "本溪市测试商贸有限公司",
-            "行政相对人类别": "法人及非法人组织",
-            "行政相对人代码_1（统一社会信用代码）": "91210502MA00000012",
-            "法定代表人": "张三",
-            "行政处罚决定书文号": "本市监罚〔2026〕1号",
-            "违法行为类型": "违反产品质量法",
-            "违法事实": "销售不合格产品",
-            "处罚依据": "《中华人民共和国产品质量法》第四十九条",
-            "处罚类别": "警告;罚款",
-            "处罚内容": "警告并处罚款2000元",
-            "罚款金额（万元）": "0.2",
-            "处罚决定日期": "2026/03/02",
-            "处罚有效期": "2027/03/02",
-            "处罚机关": "本溪市市场监督管理局",
-            "处罚机关统一社会信用代码": "11210500MB1544202W",
-            "数据来源单位": "本溪市市场监督管理局",
-            "数据来源单位统一社会信用代码": "11210500MB1544202W",
-            "失信严重程度": "一般",
-        }
-    ],
-}
-
-
 @router.post(
     "/records",
     response=PushOut,
@@ -250,7 +208,7 @@ PUSH_EXAMPLE = {
     description="以 JSON 推送信息事项的记录（字段名为信息目录中的中文字段名），同步处理并逐条返回"
     "结果（新增、更新、未变、错误）及每条的错误。单次条数有上限，超过请分批推送。"
     "需要权限范围 records:write。",
-    openapi_extra=json_example(PUSH_EXAMPLE),
+    openapi_extra=json_example(api_examples.PUSH),
 )
 def push_records(request, payload: PushIn):
     require_scope(request, permissions.SCOPE_RECORDS_WRITE)

@@ -13,14 +13,13 @@ class RecordsConfig(AppConfig):
 
     def ready(self) -> None:
         from credit import facts
-        from credit.catalog import queries as catalog
         from credit.core import jobs
-        from credit.records import exposure
+        from credit.records import exposure, queries
         from credit.records.models import Record
         from credit.subjects import search
 
         jobs.register_daily("records.end_expired_windows", _end_windows, "结束到期公示")
 
         facts.register(facts.RECORD, Record, exposure.visible, label="信用记录")
-        # Search results count a subject's records per catalog section.
-        search.register_dataset_groups(catalog.count_groups)
+        # Search results count a subject's records per catalog dataset and section.
+        search.register_count_grouper(queries.group_counts)

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from credit import facts
 from credit.audit import services as audit
+from credit.catalog import attributes
+from credit.catalog import queries as catalog
 from credit.catalog.models import DatasetVersion
 from credit.core.actors import Actor
 from credit.records import exposure
 from credit.records.models import Record
-from credit.records.publicity import LICENCE, PENALTY
 
 SHARED_RESOURCE = "records.shared"  # the access log's name for a department's shared read
 
@@ -66,12 +67,60 @@ def public_records_of(
     return qs.select_related("dataset", "department").order_by("-decision_date", "-id")
 
 
-def public_counts(today: dt.date | None = None) -> dict[str, int]:
-    """{"licences": n, "penalties": n} of records public today."""
-    return public_records(today).aggregate(
-        licences=Count("id", filter=Q(dataset_version__publicity_rule=LICENCE)),
-        penalties=Count("id", filter=Q(dataset_version__publicity_rule=PENALTY)),
+LEGACY_COUNT_KEYS = ("licences", "penalties")
+
+
+def _grouped(counted) -> dict:
+    """Counts of (dataset code, section, legacy key, n), already in section order, as
+    {"datasets": {code: n}, "sections": {section: n}, "legacy": {key: n}}."""
+    datasets: dict[str, int] = {}
+    sections: dict[str, int] = {}
+    legacy = dict.fromkeys(LEGACY_COUNT_KEYS, 0)
+    for code, section, count_key, n in counted:
+        if not n:
+            continue
+        datasets[code] = datasets.get(code, 0) + n
+        sections[section] = sections.get(section, 0) + n
+        if count_key in legacy:
+            legacy[count_key] += n
+    return {"datasets": datasets, "sections": sections, "legacy": legacy}
+
+
+def group_counts(by_subject: dict[int, dict[str, int]]) -> dict[int, dict]:
+    """{subject id: {dataset code: n}} (search results' record counts) grouped by the
+    datasets' current catalog attributes, as `_grouped` shapes them; keys that are not a
+    dataset's code (a count of list entries) are left out. Registered with
+    `subjects.search` at start-up, since subjects may not read the catalog."""
+    groups = catalog.count_groups()
+    return {
+        subject_id: _grouped(
+            (code, section, count_key, by_code.get(code, 0))
+            for code, (section, count_key) in groups.items()
+        )
+        for subject_id, by_code in by_subject.items()
+    }
+
+
+def public_counts_by_dataset(today: dt.date | None = None) -> dict[str, dict[str, int]]:
+    """Records public today (or on `today`) counted per dataset code ("datasets"), per
+    profile section ("sections", in the profile's order) and under the legacy keys the home
+    page and older clients read ("legacy": licences, penalties): what a dataset counts as
+    comes from the catalog attributes of each record's version, so a new dataset is counted
+    with no code. One grouped scan of the public records and one read of the versions met."""
+    per_version = dict(
+        public_records(today).values_list("dataset_version_id").annotate(n=Count("id")).order_by()
     )
+    versions = DatasetVersion.objects.filter(pk__in=per_version).values_list(
+        "pk", "dataset__code", "definition"
+    )
+    met = [(attributes.attributes_of(d or {}), code, per_version[pk]) for pk, code, d in versions]
+    met.sort(key=lambda m: attributes.section_order(m[0].section))
+    return _grouped((code, m.section, m.count_key, n) for m, code, n in met)
+
+
+def public_counts(today: dt.date | None = None) -> dict[str, int]:
+    """{"licences": n, "penalties": n} of records public today (the home page's figures)."""
+    return public_counts_by_dataset(today)["legacy"]
 
 
 def latest_public(dataset_code: str, limit: int = 10, today: dt.date | None = None) -> list[Record]:

@@ -204,16 +204,22 @@ def match_ids(q: str, *, offset: int = 0, limit: int = PAGE_SIZE) -> tuple[list[
     return [r[0] for r in rows], (rows[0][1] if rows else 0)
 
 
-# Dataset code -> (profile section, legacy count key): what the catalog says about the
-# datasets counted, which this layer may not import (catalog and subjects are independent).
-# The records app registers the catalog's reader at start-up.
-DatasetGroups = Callable[[], dict[str, tuple[str, str]]]
-_dataset_groups: DatasetGroups = dict
+# {subject id: {dataset code: n}} -> {subject id: {"datasets", "sections", "legacy"}}: the
+# grouping needs the catalog, which this layer may not import (catalog and subjects are
+# independent); the records app registers `records.queries.group_counts` at start-up.
+CountGrouper = Callable[[dict[int, dict[str, int]]], dict[int, dict]]
 
 
-def register_dataset_groups(reader: DatasetGroups) -> None:
-    global _dataset_groups
-    _dataset_groups = reader
+def _ungrouped(counts: dict[int, dict[str, int]]) -> dict[int, dict]:
+    return {}
+
+
+_group_counts: CountGrouper = _ungrouped
+
+
+def register_count_grouper(grouper: CountGrouper) -> None:
+    global _group_counts
+    _group_counts = grouper
 
 
 @dataclass
@@ -254,26 +260,21 @@ class SearchResult:
         return self.page > 1
 
 
-def _grouped(by_dataset: dict[str, int], groups: dict[str, tuple[str, str]]) -> dict:
-    """A subject's counts by dataset, by section and under the legacy keys."""
-    datasets: dict[str, int] = {}
-    sections: dict[str, int] = {}
-    legacy = {"licences": 0, "penalties": 0}
-    for code, (section, count_key) in groups.items():
-        n = by_dataset.get(code, 0)
-        if not n:
-            continue
-        datasets[code] = n
-        sections[section] = sections.get(section, 0) + n
-        if count_key in legacy:
-            legacy[count_key] += n
-    return {"datasets": datasets, "sections": sections, **legacy}
+def _hit_counts(grouped: dict | None) -> dict:
+    if not grouped:
+        return {}
+    return {
+        "datasets": grouped["datasets"],
+        "sections": grouped["sections"],
+        "licences": grouped["legacy"].get("licences", 0),
+        "penalties": grouped["legacy"].get("penalties", 0),
+    }
 
 
 def _hits(subject_ids: list[int], count_records, public_only: bool = False) -> list[SearchHit]:
     subjects = Subject.objects.in_bulk(subject_ids)
     counts = count_records(subject_ids) if subject_ids else {}
-    groups = _dataset_groups() if counts else {}
+    grouped = _group_counts(counts) if counts else {}
     hits = []
     for sid in subject_ids:
         s = subjects.get(sid)
@@ -290,7 +291,7 @@ def _hits(subject_ids: list[int], count_records, public_only: bool = False) -> l
                 kind_name=KIND_NAMES.get(s.kind, s.kind),
                 region=region_name(s.region_code),
                 uscc=s.uscc or "",
-                **_grouped(by_dataset, groups),
+                **_hit_counts(grouped.get(sid)),
             )
         )
     return hits
@@ -302,7 +303,8 @@ def search_subjects(
     """One page of subjects matching `q` (name or USCC).
 
     `count_records(subject_ids) -> {subject_id: {dataset_code: n}}` supplies the public
-    record counts; the portal passes the publicity engine's counter so that search never
+    record counts, which each hit carries per dataset and per catalog section (grouped by
+    the registered grouper) and under the public API's legacy keys; the portal passes the publicity engine's counter so that search never
     counts a record the public may not see. `public_only` leaves out subjects for which it
     counts nothing at all (no public record, no public list entry).
     """
