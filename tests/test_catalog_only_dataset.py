@@ -212,6 +212,21 @@ def test_public_and_shared_dataset_reaches_every_reader(
     ]
     assert item["records"][0]["summary"] == {"欠费类别": "供暖费", "欠费金额（万元）": "3.5"}
 
+    # The same answer on the console's result page and in its Excel export.
+    check_id = answer.json()["id"]
+    client.force_login(operator_user)
+    page = client.get(f"/console/checks/{check_id}/").content.decode()
+    assert "本热欠〔2026〕1号" in page and "欠费类别：供暖费" in page
+    export = client.get(f"/console/checks/{check_id}/export.xlsx")
+    rows = list(load_workbook(io.BytesIO(export.content)).worksheets[0].iter_rows(values_only=True))
+    header = next(row for row in rows if row[0] == "序号")
+    subject_row = dict(zip(header, rows[rows.index(header) + 1], strict=True))
+    assert subject_row["不良记录数"] == 1
+    assert subject_row["不良记录"] == (
+        f"{PUBLIC['name']} 本热欠〔2026〕1号（{(TODAY - dt.timedelta(days=3)).isoformat()}，"
+        f"{SCJG_NAME}） 欠费类别：供暖费；欠费金额（万元）：3.5"
+    )
+
 
 def test_check_summary_follows_the_attribute(client, api_client_scjg, scjg, defined, tmp_path):
     """Turning `check_summary` off in a new version takes the dataset out of the check."""

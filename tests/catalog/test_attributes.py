@@ -101,3 +101,59 @@ def test_status_value_must_be_one_of_the_field_values():
     data = copy.deepcopy(_shipped("licence"))
     data["publicity"]["status"] = {"field": "XK_ZT", "value": "9"}
     assert any("取值“9”不在字段 XK_ZT 的取值范围内" in p for p in check_definition(data))
+
+
+def test_check_fields_explicit_or_from_the_list_fields_without_the_answers_columns():
+    penalty = attributes_of(_shipped("penalty"))
+    assert penalty.check_fields == ("CF_WFXW", "CF_CFLB", "CF_NR")
+    # enforcement names no `display.check`: its list fields without document number,
+    # decision date and authority, which the answer shows in columns of their own.
+    enforcement = attributes_of(_shipped("enforcement"))
+    assert enforcement.check_fields == ("QZ_QZLB", "QZ_QZFS", "QZ_NR")
+
+
+@pytest.mark.parametrize(
+    "display, message",
+    [
+        ({"check": ["CF_NOPE"]}, "展示字段 display.check 引用了不存在的字段“CF_NOPE”"),
+        ({"check": ["CF_XDR_ZJHM"]}, "display.check 不能包含不予公开的字段 CF_XDR_ZJHM"),
+        ({"check": []}, "展示字段 display.check（核查摘要）须为非空的字段代码列表"),
+    ],
+)
+def test_bad_check_fields_are_reported_in_chinese(display, message):
+    problems = _broken(lambda d: d.update(display=display))
+    assert any(message in p for p in problems), problems
+
+
+def test_legacy_search_count_keys_follow_the_publicity_rule():
+    assert attributes_of(_shipped("penalty")).count_key == "penalties"
+    assert attributes_of(_shipped("licence")).count_key == "licences"
+    assert attributes_of(_shipped("honour")).count_key == ""
+
+
+def test_check_summary_condition_selects_the_versions_a_check_summarises(loaded):
+    from credit.catalog.attributes import check_summary_condition
+    from credit.catalog.models import DatasetVersion
+
+    selected = set(
+        DatasetVersion.objects.filter(check_summary_condition()).values_list(
+            "dataset__code", flat=True
+        )
+    )
+    expected = {
+        v.dataset.code
+        for v in DatasetVersion.objects.select_related("dataset")
+        if of_version(v).check_summary
+    }
+    assert selected == expected
+    assert "penalty" in selected and "honour" not in selected
+    # A version without the attribute falls back to its category, in SQL as in Python.
+    version = DatasetVersion.objects.get(dataset__code="enforcement")
+    version.definition = {k: v for k, v in version.definition.items() if k != "check_summary"}
+    version.save()
+    assert DatasetVersion.objects.filter(check_summary_condition(), pk=version.pk).exists()
+    version.category = "基础"
+    version.definition = {**version.definition, "category": "基础"}
+    version.save()
+    assert not DatasetVersion.objects.filter(check_summary_condition(), pk=version.pk).exists()
+    assert of_version(version).check_summary is False

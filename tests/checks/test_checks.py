@@ -495,3 +495,49 @@ def test_batch_by_code_resolves_in_bulk(actor, django_assert_max_num_queries):
     logs = AccessLog.objects.filter(purpose__endswith=f"#{check.pk}")
     assert logs.count() == 1201  # every subject asked for, the unregistered code too
     assert logs.get(subject_id__isnull=True).subject_label == f"未找到：{uscc(399999)}"
+
+
+def test_check_summarises_datasets_by_their_catalog_attributes(
+    actor,
+    scjg,
+    catalog,  # noqa: F811
+    tmp_path,
+):
+    """A 不良 dataset other than penalties is summarised with its own check fields; a 良好
+    one (check_summary false) never reaches the check."""
+    from credit.collection import services
+    from credit.collection.models import BatchState
+
+    from ..collection.samples import company_uscc, write_csv
+    from ..collection.test_national_datasets import enforcement_row, honour_row
+
+    today = timezone.localdate()
+    for dataset, row in (
+        ("enforcement", enforcement_row(41, today - dt.timedelta(days=2))),
+        ("honour", honour_row(42, today - dt.timedelta(days=2), today + dt.timedelta(days=9))),
+    ):
+        path = write_csv(tmp_path / f"{dataset}.csv", [row])
+        batch = services.submit_file(
+            Actor.system(),
+            dataset_code=dataset,
+            department=scjg,
+            fileobj=path,
+            filename=path.name,
+            run_now=True,
+        )
+        assert batch.state == BatchState.DONE, batch.message
+    check = run_check(
+        actor, "bidding", [{"uscc": company_uscc(41)}, {"uscc": company_uscc(142)}], purpose="摘要"
+    )
+    enforced, honoured = check.answer["items"]
+    assert enforced["verdicts"] == ["有不良记录"]
+    assert [(r["dataset"], r["doc_number"]) for r in enforced["records"]] == [
+        ("enforcement", "本市监强〔2026〕41号")
+    ]
+    assert enforced["records"][0]["summary"] == {
+        "强制类别": "行政强制措施",
+        "强制方式": "查封;扣押",
+        "强制内容": "查封仓库一处",
+    }
+    assert honoured["status"] == "matched"
+    assert honoured["records"] == [] and honoured["verdicts"] == ["无不良记录"]

@@ -48,3 +48,44 @@ def test_purpose_is_required(client, api_client_scjg, catalog):
     response = client.get("/api/v1/shared/subjects/x/records", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 422
     assert response.json()["message"] == "请求参数不正确：purpose 缺少必填字段"
+
+
+def test_every_shared_dataset_comes_with_its_catalog_meaning(
+    client, api_client_scjg, scjg, run_file, tmp_path
+):
+    import datetime as dt
+
+    from ..records.samples import licence_row
+
+    _client, token = api_client_scjg
+    penalty = penalty_row(7)
+    uscc = penalty["行政相对人代码_1（统一社会信用代码）"]
+    assert run_file(scjg, write_csv(tmp_path / "p.csv", [penalty])).error_rows == 0
+    today = dt.date.today()
+    licence = licence_row(
+        7,
+        decided=today - dt.timedelta(days=2),
+        until=today + dt.timedelta(days=300),
+        **{
+            "行政相对人名称": penalty["行政相对人名称"],
+            "行政相对人代码_1（统一社会信用代码）": uscc,
+        },
+    )
+    batch = run_file(scjg, write_csv(tmp_path / "l.csv", [licence]), dataset="licence")
+    assert batch.error_rows == 0, batch.message
+    body = client.get(
+        f"/api/v1/shared/subjects/{uscc}/records",
+        {"purpose": "行政审批核查"},
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    ).json()
+    by_dataset = {r["dataset"]: r for r in body["records"]}
+    assert set(by_dataset) == {"penalty", "licence"}
+    penalty = by_dataset["penalty"]
+    assert (penalty["category"], penalty["section"]) == ("不良", "行政管理")
+    assert by_dataset["licence"]["category"] == "基础"
+    # Displayed: the catalog's record fields that have a value, in the catalog's order,
+    # each as it appears among all the shared fields.
+    shared = {f["code"]: f for f in penalty["fields"]}
+    assert penalty["displayed"] and all(shared[f["code"]] == f for f in penalty["displayed"])
+    assert [f["code"] for f in penalty["displayed"]][:2] == ["CF_XDR_MC", "CF_XDR_LB"]
+    assert "CF_XDR_ZJHM" not in {f["code"] for f in penalty["displayed"]}

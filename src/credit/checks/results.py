@@ -37,10 +37,11 @@ COLUMNS = (
     "黑名单条目",
     "红名单条目",
     "不良记录数",
+    "不良记录",
     "适用措施",
     "反馈情况",
 )
-WIDTHS = (7, 36, 10, 30, 22, 22, 22, 40, 40, 10, 50, 40)
+WIDTHS = (7, 36, 10, 30, 22, 22, 22, 40, 40, 10, 60, 50, 40)
 # Public ids per query: within SQLite's parameter limit.
 CHUNK = 900
 # Excel refuses longer cell text.
@@ -204,6 +205,16 @@ def _entry_text(entry: dict) -> str:
     )
 
 
+def _record_text(record: dict) -> str:
+    """A negative record with its dataset's summary fields (the catalog's check fields)."""
+    summary = "；".join(f"{label}：{value}" for label, value in record.get("summary", {}).items())
+    head = (
+        f"{record.get('dataset_name', '')} {record.get('doc_number', '')}"
+        f"（{record.get('decision_date') or ''}，{record.get('authority', '')}）"
+    )
+    return f"{head} {summary}" if summary else head
+
+
 def _candidate_text(candidate: dict) -> str:
     return (
         f"候选：{candidate.get('name', '')}（{candidate.get('uscc') or '无代码'}，"
@@ -247,6 +258,7 @@ def _row(item: dict, feedback: dict[str, str]) -> Iterator:
     yield _text("\n".join(_entry_text(e) for e in item.get("black_entries", [])))
     yield _text("\n".join(_entry_text(e) for e in item.get("red_entries", [])))
     yield len(item.get("records", [])) if status == "matched" else ""
+    yield _text("\n".join(_record_text(r) for r in item.get("records", [])))
     yield _text("\n".join(f"{m['code']} {m.get('text', '')}" for m in measures))
     if item.get("duplicate_of") is not None:
         # Feedback is owed once per subject, on its first row.
