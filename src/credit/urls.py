@@ -30,5 +30,6 @@ urlpatterns = [
     path("console/", include("credit.console.urls")),
     path("catalog/", include("credit.catalog.urls")),
     path("lists/", include("credit.lists.urls")),
+    path("", include("credit.reports.urls")),
     path("", include("credit.portal.urls")),
 ]
