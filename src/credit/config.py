@@ -468,6 +468,14 @@ OPTIONS: tuple[Option, ...] = (
         secret=True,
     ),
     Option(
+        "REPORT_REFRESH_DAYS",
+        _non_negative_int,
+        30,
+        "When a subject's facts change and its public report was downloaded within this "
+        "many days, a background job issues the new report at once, so the next download "
+        "is a stored file. 0: issue only on request.",
+    ),
+    Option(
         "REPORT_PER_MINUTE",
         _non_negative_int,
         10,

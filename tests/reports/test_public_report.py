@@ -247,3 +247,29 @@ def test_pages_render_as_images(client, data, tmp_path):
     w, h = cover.size
     qr_box = cover.crop((int(w * 0.35), int(h * 0.45), int(w * 0.65), int(h * 0.65)))
     assert sum(1 for v in qr_box.getdata() if v < 128) > 300, "no QR code on the cover"
+
+
+def test_a_changed_fact_issues_the_new_report_in_the_background(client, data, settings):
+    """The outbox subscriber re-issues the public report of a subject whose report was
+    downloaded recently, so the next download is a stored file."""
+    from credit.facts import events
+
+    settings.CREDIT_REPORT_REFRESH_DAYS = 30
+    first = _download(client, data.company)["X-Report-Number"]
+    record_services.withdraw(Actor.system("测试"), data.public_penalty, "复议决定撤销")
+    events.deliver_pending()  # what the on-commit task does in production
+    current = CreditReport.objects.get(subject=data.company, superseded_at__isnull=True)
+    assert current.number != first
+    assert CreditReport.objects.get(number=first).superseded_by == current
+    # The download now hands out that report, without issuing another.
+    assert _download(client, data.company)["X-Report-Number"] == current.number
+    assert CreditReport.objects.filter(subject=data.company).count() == 2
+
+
+def test_no_background_report_for_subjects_nobody_asked_about(data, settings):
+    from credit.facts import events
+
+    settings.CREDIT_REPORT_REFRESH_DAYS = 30
+    record_services.withdraw(Actor.system("测试"), data.public_penalty, "复议决定撤销")
+    events.deliver_pending()
+    assert not CreditReport.objects.exists()

@@ -64,6 +64,19 @@ class Table:
     total: int
     category: str = ""
 
+    @property
+    def widths(self) -> list[int]:
+        """Column widths in per cent, from the longest value of each column (capped so one
+        long text cannot squeeze the others). The PDF lays tables out with these fixed
+        widths: WeasyPrint's automatic table layout measures every cell and was most of a
+        report's rendering time."""
+        weights = []
+        for i, title in enumerate(self.columns):
+            longest = max((len(row[i]) for row in self.rows if i < len(row)), default=0)
+            weights.append(min(max(len(title), longest, 4), 28))
+        total = sum(weights) or 1
+        return [max(6, round(100 * w / total)) for w in weights]
+
 
 @dataclass
 class Section:
@@ -147,17 +160,33 @@ def _record_tables(
             body.append(line)
         table = Table(attrs.name or newest.dataset.name, columns, body, len(rows), attrs.category)
         if attrs.category == "不良":
-            for record in rows:
-                since = _repairable_from(record, attrs, rules)
-                if since is None:
-                    continue
-                when = "现已可" if since <= day else f"自 {_fmt(since)} 起可"
-                advice.append(
-                    f"{table.title}（{record.doc_number}）的最短公示期"
-                    f"{'已满' if since <= day else '未满'}，{when}在履行相关义务后申请信用修复。"
-                )
+            advice.extend(_repair_advice(table.title, rows, attrs, rules, day))
         tables[attrs.section if attrs.section in SECTIONS else OTHER].append(table)
     return tables
+
+
+def _repair_advice(title: str, rows: list[Record], attrs, rules, day: dt.date) -> list[str]:
+    """One or two lines per dataset: which records may be repaired now, and from when the
+    next one may (a subject with 200 penalties gets two lines, not 200)."""
+    ready, later = [], []
+    for record in rows:
+        since = _repairable_from(record, attrs, rules)
+        if since is not None:
+            (ready if since <= day else later).append((since, record.doc_number))
+    lines = []
+    if ready:
+        docs = "、".join(doc for _, doc in ready[:3]) + (" 等" if len(ready) > 3 else "")
+        lines.append(
+            f"{title}中有 {len(ready)} 条（{docs}）最短公示期已满，"
+            "履行相关义务后现已可申请信用修复。"
+        )
+    if later:
+        since, doc = min(later)
+        lines.append(
+            f"{title}中有 {len(later)} 条最短公示期未满，最早一条（{doc}）"
+            f"自 {_fmt(since)} 起可申请信用修复。"
+        )
+    return lines
 
 
 _IDENTIFYING = (

@@ -201,3 +201,23 @@ def verify_file(actor: Actor, data: bytes) -> CreditReport | None:
     if report is not None:
         _log(actor, report, "信用报告核验（文件）")
     return report
+
+
+def refresh_public_reports(subject_ids: list[int]) -> dict[str, int]:
+    """Issue the current public report of each subject (a no-op where the facts are what
+    the current report states). Runs in the background after a fact event."""
+    actor = Actor.system("信用报告预生成")
+    counts = {"issued": 0, "unchanged": 0, "skipped": 0}
+    for subject in Subject.objects.filter(pk__in=subject_ids).exclude(kind=SubjectKind.PERSON):
+        if getattr(subject, "merged_into_id", None):
+            counts["skipped"] += 1
+            continue
+        before = _current(subject, ReportKind.PUBLIC)
+        try:
+            report, _data = public_report(actor, subject)
+        except ServiceError:
+            logger.exception("public report of subject %s could not be refreshed", subject.pk)
+            counts["skipped"] += 1
+            continue
+        counts["unchanged" if before and before.pk == report.pk else "issued"] += 1
+    return counts
