@@ -457,15 +457,16 @@ OPTIONS: tuple[Option, ...] = (
         "REPORT_SIGNING_P12",
         str,
         "",
-        "PKCS#12 file with the platform's report signing key and certificate. Empty: a "
-        "self-signed demo certificate created under MEDIA_ROOT/signing (not for production).",
+        "PKCS#12 file with the platform's report signing key and certificate. Required in "
+        "production (reports are refused without it); in development and demo "
+        "installations, empty means a self-signed demo certificate under MEDIA_ROOT/signing.",
     ),
     Option(
         "REPORT_SIGNING_PASSWORD",
         str,
         "",
+        # Not `secret`: only a deployment that names a certificate needs it (signing.py).
         "Passphrase of CREDIT_REPORT_SIGNING_P12.",
-        secret=True,
     ),
     Option(
         "REPORT_REFRESH_DAYS",

@@ -273,3 +273,28 @@ def test_no_background_report_for_subjects_nobody_asked_about(data, settings):
     record_services.withdraw(Actor.system("测试"), data.public_penalty, "复议决定撤销")
     events.deliver_pending()
     assert not CreditReport.objects.exists()
+
+
+def test_production_without_a_signing_certificate_issues_nothing(client, data, settings):
+    settings.CREDIT_REPORT_DEMO_SIGNING = False
+    settings.CREDIT_REPORT_SIGNING_P12 = ""
+    response = client.get(reverse("reports:public_report", args=[data.company.public_id]))
+    assert response.status_code == 503 and "签章证书" in response.content.decode()
+    api = client.get(f"/api/v1/public/subjects/{data.company.public_id}/report.pdf")
+    assert api.status_code == 503 and api.json()["code"] == "reports_unavailable"
+    assert not CreditReport.objects.exists()
+
+
+def test_a_configured_certificate_signs_the_report(client, data, settings, tmp_path):
+    path = tmp_path / "city.p12"
+    signing.create_demo_certificate(path, b"city-secret")
+    signing._signer.cache_clear()
+    settings.CREDIT_REPORT_DEMO_SIGNING = False
+    settings.CREDIT_REPORT_SIGNING_P12 = str(path)
+    settings.CREDIT_REPORT_SIGNING_PASSWORD = "city-secret"
+    pdf = _download(client, data.company).content
+    [embedded] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    assert embedded.signer_cert.dump() == signing.signer().signing_cert.dump()
+    assert validate_pdf_signature(
+        embedded, ValidationContext(trust_roots=[signing.signer().signing_cert])
+    ).intact

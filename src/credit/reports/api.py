@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from credit.core import ratelimit
 from credit.core.errors import NotFound
 from credit.reports import services, views
-from credit.reports.services import NotReportable
+from credit.reports.services import NotReportable, ReportsUnavailable
 
 router = Router(tags=["信用报告"], auth=None)
 
@@ -56,7 +56,7 @@ _PDF_DOC = {
 
 @router.get(
     "/subjects/{public_id}/report.pdf",
-    response={404: Problem, 429: Problem},
+    response={404: Problem, 429: Problem, 503: Problem},
     summary="下载公共信用信息报告",
     description="出具该法人及非法人组织或个体工商户的公共信用信息报告（PDF，平台电子签章）。"
     "内容仅含依法向社会公开的信息；信息未变化时再次下载得到同一份报告（同一编号），"
@@ -73,6 +73,8 @@ def public_report(request, public_id: str):
         report, data = services.public_report(actor, subject)
     except NotReportable as exc:
         return Status(404, {"code": exc.code, "message": exc.message})
+    except ReportsUnavailable as exc:
+        return Status(503, {"code": exc.code, "message": exc.message})
     return views.pdf_response(report, data)
 
 

@@ -24,7 +24,7 @@ from credit.core.actors import Actor
 from credit.core.digests import sm3_hex
 from credit.core.errors import NotFound, ServiceError
 from credit.reports import dossier as dossiers
-from credit.reports import render
+from credit.reports import render, signing
 from credit.reports.models import CreditReport, ReportKind
 from credit.subjects.models import Subject, SubjectKind
 
@@ -33,6 +33,11 @@ logger = logging.getLogger(__name__)
 NUMBER_LENGTH = 22
 _TEMPLATES = {ReportKind.PUBLIC: "reports/public_report.html"}
 _REASONS = {ReportKind.PUBLIC: "信用本溪出具公共信用信息报告"}
+
+
+class ReportsUnavailable(ServiceError):
+    def __init__(self, message: str):
+        super().__init__("reports_unavailable", message, 503)
 
 
 class NotReportable(ServiceError):
@@ -99,21 +104,29 @@ def public_report(actor: Actor, subject: Subject) -> tuple[CreditReport, bytes]:
     return report, data
 
 
+def _render(kind: str, number: str, now: dt.datetime, dossier) -> bytes:
+    return render.pdf(
+        _TEMPLATES[kind],
+        {
+            "number": number,
+            "issued_at": now,
+            "dossier": dossier,
+            "counts": list(dossier.counts.items()),
+            "advice": dossier.advice,
+        },
+        reason=_REASONS[kind],
+    )
+
+
 def _issue(actor: Actor, subject, kind: str, dossier, digest: str) -> tuple[CreditReport, bytes]:
     for _attempt in range(5):
         now = timezone.now()
         number = new_number(now)
-        data = render.pdf(
-            _TEMPLATES[kind],
-            {
-                "number": number,
-                "issued_at": now,
-                "dossier": dossier,
-                "counts": list(dossier.counts.items()),
-                "advice": dossier.advice,
-            },
-            reason=_REASONS[kind],
-        )
+        try:
+            data = _render(kind, number, now, dossier)
+        except signing.SigningUnavailable as exc:
+            logger.error("credit report not signed: %s", exc)
+            raise ReportsUnavailable(str(exc)) from exc
         path = _folder(now) / f"{number}.pdf"
         _write(path, data)
         try:

@@ -104,6 +104,11 @@ def _source() -> tuple[Path, bytes]:
     configured = settings.CREDIT_REPORT_SIGNING_P12
     if configured:
         return Path(configured), settings.CREDIT_REPORT_SIGNING_PASSWORD.encode()
+    if not settings.CREDIT_REPORT_DEMO_SIGNING:
+        # A production platform signs with the certificate the city issued it, or not at all.
+        raise SigningUnavailable(
+            "平台尚未配置信用报告签章证书（CREDIT_REPORT_SIGNING_P12），暂不能出具报告"
+        )
     path = _demo_path()
     with _lock:
         if not path.exists():

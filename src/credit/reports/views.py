@@ -15,7 +15,7 @@ from credit.core import ratelimit
 from credit.core.errors import NotFound
 from credit.reports import services
 from credit.reports.forms import VerifyForm
-from credit.reports.services import NotReportable
+from credit.reports.services import NotReportable, ReportsUnavailable
 
 PDF_TYPE = "application/pdf"
 
@@ -49,6 +49,8 @@ def public_report(request, public_id: str):
         report, data = services.public_report(actor, subject)
     except NotReportable as exc:
         return render(request, "portal/404.html", {"message": exc.message}, status=404)
+    except ReportsUnavailable as exc:
+        return render(request, "portal/404.html", {"message": exc.message}, status=503)
     return pdf_response(report, data)
 
 
