@@ -235,6 +235,23 @@ TABLE: dict[str, dict] = {
         "GET": R(LOGIN, 405, 405, 405, 405),
         WRITE: R(LOGIN, 400, 404, 403, 400),
     },
+    # --- console: credit reports (register: credit office and auditor; special reports:
+    # credit office, an empty form refused with its errors) --------------------------------
+    "console/reports/": {
+        "url": "/console/reports/",
+        "GET": R(LOGIN, 403, 403, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    "console/reports/special/": {
+        "url": "/console/reports/special/",
+        "GET": R(LOGIN, 403, 403, 403, 200),
+        WRITE: R(LOGIN, 403, 403, 403, 400),
+    },
+    "console/reports/<str:number>/download/": {
+        "url": "/console/reports/{report}/download/",
+        "GET": R(LOGIN, 403, 403, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
     # --- console: subject review queue (credit office; auditors read) ----------------------
     "console/review/": {
         "url": "/console/review/",

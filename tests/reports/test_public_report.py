@@ -176,11 +176,12 @@ def test_issuing_and_verifying_are_access_logged(client, data):
     number = _download(client, data.company)["X-Report-Number"]
     client.get(reverse("reports:verify_number", args=[number]))
     purposes = list(
-        AccessLog.objects.filter(resource=f"credit_report:{number}").values_list(
+        AccessLog.objects.filter(resource="reports.report", purpose__contains=number).values_list(
             "purpose", flat=True
         )
     )
-    assert "公共信用信息报告出具" in purposes and "信用报告核验（编号）" in purposes
+    assert f"公共信用信息报告出具（报告编号 {number}）" in purposes
+    assert f"信用报告核验（编号）（报告编号 {number}）" in purposes
     assert AccessLog.objects.filter(subject_id=data.company.pk).exists()
 
 

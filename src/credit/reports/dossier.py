@@ -128,6 +128,28 @@ def _repairable_from(record: Record, attrs, rules) -> dt.date | None:
     return add_months(record.decision_date, rule.min_months)
 
 
+def table_of(rows: list[Record], limit: int = SHOWN_PER_DATASET) -> Table:
+    """The table of records of one dataset (newest first): the dataset's display fields
+    that may be printed, led by the document number and authority when they are not
+    among them."""
+    newest = rows[0]
+    attrs = attributes.of_version(newest.dataset.current_version or newest.dataset_version)
+    fields = {f.code: f for f in catalog.fields_of(newest.dataset_version)}
+    shown = [c for c in attrs.list_fields if _printable(fields.get(c))]
+    roles = {fields[c].role for c in shown}
+    # The document number and the authority always identify a record; the display
+    # attributes usually list them, and a dataset whose do not gets them added.
+    extra = [(label, getter) for role, label, getter in _IDENTIFYING if role not in roles]
+    columns = [label for label, _ in extra] + [fields[c].label for c in shown]
+    body = []
+    for record in rows[:limit]:
+        data = record.data or {}
+        line = [getter(record) for _, getter in extra]
+        line += [mask_text_ids(_fmt(data.get(code, ""))) for code in shown]
+        body.append(line)
+    return Table(attrs.name or newest.dataset.name, columns, body, len(rows), attrs.category)
+
+
 def _record_tables(
     subject: Subject, audience, day: dt.date, advice: list[str]
 ) -> dict[str, list[Table]]:
@@ -143,22 +165,8 @@ def _record_tables(
     tables: dict[str, list[Table]] = defaultdict(list)
     rules = publicity.load_rules() if by_dataset else None
     for rows in by_dataset.values():
-        newest = rows[0]
-        attrs = attributes.of_version(newest.dataset.current_version or newest.dataset_version)
-        fields = {f.code: f for f in catalog.fields_of(newest.dataset_version)}
-        shown = [c for c in attrs.list_fields if _printable(fields.get(c))]
-        roles = {fields[c].role for c in shown}
-        # The document number and the authority always identify a record; the display
-        # attributes usually list them, and a dataset whose do not gets them added.
-        extra = [(label, getter) for role, label, getter in _IDENTIFYING if role not in roles]
-        columns = [label for label, _ in extra] + [fields[c].label for c in shown]
-        body = []
-        for record in rows[:SHOWN_PER_DATASET]:
-            data = record.data or {}
-            line = [getter(record) for _, getter in extra]
-            line += [mask_text_ids(_fmt(data.get(code, ""))) for code in shown]
-            body.append(line)
-        table = Table(attrs.name or newest.dataset.name, columns, body, len(rows), attrs.category)
+        table = table_of(rows)
+        attrs = attributes.of_version(rows[0].dataset.current_version or rows[0].dataset_version)
         if attrs.category == "不良":
             advice.extend(_repair_advice(table.title, rows, attrs, rules, day))
         tables[attrs.section if attrs.section in SECTIONS else OTHER].append(table)

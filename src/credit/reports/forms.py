@@ -46,3 +46,43 @@ class VerifyForm(forms.Form):
     def file_bytes(self) -> bytes:
         upload = self.cleaned_data["file"]
         return b"".join(upload.chunks())
+
+
+class SpecialReportForm(forms.Form):
+    """The credit office's special report: which subject, which period, which domains."""
+
+    uscc = forms.CharField(
+        label="统一社会信用代码",
+        max_length=18,
+        min_length=18,
+        help_text="申请主体的 18 位统一社会信用代码。",
+    )
+    period_from = forms.DateField(label="查询期间自", help_text="默认 2020年9月1日。")
+    period_to = forms.DateField(label="查询期间至")
+    domains = forms.ModelMultipleChoiceField(
+        label="查询领域",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一个领域"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from credit.reports.models import ReportDomain
+
+        super().__init__(*args, **kwargs)
+        self.fields["domains"].queryset = ReportDomain.objects.filter(active=True)
+
+    def clean_uscc(self) -> str:
+        from credit.core.identifiers import is_valid_uscc
+
+        value = self.cleaned_data["uscc"].strip().upper()
+        if not is_valid_uscc(value):
+            raise forms.ValidationError("统一社会信用代码校验不通过，请核对")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and start > end:
+            self.add_error("period_from", "起始日不能晚于截止日")
+        return data

@@ -8,6 +8,30 @@ uploaded file with, byte for byte.
 from django.db import models
 
 
+class ReportDomain(models.Model):
+    """A field of administration (领域) a special report is asked for, and the departments
+    whose decisions belong to it. Data, edited by the credit office."""
+
+    code = models.SlugField("领域代码", max_length=40, unique=True)
+    name = models.CharField("领域名称", max_length=40, unique=True)
+    position = models.PositiveIntegerField("排序", default=0)
+    departments = models.ManyToManyField(
+        "accounts.Department",
+        verbose_name="数据来源部门",
+        related_name="report_domains",
+        blank=True,
+    )
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "专项报告领域"
+        verbose_name_plural = "专项报告领域"
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ReportKind(models.TextChoices):
     PUBLIC = "public", "公共信用信息报告"
     SPECIAL = "special", "专项信用报告"
@@ -46,6 +70,8 @@ class CreditReport(models.Model):
         on_delete=models.PROTECT,
     )
     requested_by = models.CharField("申请人", max_length=150, blank=True)
+    # Special reports: the domains asked for, by name as printed.
+    domains = models.JSONField("领域", default=list, blank=True)
 
     class Meta:
         verbose_name = "信用报告"

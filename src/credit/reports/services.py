@@ -22,17 +22,24 @@ from credit import facts
 from credit.audit import services as audit
 from credit.core.actors import Actor
 from credit.core.digests import sm3_hex
-from credit.core.errors import NotFound, ServiceError
+from credit.core.errors import NotFound, PermissionDenied, ServiceError
 from credit.reports import dossier as dossiers
-from credit.reports import render, signing
+from credit.reports import permissions, render, signing, special
 from credit.reports.models import CreditReport, ReportKind
 from credit.subjects.models import Subject, SubjectKind
 
 logger = logging.getLogger(__name__)
 
 NUMBER_LENGTH = 22
-_TEMPLATES = {ReportKind.PUBLIC: "reports/public_report.html"}
-_REASONS = {ReportKind.PUBLIC: "信用本溪出具公共信用信息报告"}
+RESOURCE = "reports.report"
+_TEMPLATES = {
+    ReportKind.PUBLIC: "reports/public_report.html",
+    ReportKind.SPECIAL: "reports/special_report.html",
+}
+_REASONS = {
+    ReportKind.PUBLIC: "信用本溪出具公共信用信息报告",
+    ReportKind.SPECIAL: "信用本溪出具专项信用报告（替代有无违法违规记录证明）",
+}
 
 
 class ReportsUnavailable(ServiceError):
@@ -105,20 +112,15 @@ def public_report(actor: Actor, subject: Subject) -> tuple[CreditReport, bytes]:
 
 
 def _render(kind: str, number: str, now: dt.datetime, dossier) -> bytes:
-    return render.pdf(
-        _TEMPLATES[kind],
-        {
-            "number": number,
-            "issued_at": now,
-            "dossier": dossier,
-            "counts": list(dossier.counts.items()),
-            "advice": dossier.advice,
-        },
-        reason=_REASONS[kind],
-    )
+    context = {"number": number, "issued_at": now, "dossier": dossier}
+    if kind == ReportKind.PUBLIC:
+        context.update(counts=list(dossier.counts.items()), advice=dossier.advice)
+    return render.pdf(_TEMPLATES[kind], context, reason=_REASONS[kind])
 
 
-def _issue(actor: Actor, subject, kind: str, dossier, digest: str) -> tuple[CreditReport, bytes]:
+def _issue(
+    actor: Actor, subject, kind: str, dossier, digest: str, *, reuse: bool = True
+) -> tuple[CreditReport, bytes]:
     for _attempt in range(5):
         now = timezone.now()
         number = new_number(now)
@@ -133,7 +135,7 @@ def _issue(actor: Actor, subject, kind: str, dossier, digest: str) -> tuple[Cred
             with transaction.atomic():
                 # Whoever issued the same content meanwhile wins; ours is dropped.
                 locked = Subject.objects.select_for_update().get(pk=subject.pk)
-                current = _current(locked, kind)
+                current = _current(locked, kind) if reuse else None
                 if current is not None and current.content_digest == digest:
                     kept = read_pdf(current)
                     if kept is not None:
@@ -145,9 +147,14 @@ def _issue(actor: Actor, subject, kind: str, dossier, digest: str) -> tuple[Cred
                     subject=locked,
                     subject_name=dossier.name,
                     subject_code=dossier.uscc,
-                    audience=facts.Audience.PUBLIC if kind == ReportKind.PUBLIC else "subject",
-                    period_from=None,
-                    period_to=dossier.day,
+                    audience=(
+                        facts.Audience.PUBLIC
+                        if kind == ReportKind.PUBLIC
+                        else facts.Audience.SUBJECT
+                    ),
+                    period_from=getattr(dossier, "period_from", None),
+                    period_to=getattr(dossier, "period_to", None) or dossier.day,
+                    domains=[d.name for d in getattr(dossier, "domains", [])],
                     issued_at=now,
                     content_digest=digest,
                     pdf_digest=sm3_hex(data),
@@ -167,6 +174,34 @@ def _issue(actor: Actor, subject, kind: str, dossier, digest: str) -> tuple[Cred
     raise ServiceError("report_number", "报告编号生成失败，请稍后重试", 503)
 
 
+def special_report(
+    actor: Actor,
+    subject: Subject,
+    period_from: dt.date,
+    period_to: dt.date,
+    domains: list,
+) -> tuple[CreditReport, bytes]:
+    """A special report for the subject itself (its own facts, public or not) over a period
+    and domains. Always a new report: each one answers one application."""
+    if not permissions.can_issue_special_report(actor):
+        raise PermissionDenied("只有信用办可以出具专项信用报告")
+    if subject.kind == SubjectKind.PERSON:
+        raise NotReportable("专项信用报告只向法人及非法人组织、个体工商户出具")
+    today = timezone.localdate()
+    if period_to > today:
+        raise ServiceError("bad_period", "查询期间的截止日不能晚于今天", 422)
+    if period_from > period_to:
+        raise ServiceError("bad_period", "查询期间的起始日不能晚于截止日", 422)
+    if not domains:
+        raise ServiceError("no_domain", "请至少选择一个领域", 422)
+    dossier = special.build(subject, period_from, period_to, list(domains))
+    report, data = _issue(
+        actor, subject, ReportKind.SPECIAL, dossier, dossier.digest(), reuse=False
+    )
+    _log(actor, report, "专项信用报告出具")
+    return report, data
+
+
 def read_pdf(report: CreditReport) -> bytes | None:
     path = Path(settings.MEDIA_ROOT) / report.pdf_path
     try:
@@ -183,11 +218,16 @@ def read_pdf(report: CreditReport) -> bytes | None:
 def _log(actor: Actor, report: CreditReport, purpose: str) -> None:
     audit.log_access(
         actor,
-        f"credit_report:{report.number}",
-        purpose,
+        RESOURCE,
+        f"{purpose}（报告编号 {report.number}）",
         subject_id=report.subject_id,
         subject_label=report.subject_name,
     )
+
+
+def log_download(actor: Actor, report: CreditReport) -> None:
+    """A staff download of an issued file (a special report states non-public facts)."""
+    _log(actor, report, "信用报告文件查阅（工作台）")
 
 
 def find(number: str) -> CreditReport:
