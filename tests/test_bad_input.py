@@ -277,6 +277,8 @@ def test_search_with_an_absurd_page_answers(client, departments, page):
 
 PATH_CASES = [
     (None, "get", "/subjects/{}/"),
+    (None, "get", "/subjects/{}/report.pdf"),
+    (None, "get", "/verify/{}"),
     (None, "get", "/publicity/records/{}/"),
     (None, "get", "/lists/{}/"),
     ("operator_user", "get", "/catalog/{}/"),

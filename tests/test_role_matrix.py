@@ -33,6 +33,7 @@ from credit.core.actors import Actor
 from credit.lists import services as list_services
 from credit.lists.models import ListType
 from credit.portal.opaque import record_token
+from credit.reports import services as report_services
 from tests.portal.conftest import load_portal_data
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +78,11 @@ TABLE: dict[str, dict] = {
     "publicity/penalties/": {"url": "/publicity/penalties/", **PUBLIC_PAGE},
     "publicity/records/<str:token>/": {"url": "/publicity/records/{record}/", **PUBLIC_PAGE},
     "privacy/": {"url": "/privacy/", **PUBLIC_PAGE},
+    # --- credit reports: public download and verification ----------------------------------
+    "subjects/<str:public_id>/report.pdf": {"url": "/subjects/{company}/report.pdf", **PUBLIC_PAGE},
+    # An empty verification form is refused as a bad request, whoever sends it.
+    "verify/": {"url": "/verify/", "GET": ALL(200), WRITE: ALL(400)},
+    "verify/<str:number>": {"url": "/verify/{report}", **PUBLIC_PAGE},
     "sitemap/": {"url": "/sitemap/", **PUBLIC_PAGE},
     "lists/": {"url": "/lists/", "GET": ALL(200), WRITE: ALL(200)},
     "lists/<slug:code>/": {
@@ -229,6 +235,23 @@ TABLE: dict[str, dict] = {
         "GET": R(LOGIN, 405, 405, 405, 405),
         WRITE: R(LOGIN, 400, 404, 403, 400),
     },
+    # --- console: credit reports (register: credit office and auditor; special reports:
+    # credit office, an empty form refused with its errors) --------------------------------
+    "console/reports/": {
+        "url": "/console/reports/",
+        "GET": R(LOGIN, 403, 403, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    "console/reports/special/": {
+        "url": "/console/reports/special/",
+        "GET": R(LOGIN, 403, 403, 403, 200),
+        WRITE: R(LOGIN, 403, 403, 403, 400),
+    },
+    "console/reports/<str:number>/download/": {
+        "url": "/console/reports/{report}/download/",
+        "GET": R(LOGIN, 403, 403, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
     # --- console: subject review queue (credit office; auditors read) ----------------------
     "console/review/": {
         "url": "/console/review/",
@@ -308,6 +331,11 @@ TABLE: dict[str, dict] = {
                 "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
                 WRITE: R(LOGIN, LOGIN, LOGIN, 403, 200),
             },
+            # The register of issued reports: read only, even for the credit admin.
+            "/admin/reports/creditreport/": {
+                "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
+                WRITE: R(LOGIN, LOGIN, LOGIN, 403, 200),
+            },
             # API tokens (issue 11). The client is disabled: issuing is refused by the
             # service (the form comes back with the reason); its token is already revoked,
             # so revoking again changes nothing and returns to the client's page.
@@ -375,6 +403,16 @@ TABLE: dict[str, dict] = {
     },
     "api/v1/public/subjects/<public_id>": {
         "url": "/api/v1/public/subjects/{company}",
+        "GET": ALL(200, api=True),
+        WRITE: ALL(405, api=True),
+    },
+    "api/v1/public/subjects/<public_id>/report.pdf": {
+        "url": "/api/v1/public/subjects/{company}/report.pdf",
+        "GET": ALL(200, api=True),
+        WRITE: ALL(405, api=True),
+    },
+    "api/v1/public/reports/<number>": {
+        "url": "/api/v1/public/reports/{report}",
         "GET": ALL(200, api=True),
         WRITE: ALL(405, api=True),
     },
@@ -488,6 +526,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
     )
     system = Actor.system("测试")
     name_seen, merge = _review_objects(system, portal.company)
+    report, _pdf = report_services.public_report(system, portal.company)
     tokens = {}
     for name, scope in (
         ("tok_write", Scope.RECORDS_WRITE),
@@ -512,6 +551,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
             "apitoken": retired_token.pk,
             "name_seen": name_seen.pk,
             "merge": merge.pk,
+            "report": report.number,
         },
         "users": {
             "owner": operator_user,

@@ -105,9 +105,11 @@ def _mount() -> None:
     from credit.collection.api import router as collection_router
     from credit.portal.api import router as portal_router
     from credit.records.api import router as sharing_router
+    from credit.reports.api import router as reports_router
 
     api.add_router("/", collection_router)
     api.add_router("/public", portal_router)
+    api.add_router("/public", reports_router)
     api.add_router("/", checks_router)
     api.add_router("/shared", sharing_router)
 

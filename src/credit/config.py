@@ -440,6 +440,50 @@ OPTIONS: tuple[Option, ...] = (
     Option("SITE_CODE", str, "（待配置）", "网站标识码 of the portal footer."),
     Option("SITE_ICP", str, "辽ICP备（待配置）号", "ICP 备案号 of the portal footer."),
     Option("SITE_PSB", str, "辽公网安备（待配置）号", "公安机关备案号 of the portal footer."),
+    # Credit reports (credit.reports).
+    Option(
+        "SITE_URL",
+        str,
+        "http://127.0.0.1:8000",
+        "The portal's public address: printed in reports' QR codes and verify links.",
+    ),
+    Option(
+        "REPORT_ISSUER",
+        str,
+        "信用本溪（本溪市公共信用信息共享平台）",
+        "Issuer named on credit reports and in their signature.",
+    ),
+    Option(
+        "REPORT_SIGNING_P12",
+        str,
+        "",
+        "PKCS#12 file with the platform's report signing key and certificate. Required in "
+        "production (reports are refused without it); in development and demo "
+        "installations, empty means a self-signed demo certificate under MEDIA_ROOT/signing.",
+    ),
+    Option(
+        "REPORT_SIGNING_PASSWORD",
+        str,
+        "",
+        # Not `secret`: only a deployment that names a certificate needs it (signing.py).
+        "Passphrase of CREDIT_REPORT_SIGNING_P12.",
+    ),
+    Option(
+        "REPORT_REFRESH_DAYS",
+        _non_negative_int,
+        30,
+        "When a subject's facts change and its public report was downloaded within this "
+        "many days, a background job issues the new report at once, so the next download "
+        "is a stored file. 0: issue only on request.",
+    ),
+    Option(
+        "REPORT_PER_MINUTE",
+        _non_negative_int,
+        10,
+        "Public credit report downloads one client address may make per minute, on top of "
+        "the portal's general limit (a report is a signed PDF, costlier than a page). "
+        "0: no limit of its own.",
+    ),
     Option(
         "SERVER_HEADER",
         str,

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "credit.measures",
     "credit.checks",
     "credit.review",
+    "credit.reports",
     "credit.console",
     "credit.portal",
 ]
@@ -279,6 +280,15 @@ CREDIT_SITE = {
     "psb": CONFIG["SITE_PSB"],
 }
 CREDIT_SERVER_HEADER = CONFIG["SERVER_HEADER"]
+CREDIT_SITE_URL = CONFIG["SITE_URL"].rstrip("/")
+CREDIT_REPORT_ISSUER = CONFIG["REPORT_ISSUER"]
+CREDIT_REPORT_SIGNING_P12 = CONFIG["REPORT_SIGNING_P12"]
+CREDIT_REPORT_SIGNING_PASSWORD = CONFIG["REPORT_SIGNING_PASSWORD"]
+# Development or demo: reports may be signed with a self-signed demo certificate. Read from
+# the configuration, not settings.DEBUG, which the test runner switches off.
+CREDIT_REPORT_DEMO_SIGNING = CONFIG["DEBUG"] or CONFIG["DEMO"]
+CREDIT_REPORT_PER_MINUTE = CONFIG["REPORT_PER_MINUTE"]
+CREDIT_REPORT_REFRESH_DAYS = CONFIG["REPORT_REFRESH_DAYS"]
 
 LOGGING = {
     "version": 1,
@@ -291,6 +301,9 @@ LOGGING = {
     # failures are logged as errors; the platform's own lines (jobs, batches) stay at INFO.
     # CREDIT_LOG_LEVEL=DEBUG shows them again.
     "loggers": {
-        "django_tasks": {"level": "DEBUG" if CONFIG["LOG_LEVEL"].upper() == "DEBUG" else "WARNING"}
+        "django_tasks": {"level": "DEBUG" if CONFIG["LOG_LEVEL"].upper() == "DEBUG" else "WARNING"},
+        # WeasyPrint logs every rendering step of every credit report at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -27,8 +27,10 @@ urlpatterns = [
     path("console/checks/", include("credit.checks.console_urls")),
     path("console/lists/", include("credit.lists.console_urls")),
     path("console/review/", include("credit.review.console_urls")),
+    path("console/reports/", include("credit.reports.console_urls")),
     path("console/", include("credit.console.urls")),
     path("catalog/", include("credit.catalog.urls")),
     path("lists/", include("credit.lists.urls")),
+    path("", include("credit.reports.urls")),
     path("", include("credit.portal.urls")),
 ]

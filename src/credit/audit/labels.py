@@ -71,6 +71,9 @@ ACTIONS = {
     "measure.update": "修改奖惩措施",
     "list_type.create": "新建名单类型",
     "list_type.update": "修改名单类型",
+    "reports.domain.seed": "初始化专项报告领域",
+    "report_domain.create": "新建专项报告领域",
+    "report_domain.update": "修改专项报告领域",
 }
 
 OBJECTS = {
@@ -91,6 +94,7 @@ OBJECTS = {
     "CreditCheck": "信用核查",
     "job": "后台任务",
     "CalendarYear": "节假日年度",
+    "reports.ReportDomain": "专项报告领域",
 }
 
 RESOURCES = {
@@ -104,6 +108,7 @@ RESOURCES = {
     "admin.subject": "后台查看信用主体",
     "admin.record": "后台查看信用记录",
     "admin.list_entry": "后台查看名单条目",
+    "reports.report": "信用报告",
 }
 
 FIELDS = {

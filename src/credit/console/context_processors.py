@@ -29,6 +29,7 @@ def permissions(request):
     and services refuse the rest on their own). Lazy, as above."""
     from credit.accounts import permissions as rules
     from credit.core.actors import Actor
+    from credit.reports import permissions as report_rules
 
     def flags():
         user = getattr(request, "user", None)
@@ -42,6 +43,7 @@ def permissions(request):
             "lists": rules.can_use_list_console(actor),
             "audit": rules.can_browse_audit(user),
             "review": rules.can_read_subject_review(actor),
+            "reports": report_rules.can_read_report_register(actor),
             "admin": user.is_credit_admin,
         }
 

@@ -58,6 +58,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"部门：共 {Department.objects.count()} 个，本次新增或更新 {changed} 个。"
         )
+        # The reports app's domains link departments: seeded once they exist.
+        if "seed_report_domains" in get_commands():
+            call_command("seed_report_domains", stdout=self.stdout, stderr=self.stderr)
         if not (settings.DEBUG or getattr(settings, "CREDIT_DEMO", False)):
             self.stdout.write(
                 self.style.WARNING(
