@@ -96,6 +96,7 @@ OBJECTS = {
 
 RESOURCES = {
     "records.shared": "共享信用记录",
+    "records.department": "本单位信用记录（非公开）",
     "measures.check": "信用核查",
     "subjects.review": "主体核对",
     "collection.report": "批次处理报告",

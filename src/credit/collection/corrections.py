@@ -58,6 +58,7 @@ class CorrectionRefused(ServiceError):
         shown = "；".join(message for _, message in problems[:5])
         super().__init__("correction_invalid", f"更正内容有误：{shown}", status=422)
         self.problems = problems
+        self.details = [{"field": code, "message": message} for code, message in problems]
 
 
 def version_for(record: Record) -> DatasetVersion:
