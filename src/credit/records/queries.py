@@ -195,7 +195,9 @@ def department_record(actor: Actor, record_id) -> Record:
 
 def versions_of(record: Record) -> list:
     """The record's superseded versions, newest first (RecordHistory)."""
-    return list(record.history.select_related("batch").order_by("-version_no"))
+    return list(
+        record.history.select_related("batch", "superseded_by_batch").order_by("-version_no")
+    )
 
 
 def visibility_history(record: Record) -> list:
