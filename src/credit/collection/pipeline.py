@@ -415,6 +415,7 @@ def _corrected(batch: Batch) -> None:
             subject_ids=sorted({sid for row in chunk for sid in row[1:3] if sid is not None}),
             log=log,
             request_id=f"batch:{batch.public_id}",
+            batch_ref=batch.public_id,
         )
 
 
