@@ -169,3 +169,40 @@ def test_huge_or_unknown_ids_are_not_found(api_client_scjg, penalties):
     client = _client(token)
     assert client.get("/api/v1/records/99999999999999999999999").status_code in (404, 422)
     assert client.get("/api/v1/records/0").status_code == 404
+
+
+def test_openapi_fuzz_finds_no_server_error(api_client_scjg, penalties, keep_connection):
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from schemathesis.checks import not_a_server_error
+
+    from credit.wsgi import application
+
+    _, token = api_client_scjg
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
+        path_regex=r"^/api/v1/records/"
+    )
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 4
+    statuses: list[int] = []
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=st.one_of([op.as_strategy() for op in operations]))
+    def run(case):
+        # Half the cases name a real record, so the services (not only the 404) are reached.
+        if case.path_parameters and "record_id" in case.path_parameters:
+            if case.path_parameters["record_id"] % 2 == 0:
+                case.path_parameters["record_id"] = penalties[1].pk
+        response = case.call_and_validate(
+            headers={"Authorization": f"Bearer {token}"}, checks=[not_a_server_error]
+        )
+        statuses.append(response.status_code)
+
+    run()
+    assert statuses and all(code < 500 for code in statuses)
