@@ -135,7 +135,8 @@ def test_correct_shows_the_difference_then_keeps_the_old_version(login, operator
     assert corrected.version_no == 2
     assert RecordHistory.objects.filter(record=corrected, version_no=1).exists()
     detail = client.get(done["Location"]).content.decode()
-    assert "第 1 版" in detail and "警告并处罚款5000元" in detail
+    assert "第 1 版" in detail
+    assert "处罚内容：警告并处罚款2000元 → 警告并处罚款5000元" in detail
     assert FactEvent.objects.filter(action="corrected", fact_ids=[target.pk]).exists()
     unchanged = client.post(url, {**form_data, "confirm": "1"})
     assert "没有修改任何字段" in unchanged.content.decode()

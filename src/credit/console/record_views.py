@@ -124,7 +124,7 @@ def _detail_context(actor: Actor, record) -> dict:
         "state_label": label,
         "fields": corrections.form_fields(record),
         "withdrawal": getattr(record, "withdrawal", None) if record.withdrawn_at else None,
-        "versions": queries.versions_of(record),
+        "versions": queries.version_changes(record),
         "changes": [
             (c, labels.get(c.from_state, c.from_state), labels.get(c.to_state, c.to_state))
             for c in queries.visibility_history(record)

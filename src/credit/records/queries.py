@@ -203,3 +203,25 @@ def versions_of(record: Record) -> list:
 def visibility_history(record: Record) -> list:
     """The record's publication history, newest first."""
     return list(record.visibility_changes.all())
+
+
+def version_changes(record: Record) -> list[tuple]:
+    """Each superseded version with what the next version changed: (history row, [(field
+    label, old, new)]), newest first. ID numbers are compared decrypted and shown masked."""
+    from credit.catalog.models import Field
+    from credit.records.upsert import data_diff
+
+    versions = versions_of(record)
+    if not versions:
+        return []
+    version_ids = {record.dataset_version_id, *(h.dataset_version_id for h in versions)}
+    fields = Field.objects.filter(version_id__in=version_ids)
+    labels = {f.code: f.label for f in fields}
+    secret = {f.code for f in fields if f.masking == "id_number"}
+    newer = record.data or {}
+    out = []
+    for h in versions:  # newest first: each is replaced by the one before it in the list
+        before, after = data_diff(h.data or {}, newer, secret)
+        out.append((h, [(labels.get(code, code), before[code], after[code]) for code in before]))
+        newer = h.data or {}
+    return out
