@@ -196,9 +196,9 @@ def test_openapi_fuzz_finds_no_server_error(api_client_scjg, penalties, keep_con
     @given(case=st.one_of([op.as_strategy() for op in operations]))
     def run(case):
         # Half the cases name a real record, so the services (not only the 404) are reached.
-        if case.path_parameters and "record_id" in case.path_parameters:
-            if case.path_parameters["record_id"] % 2 == 0:
-                case.path_parameters["record_id"] = penalties[1].pk
+        number = (case.path_parameters or {}).get("record_id")
+        if isinstance(number, int) and number % 2 == 0:
+            case.path_parameters["record_id"] = penalties[1].pk
         response = case.call_and_validate(
             headers={"Authorization": f"Bearer {token}"}, checks=[not_a_server_error]
         )
