@@ -253,7 +253,7 @@ def list_mine(request, filters: Query[MineQuery]):
     sees_all = permissions.sees_every_department(actor)
     params = {
         key: value.isoformat() if isinstance(value, dt.date) else str(value)
-        for key, value in filters.dict().items()
+        for key, value in filters.model_dump().items()
         if value not in (None, "") and key not in ("page", "page_size")
     }
     if "department" in params and not sees_all:
