@@ -14,6 +14,7 @@ from credit.accounts.models import Scope
 from credit.api_errors import _HTTP_ERRORS
 from credit.checks.api import CheckIn, FeedbackIn
 from credit.collection.api import PushIn
+from credit.collection.dept_api import CorrectIn, WithdrawIn
 from credit.measures.models import Scenario
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,8 @@ def test_every_post_has_a_chinese_description_and_an_example_body(client):
         "/api/v1/records",
         "/api/v1/checks",
         "/api/v1/checks/{check_id}/feedback",
+        "/api/v1/records/{record_id}/withdraw",
+        "/api/v1/records/{record_id}/correct",
     }
     for path, operation in posts:
         assert CJK.search(operation.get("description", "")), path
@@ -69,6 +72,9 @@ def test_json_examples_are_valid_requests():
         model.model_validate(example["example"])
     feedback = schema["paths"]["/api/v1/checks/{check_id}/feedback"]["post"]["requestBody"]
     FeedbackIn.model_validate(feedback["content"]["application/json"]["example"])
+    for action, model in (("withdraw", WithdrawIn), ("correct", CorrectIn)):
+        body = schema["paths"][f"/api/v1/records/{{record_id}}/{action}"]["post"]["requestBody"]
+        model.model_validate(body["content"]["application/json"]["example"])
 
 
 def test_check_example_runs_as_is(client, api_client_scjg):

@@ -132,6 +132,21 @@ def world(request, departments):
                     "依据",
                 )
             made[name] = entry
+        elif name == "record":
+            from credit.collection import services as collection
+            from credit.records.models import Record
+            from tests.collection.samples import penalty_row, write_csv
+
+            path = write_csv(request.getfixturevalue("tmp_path") / "bad.csv", [penalty_row(1)])
+            collection.submit_file(
+                Actor.system(),
+                dataset_code="penalty",
+                department=request.getfixturevalue("scjg"),
+                fileobj=path,
+                filename=path.name,
+                run_now=True,
+            )
+            made[name] = Record.objects.get()
         elif name == "samr_list":
             made[name] = ListType.objects.get(code="samr_serious_violation")
         elif name == "list_company":
@@ -198,6 +213,17 @@ def _failure(label: str, response) -> str:
 SEARCH_FILTERS = ["q", "department", "category", "date_from", "date_to", "subject", "page"]
 AUDIT_FILTERS = ["date_from", "date_to", "actor", "action", "object_id", "page"]
 
+RECORD_FILTERS = [
+    "dataset",
+    "state",
+    "decided_from",
+    "decided_to",
+    "subject",
+    "department",
+    "page",
+    "tab",
+]
+
 GET_CASES = [
     (None, "/search/", ["q", "page"]),
     (None, "/publicity/penalties/", SEARCH_FILTERS),
@@ -222,6 +248,9 @@ GET_CASES = [
     ("operator_user", "/console/checks/{check}/export.xlsx", ["page"]),
     ("operator_user", "/console/checks/batch/template.xlsx", ["format"]),
     ("operator_user", "/console/lists/", ["state", "page"]),
+    ("operator_user", "/console/records/", RECORD_FILTERS),
+    ("admin_user", "/console/records/", RECORD_FILTERS),
+    ("operator_user", "/console/records/{record}/", ["page"]),
     ("admin_user", "/console/review/", ["page"]),
     ("admin_user", "/console/review/merges/", ["page"]),
     ("admin_user", "/console/review/subjects/{review_subject}/", ["with", "page"]),
@@ -236,6 +265,8 @@ def _needs(url: str) -> list[str]:
         needs.append("notified")
     if "{decided}" in url:
         needs.append("decided")
+    if "{record}" in url:
+        needs += ["catalog", "record"]
     needs += [name for name in ("review_subject", "name_seen", "merge") if f"{{{name}}}" in url]
     return needs
 
@@ -290,6 +321,9 @@ PATH_CASES = [
     ("operator_user", "get", "/console/checks/{}/export.xlsx"),
     ("operator_user", "post", "/console/checks/{}/feedback/"),
     ("operator_user", "get", "/console/lists/{}/"),
+    ("operator_user", "get", "/console/records/{}/"),
+    ("operator_user", "post", "/console/records/{}/withdraw/"),
+    ("operator_user", "post", "/console/records/{}/correct/"),
     ("operator_user", "post", "/console/lists/{}/waive/"),
     ("operator_user", "post", "/console/lists/{notified}/{}/"),
     ("admin_user", "get", "/console/review/subjects/{}/"),
@@ -396,6 +430,19 @@ def _publish_form(world):
 
 def _remove_form(world):
     return _prefixed("remove", {"kind": "revoked", "reason": "决定被撤销", "on": TODAY.isoformat()})
+
+
+def _record_withdraw_form(world):
+    return {
+        "basis": "review",
+        "document_number": "本政复决〔2026〕1号",
+        "document_date": TODAY.isoformat(),
+        "reason": "复议撤销",
+    }
+
+
+def _record_correct_form(world):
+    return {"reason": "金额更正", "f_CF_NR": "警告并处罚款3000元"}
 
 
 def _review_decide_form(world):
@@ -515,6 +562,24 @@ FORM_CASES = [
         "/console/lists/{decided}/remove/",
         _remove_form,
         {"remove-kind": "choice", "remove-reason": "textarea", "remove-on": "date"},
+    ),
+    (
+        "operator_user",
+        "/console/records/{record}/withdraw/",
+        _record_withdraw_form,
+        {
+            "basis": "choice",
+            "document_number": "text",
+            "document_date": "date",
+            "reason": "textarea",
+            "confirm": None,
+        },
+    ),
+    (
+        "operator_user",
+        "/console/records/{record}/correct/",
+        _record_correct_form,
+        {"reason": "textarea", "f_CF_NR": "textarea", "f_CF_JDRQ": None, "confirm": None},
     ),
     (
         "admin_user",

@@ -252,6 +252,30 @@ TABLE: dict[str, dict] = {
         "GET": R(LOGIN, 403, 403, 200, 200),
         WRITE: R(LOGIN, 405, 405, 405, 405),
     },
+    # --- console: 本单位记录 (issue 13) -----------------------------------------------------
+    # Every department's operators list their own records (another department's list is
+    # empty, its records do not exist for them); the credit office and auditors see all,
+    # auditors read only. An empty action form comes back with its errors (400).
+    "console/records/": {
+        "url": "/console/records/",
+        "GET": R(LOGIN, 200, 200, 200, 200),
+        WRITE: R(LOGIN, 200, 200, 200, 200),
+    },
+    "console/records/<int:record_id>/": {
+        "url": "/console/records/{record_id}/",
+        "GET": R(LOGIN, 200, 404, 200, 200),
+        WRITE: R(LOGIN, 200, 404, 200, 200),
+    },
+    "console/records/<int:record_id>/withdraw/": {
+        "url": "/console/records/{record_id}/withdraw/",
+        "GET": R(LOGIN, 200, 404, 403, 200),
+        WRITE: R(LOGIN, 400, 404, 403, 400),
+    },
+    "console/records/<int:record_id>/correct/": {
+        "url": "/console/records/{record_id}/correct/",
+        "GET": R(LOGIN, 200, 404, 403, 200),
+        WRITE: R(LOGIN, 400, 404, 403, 400),
+    },
     # --- console: subject review queue (credit office; auditors read) ----------------------
     "console/review/": {
         "url": "/console/review/",
@@ -396,6 +420,31 @@ TABLE: dict[str, dict] = {
         WRITE: R(401, 404, 404, 403, 404, **T(404, 403, 403)),
         "body": "push",
     },
+    # A department's own records (issue 13), scope records:write. The writes' bodies pass
+    # the route's validation and are refused by the service: a judgment without its number
+    # (400), a field the dataset does not have (422).
+    "api/v1/records/mine": {
+        "url": "/api/v1/records/mine",
+        "GET": R(401, 200, 200, 403, 200, **T(200, 403, 403)),
+        WRITE: ALL(405, api=True),
+    },
+    "api/v1/records/<record_id>": {
+        "url": "/api/v1/records/{record_id}",
+        "GET": R(401, 200, 404, 403, 200, **T(200, 403, 403)),
+        WRITE: ALL(405, api=True),
+    },
+    "api/v1/records/<record_id>/withdraw": {
+        "url": "/api/v1/records/{record_id}/withdraw",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 400, 404, 403, 400, **T(400, 403, 403)),
+        "body": "withdraw",
+    },
+    "api/v1/records/<record_id>/correct": {
+        "url": "/api/v1/records/{record_id}/correct",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 422, 404, 403, 422, **T(422, 403, 403)),
+        "body": "correct",
+    },
     "api/v1/public/subjects": {
         "url": "/api/v1/public/subjects?q=钢铁",
         "GET": ALL(200, api=True),
@@ -493,6 +542,14 @@ def _bodies(objects) -> dict:
             },
             "content_type": "application/json",
         },
+        "withdraw": lambda: {
+            "data": {"reason": "权限矩阵测试", "basis": "judgment"},
+            "content_type": "application/json",
+        },
+        "correct": lambda: {
+            "data": {"reason": "权限矩阵测试", "changes": {"没有的字段": "x"}},
+            "content_type": "application/json",
+        },
         # A measure the check did not apply: refused (400) after the permission check.
         "feedback": lambda: {
             "data": {"items": [{"index": 0, "measure": "NO-SUCH", "applied": True}]},
@@ -546,6 +603,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
             "entry": entry.pk,
             "company": portal.company.public_id,
             "record": record_token(portal.public_penalty.pk),
+            "record_id": portal.public_penalty.pk,
             "department": scjg.pk,
             "apiclient": retired.pk,
             "apitoken": retired_token.pk,

@@ -103,11 +103,13 @@ install_error_handlers(api)
 def _mount() -> None:
     from credit.checks.api import router as checks_router
     from credit.collection.api import router as collection_router
+    from credit.collection.dept_api import router as dept_records_router
     from credit.portal.api import router as portal_router
     from credit.records.api import router as sharing_router
     from credit.reports.api import router as reports_router
 
     api.add_router("/", collection_router)
+    api.add_router("/", dept_records_router)
     api.add_router("/public", portal_router)
     api.add_router("/public", reports_router)
     api.add_router("/", checks_router)

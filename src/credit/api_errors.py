@@ -186,9 +186,11 @@ def install_error_handlers(target: NinjaAPI) -> None:
 
     @target.exception_handler(ServiceError)
     def service_error(request, exc: ServiceError):
-        return target.create_response(
-            request, {"code": exc.code, "message": exc.message}, status=exc.status
-        )
+        body = {"code": exc.code, "message": exc.message}
+        # A refusal naming several fields (a corrected record) lists each, as a refused body does.
+        if getattr(exc, "details", None):
+            body["details"] = exc.details
+        return target.create_response(request, body, status=exc.status)
 
     @target.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):

@@ -26,6 +26,7 @@ urlpatterns = [
     path("console/audit/", include("credit.console.audit_urls")),
     path("console/checks/", include("credit.checks.console_urls")),
     path("console/lists/", include("credit.lists.console_urls")),
+    path("console/records/", include("credit.console.record_urls")),
     path("console/review/", include("credit.review.console_urls")),
     path("console/reports/", include("credit.reports.console_urls")),
     path("console/", include("credit.console.urls")),

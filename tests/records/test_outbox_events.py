@@ -61,11 +61,12 @@ def test_one_event_per_imported_batch_naming_the_subjects(scjg, run_file, tmp_pa
     rows[1]["处罚内容"] = "警告并处罚款3000元"
     again = _import(run_file, scjg, tmp_path, rows, "changed.csv")
     assert again.updated_rows == 1
-    latest = FactEvent.objects.latest("id")
-    assert (latest.batch_ref, latest.subject_ids) == (
-        str(again.public_id),
-        [Record.objects.get(doc_number=rows[1]["行政处罚决定书文号"]).subject_id],
-    )
+    changed = Record.objects.get(doc_number=rows[1]["行政处罚决定书文号"])
+    latest = FactEvent.objects.filter(action="imported").latest("id")
+    assert (latest.batch_ref, latest.subject_ids) == (str(again.public_id), [changed.subject_id])
+    # The changed record is a corrected version: its own event names it (issue 13).
+    corrected = FactEvent.objects.get(action="corrected")
+    assert (corrected.batch_ref, corrected.fact_ids) == (str(again.public_id), [changed.pk])
 
 
 def test_dry_run_writes_no_event(scjg, catalog, tmp_path):

@@ -215,6 +215,52 @@ def can_change_record(actor: Actor, record) -> bool:
     return actor.is_credit_admin or actor.department_id == record.department_id
 
 
+def sees_every_department(actor: Actor) -> bool:
+    """The credit office (its administrators and its department's staff) and auditors see
+    every department's records; everyone else only their own department's."""
+    return is_auditor(actor) or actor.is_credit_admin or _is_credit_office(actor.department_id)
+
+
+def can_list_department_records(actor: Actor) -> bool:
+    """本单位记录 (console) and `GET /api/v1/records/mine`: a department's operators and
+    systems (its own records), the credit office (every department's), auditors (read
+    only). A staff account without the reporting scope has no records of its own."""
+    if is_auditor(actor):
+        return True
+    if actor.user is not None and SCOPE_RECORDS_WRITE not in scopes_of_user(actor.user):
+        return False
+    return actor.is_credit_admin or actor.department_id is not None
+
+
+def can_read_department_record(actor: Actor, record) -> bool:
+    """One record of the department list, with its versions and publication history."""
+    if not can_list_department_records(actor):
+        return False
+    return record.department_id == actor.department_id or sees_every_department(actor)
+
+
+def _may_change_records_of(actor: Actor, record) -> bool:
+    if not _may_write(actor):
+        return False
+    if actor.user is not None and SCOPE_RECORDS_WRITE not in scopes_of_user(actor.user):
+        return False
+    if actor.is_credit_admin or actor.department_id == record.department_id:
+        return True
+    return _is_credit_office(actor.department_id)
+
+
+def can_withdraw(actor: Actor, record) -> bool:
+    """撤回 a record: the department that sent it, or the credit office for any department
+    (with a reason, as every withdrawal has); never an auditor."""
+    return _may_change_records_of(actor, record)
+
+
+def can_correct(actor: Actor, record) -> bool:
+    """更正 a record (a corrected version entered in the console or sent by API): the same
+    people who may withdraw it."""
+    return _may_change_records_of(actor, record)
+
+
 # --- audit trail -----------------------------------------------------------------------------
 
 # can_browse_audit is imported above from credit.audit.permissions: audit sits below accounts

@@ -15,6 +15,7 @@ ACTIONS = {
     "batch_source_deleted": "删除批次源文件",
     "record_updated": "更新信用记录",
     "record_withdrawn": "撤回信用记录",
+    "record_corrected": "更正信用记录",
     "fact_delivery.retry": "重试事实变更事件送达",
     "record_publish_minor": "设置轻微处罚公示",
     "publicity_recomputed": "重算公示期",
@@ -99,6 +100,7 @@ OBJECTS = {
 
 RESOURCES = {
     "records.shared": "共享信用记录",
+    "records.department": "本单位信用记录（非公开）",
     "measures.check": "信用核查",
     "subjects.review": "主体核对",
     "collection.report": "批次处理报告",

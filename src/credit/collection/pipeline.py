@@ -335,6 +335,8 @@ def _load(batch: Batch, problems: _Problems) -> Batch:
                     upsert.subjects_touched(batch.id),
                     request_id=f"batch:{batch.public_id}",
                 )
+            if counts["updated"]:
+                _corrected(batch)
             counts.update(
                 subjects_created=link["created"],
                 subjects_unverified=link["unverified"],
@@ -377,6 +379,44 @@ def _load(batch: Batch, problems: _Problems) -> Batch:
         )
     final = _finish(batch, BatchState.DONE, message, extra=counts)
     return final
+
+
+# Corrected records named per event, as the daily window job chunks its events.
+CORRECTED_CHUNK = 2000
+
+
+def _corrected(batch: Batch) -> None:
+    """Each record whose content the batch changed is a corrected version of a decision the
+    platform already held and may have shared: beside the batch's import event, the
+    records get a `corrected` event naming them, so every consumer is told which facts
+    changed. The change log already has a `record_updated` row per record with the changed
+    fields; a correction entered for one record (console or API, `correction_note` set by
+    collection.corrections) also gets its `record_corrected` row with the reason."""
+    rows = upsert.corrected_records(batch.id)
+    actor = batch_actor(batch)
+    note = getattr(batch, "correction_note", "")
+    for start in range(0, len(rows), CORRECTED_CHUNK):
+        chunk = rows[start : start + CORRECTED_CHUNK]
+        log = None
+        if note and len(rows) == 1:
+            record_id, _, _, version = chunk[0]
+            log = transitions.ChangeLog(
+                "record_corrected",
+                "record",
+                record_id,
+                before={"version": version - 1},
+                after={"version": version, "reason": note, "batch": str(batch.public_id)},
+            )
+        transitions.apply(
+            actor,
+            RECORD,
+            transitions.Action.CORRECTED,
+            fact_ids=[row[0] for row in chunk],
+            subject_ids=sorted({sid for row in chunk for sid in row[1:3] if sid is not None}),
+            log=log,
+            request_id=f"batch:{batch.public_id}",
+            batch_ref=batch.public_id,
+        )
 
 
 def _name_warnings(batch: Batch, mismatches) -> list[Problem]:

@@ -185,8 +185,12 @@ def submit_rows(
     items: list[dict],
     policy: str = Policy.REJECT_ALL,
     dry_run: bool = False,
+    correction_note: str = "",
 ) -> Batch:
-    """A JSON push: stored like a file (for the report), processed synchronously."""
+    """A JSON push: stored like a file (for the report), processed synchronously.
+
+    `correction_note` is the reason of a correction of one record (collection.corrections):
+    the load writes it to the change log with the record's `corrected` event."""
     if not isinstance(items, list) or not items:
         raise ServiceError("empty", "请求中没有记录")
     if len(items) > MAX_JSON_ITEMS:
@@ -218,6 +222,7 @@ def submit_rows(
             "department": department.name,
         },
     )
+    batch.correction_note = correction_note
     return pipeline.run(batch, readers.open_json_rows(items))
 
 

@@ -41,6 +41,7 @@ def permissions(request):
             "batches": rules.can_read_batches(actor),
             "checks": rules.can_read_checks(actor),
             "lists": rules.can_use_list_console(actor),
+            "records": rules.can_list_department_records(actor),
             "audit": rules.can_browse_audit(user),
             "review": rules.can_read_subject_review(actor),
             "reports": report_rules.can_read_report_register(actor),

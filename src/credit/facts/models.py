@@ -20,6 +20,7 @@ class FactEvent(models.Model):
         PUBLISHED = "published", "开始公示"
         WINDOW_ENDED = "window_ended", "公示期满"
         WITHDRAWN = "withdrawn", "撤回"
+        CORRECTED = "corrected", "更正"
         ENTERED = "entered", "列入"
         REMOVED = "removed", "移出"
         CHANGED = "changed", "状态变更"

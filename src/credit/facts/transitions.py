@@ -48,6 +48,7 @@ def apply(
     history: Callable[[], Any] | None = None,
     log: ChangeLog | None = None,
     request_id: str = "",
+    batch_ref: str = "",
 ) -> Any:
     """Write a state change of facts of `kind` and everything that goes with it.
 
@@ -73,6 +74,7 @@ def apply(
             action,
             fact_ids=fact_ids,
             subject_ids=subject_ids,
+            batch_ref=batch_ref,
             actor=actor,
             request_id=request_id,
         )

@@ -240,3 +240,45 @@ class PublicityRule(models.Model):
     def __str__(self) -> str:
         what = self.penalty_type or self.severity or "全部"
         return f"{self.rule_key}：{what}"
+
+
+class WithdrawalBasis(models.TextChoices):
+    """What decided that a published record is taken off publicity (domain.md §3)."""
+
+    REVIEW = "review", "复议决定"
+    JUDGMENT = "judgment", "诉讼判决"
+    REVOCATION = "revocation", "撤销决定"
+    ERROR = "error", "错误公示"
+
+
+class RecordWithdrawal(models.Model):
+    """The document behind a record's withdrawal, kept with the record in the archive.
+
+    A table of its own rather than columns on Record: few records are ever withdrawn, and
+    the import's raw INSERT into records should not carry columns it never fills.
+    """
+
+    record = models.OneToOneField(
+        Record, verbose_name="信用记录", related_name="withdrawal", on_delete=models.PROTECT
+    )
+    basis = models.CharField("撤回依据", max_length=16, choices=WithdrawalBasis.choices)
+    document_number = models.CharField("依据文书号", max_length=128, blank=True)
+    document_date = models.DateField("依据文书日期", null=True, blank=True)
+    reason = models.TextField("撤回原因")
+    at = models.DateTimeField("撤回时间")
+    actor_label = models.CharField("操作人", max_length=150)
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name="操作单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "记录撤回"
+        verbose_name_plural = "记录撤回"
+
+    def __str__(self) -> str:
+        return f"{self.get_basis_display()} {self.document_number}".strip()

@@ -154,3 +154,123 @@ def shared_records(actor: Actor, subject, purpose: str = "政务共享") -> Quer
         .select_related("dataset", "dataset_version", "department")
         .order_by("-decision_date", "-id")
     )
+
+
+# --- a department's own records (本单位记录: console page and API) ---------------------------
+
+DEPARTMENT_RESOURCE = "records.department"  # the access log's name for these reads
+# The states a department filters its records by, on today: the window facet, with
+# withdrawal winning over it (exposure.stored_state).
+DEPARTMENT_STATES = [
+    ("public", "公示中"),
+    ("pending", "未到公示期"),
+    ("ended", "公示期满"),
+    ("not_published", "未公示"),
+    ("withdrawn", "已撤回"),
+]
+_STATE_LABELS = dict(DEPARTMENT_STATES)
+
+
+def department_state(state: str, day: dt.date) -> Q:
+    """Records in `state` (a DEPARTMENT_STATES code) on `day`."""
+    if state == "withdrawn":
+        return exposure.is_withdrawn()
+    return ~exposure.is_withdrawn() & exposure.window_is(state, day)
+
+
+def state_of(record: Record, day: dt.date | None = None) -> tuple[str, str]:
+    """(code, label) of a record's state on `day`, as the filter above puts it."""
+    code = exposure.stored_state(
+        record.public_from,
+        record.public_until,
+        record.withdrawn_at is not None,
+        day or timezone.localdate(),
+    )
+    return code, _STATE_LABELS[code]
+
+
+def department_records(actor: Actor) -> QuerySet[Record]:
+    """The records `actor` may list as its department's: its department's (the kernel's
+    providing-department audience), or every department's for the credit office and
+    auditors (`permissions.sees_every_department`). Newest decision first."""
+    from credit.accounts import permissions
+
+    if permissions.sees_every_department(actor):
+        records = Record.objects.all()
+    elif actor.department_id is None:
+        records = Record.objects.none()
+    else:
+        records = facts.readable(facts.RECORD, facts.Audience.PROVIDER, actor=actor)
+    return records.select_related("dataset", "department", "subject").order_by(
+        "-decision_date", "-id"
+    )
+
+
+def log_department_read(actor: Actor, records, purpose: str) -> int:
+    """Access-log the subjects of the records read that the public may not see today
+    (pending, ended, unpublished, withdrawn, or of a dataset that is not public): one row
+    per subject. Public records are what anybody may read and are not logged."""
+    records = list(records)
+    if not records:
+        return 0
+    public = set(
+        public_records().filter(pk__in=[r.pk for r in records]).values_list("pk", flat=True)
+    )
+    subjects = {}
+    for r in records:
+        if r.pk not in public and r.subject_id is not None:
+            subjects[r.subject_id] = r.subject.name
+    return audit.log_access_many(actor, sorted(subjects.items()), DEPARTMENT_RESOURCE, purpose)
+
+
+def department_record(actor: Actor, record_id) -> Record:
+    """One record of `actor`'s department list; another department's record does not exist
+    for it (NotFound, never a hint that it exists)."""
+    from credit.accounts import permissions
+    from credit.core.errors import NotFound
+
+    # A number no row can have (SQLite overflows on ids past 64 bits) is simply not found.
+    if not isinstance(record_id, int) or not 0 < record_id < 2**63:
+        raise NotFound("信用记录不存在")
+    record = (
+        Record.objects.select_related("dataset", "department", "subject", "dataset_version")
+        .filter(pk=record_id)
+        .first()
+    )
+    if record is None or not permissions.can_read_department_record(actor, record):
+        raise NotFound("信用记录不存在")
+    return record
+
+
+def versions_of(record: Record) -> list:
+    """The record's superseded versions, newest first (RecordHistory)."""
+    return list(
+        record.history.select_related("batch", "superseded_by_batch").order_by("-version_no")
+    )
+
+
+def visibility_history(record: Record) -> list:
+    """The record's publication history, newest first."""
+    return list(record.visibility_changes.all())
+
+
+def version_changes(record: Record) -> list[tuple]:
+    """Each superseded version with what the next version changed: (history row, [(field
+    label, old, new)]), newest first. ID numbers are compared decrypted and shown masked."""
+    from credit.catalog.models import Field
+    from credit.records.upsert import data_diff
+
+    versions = versions_of(record)
+    if not versions:
+        return []
+    version_ids = {record.dataset_version_id, *(h.dataset_version_id for h in versions)}
+    fields = Field.objects.filter(version_id__in=version_ids)
+    labels = {f.code: f.label for f in fields}
+    secret = {f.code for f in fields if f.masking == "id_number"}
+    newer = record.data or {}
+    out = []
+    for h in versions:  # newest first: each is replaced by the one before it in the list
+        before, after = data_diff(h.data or {}, newer, secret)
+        out.append((h, [(labels.get(code, code), before[code], after[code]) for code in before]))
+        newer = h.data or {}
+    return out

@@ -14,7 +14,14 @@ from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
 from credit.facts import RECORD, transitions
 from credit.records import exposure, publicity
-from credit.records.models import PublicityRule, Record, RecordVisibilityChange, Visibility
+from credit.records.models import (
+    PublicityRule,
+    Record,
+    RecordVisibilityChange,
+    RecordWithdrawal,
+    Visibility,
+    WithdrawalBasis,
+)
 
 CHUNK = 2000
 RULE_FIELDS = [
@@ -49,26 +56,63 @@ def _history(record_id, old, new, now, reason, actor: Actor, job_id="") -> None:
     )
 
 
-def withdraw(actor: Actor, record: Record, reason: str) -> Record:
+def withdraw(
+    actor: Actor,
+    record: Record,
+    reason: str,
+    *,
+    basis: str = "",
+    document_number: str = "",
+    document_date: dt.date | None = None,
+) -> Record:
     """Withdraw a published record at once (a changed, revoked or annulled decision).
 
-    The record stays in the archive with its reason and history; a later re-import of the
-    same decision does not bring it back.
+    `basis` names what decided it (WithdrawalBasis: a review decision, a judgment, a
+    revocation, or publication in error) with that document's number and date; the console
+    and the API require it. The record stays in the archive with its reason, its document
+    and its history; a later re-import of the same decision does not bring it back.
     """
-    _check_owner(actor, record)
+    if permissions.is_auditor(actor):
+        raise PermissionDenied("审计员不能修改信用记录")
+    if not permissions.can_withdraw(actor, record):
+        raise PermissionDenied("只能撤回本单位报送的信用记录")
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("reason_required", "请填写撤回原因")
+    document_number = (document_number or "").strip()
+    _check_basis(record, basis, document_number, document_date)
     with transaction.atomic():
         record = Record.objects.select_for_update().get(pk=record.pk)
         if record.withdrawn_at is not None:
-            raise ServiceError("already_withdrawn", "该记录已撤回，不能重复撤回")
+            raise ServiceError("already_withdrawn", "该记录已撤回，不能重复撤回", status=409)
         now = timezone.now()
         old = record.visibility
         record.visibility = Visibility.WITHDRAWN
         record.withdrawn_at = now
         record.withdrawn_reason = reason
         record.withdrawn_by = actor.label
+        after = {"visibility": Visibility.WITHDRAWN, "reason": reason}
+        if basis:
+            after.update(
+                basis=WithdrawalBasis(basis).label,
+                document_number=document_number,
+                document_date=document_date.isoformat() if document_date else "",
+            )
+
+        def history() -> None:
+            _history(record.pk, old, Visibility.WITHDRAWN, now, reason, actor)
+            if basis:
+                RecordWithdrawal.objects.create(
+                    record_id=record.pk,
+                    basis=basis,
+                    document_number=document_number,
+                    document_date=document_date,
+                    reason=reason,
+                    at=now,
+                    actor_label=actor.label,
+                    department_id=actor.department_id,
+                )
+
         transitions.apply(
             actor,
             RECORD,
@@ -78,16 +122,42 @@ def withdraw(actor: Actor, record: Record, reason: str) -> Record:
             state=lambda: record.save(
                 update_fields=["visibility", "withdrawn_at", "withdrawn_reason", "withdrawn_by"]
             ),
-            history=lambda: _history(record.pk, old, Visibility.WITHDRAWN, now, reason, actor),
+            history=history,
             log=transitions.ChangeLog(
                 "record_withdrawn",
                 "record",
                 record.pk,
                 before={"visibility": old},
-                after={"visibility": Visibility.WITHDRAWN, "reason": reason},
+                after=after,
             ),
         )
     return record
+
+
+def _check_basis(record: Record, basis: str, number: str, day: dt.date | None) -> None:
+    """The deciding document of a withdrawal: a known kind; its number and date unless the
+    record was published in error (no outside document decided that)."""
+    if not basis:
+        return
+    if basis not in WithdrawalBasis.values:
+        kinds = "、".join(WithdrawalBasis.labels)
+        raise ServiceError("bad_basis", f"撤回依据只能是：{kinds}")
+    label = WithdrawalBasis(basis).label
+    if basis != WithdrawalBasis.ERROR:
+        if not number:
+            raise ServiceError("document_required", f"请填写{label}的文书号")
+        if day is None:
+            raise ServiceError("document_date_required", f"请填写{label}的日期")
+    if len(number) > 128:
+        raise ServiceError("document_too_long", "依据文书号不能超过 128 个字符")
+    if day is not None:
+        if day > timezone.localdate():
+            raise ServiceError("document_date_future", f"{label}的日期不能晚于今天")
+        if day < record.decision_date:
+            raise ServiceError(
+                "document_date_early",
+                f"{label}的日期不能早于原决定日期（{record.decision_date:%Y/%m/%d}）",
+            )
 
 
 def set_publish_minor(

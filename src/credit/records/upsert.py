@@ -352,3 +352,14 @@ def subjects_touched(batch_id: int) -> list[int]:
         .distinct()
     )
     return sorted(now | before)
+
+
+def corrected_records(batch_id: int) -> list[tuple[int, int, int, int]]:
+    """The records a batch corrected (an earlier version moved to history): (record id,
+    its subject now, its subject before, its new version number), by record id."""
+    rows = (
+        RecordHistory.objects.filter(superseded_by_batch_id=batch_id)
+        .values_list("record_id", "record__subject_id", "subject_id", "record__version_no")
+        .order_by("record_id")
+    )
+    return list(rows)
