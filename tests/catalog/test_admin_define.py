@@ -360,3 +360,47 @@ def test_load_catalog_files_reports_every_bad_file_and_loads_nothing(db, tmp_pat
         capsys.readouterr().out
     )
     assert current_version("utility_arrears").definition == EXPECTED
+
+
+def test_lists_and_mappings_where_names_belong_are_findings_not_crashes(db, tmp_path):
+    definition = copy.deepcopy(EXPECTED)
+    definition["category"] = ["不良"]
+    definition["publicity"] = {"rule": ["fixed_term"]}
+    definition["fields"][0].update(type=["text"], role={"a": 1})
+    definition["fields"][2].update(identifier=["uscc"], masking=["name"])
+    definition["fields"][6]["aliases"] = "文号"
+    definition["fields"][7]["not_before_field"] = ["QF_RDRQ"]
+    definition["fields"][5]["required_when"] = {"field": ["QF_ZTLB"], "in": ["个体工商户"]}
+    path = tmp_path / "odd.yaml"
+    path.write_text(yaml.safe_dump(definition, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DefinitionError) as exc:
+        load_files(Actor.system("test"), [path])
+    problems = "；".join(exc.value.problems)
+    assert "信息类别 category 的取值“['不良']”无效" in problems
+    assert "公示规则 publicity.rule 的取值“['fixed_term']”无效" in problems
+    assert "未知的类型“['text']”" in problems
+    assert "未知的映射角色“{'a': 1}”" in problems
+    assert "证照代码类型“['uscc']”无效" in problems
+    assert "aliases 须为表头文本列表" in problems
+    assert "not_before_field 引用了不存在的字段“['QF_RDRQ']”" in problems
+    assert "required_when 引用了不存在的字段“['QF_ZTLB']”" in problems
+
+
+def test_bad_input_in_the_form_comes_back_with_chinese_messages(admin_client):
+    attributes = {**ATTRIBUTES, "name": "欠缴\x00公用事业费", "update_deadline_workdays": "七"}
+    fields = copy.deepcopy(FIELDS)
+    fields[0]["max_length"] = "-3"
+    fields[1]["other"] = "{unclosed"
+    fields[2]["other"] = "[1, 2]"
+    fields[3]["other"] = "{values: [a]}"
+    fields[4]["help"] = "很长" * 5000
+    response = _define(admin_client, attributes, fields)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "不能包含控制字符" in html
+    assert "输入整数" in html
+    assert "其他规则无法解析" in html
+    assert "其他规则须为“键: 值”的映射" in html
+    assert "其他规则中的“values”请在对应栏目中填写" in html
+    assert "请修正下面标出的错误" in html
+    assert not Dataset.objects.exists()
