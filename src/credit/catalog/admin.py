@@ -32,6 +32,7 @@ from credit.catalog.definition import DefinitionError, check_definition
 from credit.catalog.models import Dataset, DatasetVersion, Field
 from credit.catalog.permissions import can_define_datasets
 from credit.core.admin_mixins import ReadOnlyAdminMixin
+from credit.core.normalize import as_int
 
 
 class DatasetVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -41,7 +42,7 @@ class DatasetVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     show_change_link = True
     verbose_name = "版本"
-    verbose_name_plural = "历史版本（只读，修改请提交新的目录定义）"
+    verbose_name_plural = "历史版本（只读；修改请用“修改定义”或加载新的定义文件）"
 
 
 class FieldInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -49,6 +50,21 @@ class FieldInline(ReadOnlyAdminMixin, admin.TabularInline):
     fields = ["position", "label", "code", "type", "required", "required_when", "public", "role"]
     readonly_fields = fields
     extra = 0
+
+
+def with_blank_blocks(post, count: int = 2):
+    """The posted form plus `count` blank field blocks at the end, so that a page shown
+    again (检查并预览, or an error) always has room for more fields. A blank block carries
+    the inputs' defaults and counts as untouched; it is never saved."""
+    data = post.copy()
+    total = as_int(data.get("fields-TOTAL_FORMS"), max_digits=3)
+    if total is None or total + count > FieldFormSet.max_num:
+        return data
+    for index in range(total, total + count):
+        data[f"fields-{index}-type"] = "text"
+        data[f"fields-{index}-public"] = "on"
+    data["fields-TOTAL_FORMS"] = str(total + count)
+    return data
 
 
 def export_file(version: DatasetVersion) -> tuple[str, str]:
@@ -149,7 +165,7 @@ class DatasetAdmin(ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
         preview = None
         if request.method == "POST":
             form = DefinitionForm(request.POST, fixed_code=fixed_code)
-            fields = FieldFormSet(request.POST, prefix="fields")
+            fields = FieldFormSet(with_blank_blocks(request.POST), prefix="fields")
             forms_valid = form.is_valid()
             forms_valid = fields.is_valid() and forms_valid
             if forms_valid:
