@@ -12,7 +12,7 @@ import zipfile
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -143,7 +143,7 @@ class DatasetAdmin(ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
             raise PermissionDenied
         dataset = get_object_or_404(Dataset, pk=object_id)
         if dataset.current_version is None:
-            raise PermissionDenied
+            raise Http404("该信息事项尚无定义版本")
         return self._yaml_response(dataset.current_version)
 
     def _yaml_response(self, version: DatasetVersion) -> HttpResponse:

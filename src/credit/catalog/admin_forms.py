@@ -120,7 +120,8 @@ class DefinitionForm(SafeInputMixin, forms.Form):
     )
     name = forms.CharField(label="事项名称", max_length=100)
     category = forms.ChoiceField(
-        label="信息类别", choices=[(c, f"{c}信息") for c in sorted(CATEGORIES)]
+        label="信息类别",
+        choices=[("", "（请选择）"), *[(c, f"{c}信息") for c in sorted(CATEGORIES)]],
     )
     national_category = forms.CharField(
         label="目录类别",
@@ -140,8 +141,12 @@ class DefinitionForm(SafeInputMixin, forms.Form):
         choices=list(SUBJECT_KIND_LABELS.items()),
         widget=forms.CheckboxSelectMultiple,
     )
-    share_attr = forms.ChoiceField(label="共享属性", choices=[(a, a) for a in sorted(SHARE_ATTRS)])
-    open_attr = forms.ChoiceField(label="开放属性", choices=[(a, a) for a in sorted(OPEN_ATTRS)])
+    share_attr = forms.ChoiceField(
+        label="共享属性", choices=[("", "（请选择）"), *[(a, a) for a in sorted(SHARE_ATTRS)]]
+    )
+    open_attr = forms.ChoiceField(
+        label="开放属性", choices=[("", "（请选择）"), *[(a, a) for a in sorted(OPEN_ATTRS)]]
+    )
     business_key = forms.CharField(
         label="业务主键",
         max_length=500,
