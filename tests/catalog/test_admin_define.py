@@ -97,6 +97,8 @@ def test_admin_defined_dataset_is_versioned_logged_and_flows_to_the_profile(
     # The template a department downloads has the admin-defined columns.
     operator = Client()
     operator.force_login(operator_user)
+    upload = operator.get("/console/upload/").content.decode()
+    assert '<option value="utility_arrears">欠缴公用事业费</option>' in upload
     template = operator.get("/catalog/utility_arrears/template.xlsx")
     assert template.status_code == 200
     sheet = load_workbook(io.BytesIO(template.content)).worksheets[0]
