@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from credit.accounts import services as accounts
 from credit.accounts.models import Scope
+from credit.catalog.models import Dataset
 from credit.checks.store import run_check
 from credit.collection.models import Batch
 from credit.core.actors import Actor
@@ -371,6 +372,22 @@ TABLE: dict[str, dict] = {
                 "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
                 WRITE: R(LOGIN, LOGIN, LOGIN, 403, 302),
             },
+            # Defining a dataset or a new version of one (issue 12): the credit admin only
+            # (an empty form comes back with its errors). Exporting a definition as YAML
+            # follows the admin's view permission on datasets, which auditors are not given
+            # (they read the catalog on /catalog/); nobody posts to it.
+            "/admin/catalog/dataset/define/": {
+                "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
+                WRITE: R(LOGIN, LOGIN, LOGIN, 403, 200),
+            },
+            "/admin/catalog/dataset/{dataset}/define/": {
+                "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
+                WRITE: R(LOGIN, LOGIN, LOGIN, 403, 200),
+            },
+            "/admin/catalog/dataset/{dataset}/export.yaml": {
+                "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
+                WRITE: R(LOGIN, LOGIN, LOGIN, 405, 405),
+            },
             # The credit office's list of expiring tokens (auditors have no view of tokens).
             "/admin/accounts/apitoken/?expiry=soon": {
                 "GET": R(LOGIN, LOGIN, LOGIN, 403, 200),
@@ -605,6 +622,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
             "record": record_token(portal.public_penalty.pk),
             "record_id": portal.public_penalty.pk,
             "department": scjg.pk,
+            "dataset": Dataset.objects.get(code="penalty").pk,
             "apiclient": retired.pk,
             "apitoken": retired_token.pk,
             "name_seen": name_seen.pk,

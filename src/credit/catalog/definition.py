@@ -199,8 +199,12 @@ def check_definition(data: Any) -> list[str]:
 def _check_attributes(data: dict, fields: list) -> list[str]:
     """Dataset attributes that name fields: business key, publicity dates, display lists."""
     problems: list[str] = []
-    by_code = {f.get("code"): f for f in fields if isinstance(f, dict)}
-    by_role = {f.get("role"): f.get("code") for f in fields if isinstance(f, dict)}
+    by_code = {f.get("code"): f for f in fields if isinstance(f, dict) and _is_text(f.get("code"))}
+    by_role = {
+        f.get("role"): f.get("code")
+        for f in fields
+        if isinstance(f, dict) and _is_text(f.get("role"))
+    }
 
     def field_ref(value, title: str, types: set[str] | None = None) -> bool:
         if not isinstance(value, str) or value not in by_code:
@@ -240,14 +244,14 @@ def _check_attributes(data: dict, fields: list) -> list[str]:
             for key in sorted(set(spec) - PUBLICITY_KEYS, key=str):
                 problems.append(f"公示规则 publicity：未知的键“{key}”")
             rule = spec.get("rule")
-            if rule not in PUBLICITY_RULES:
+            if not _is_text(rule) or rule not in PUBLICITY_RULES:
                 problems.append(
                     f"公示规则 publicity.rule 的取值“{rule}”无效（可选：{_join(PUBLICITY_RULES)}）"
                 )
             for key in ("from", "until"):
                 if key in spec:
                     field_ref(spec[key], f"公示规则 publicity.{key}", {"date"})
-            if rule in UNTIL_RULES and "until" not in spec:
+            if _is_text(rule) and rule in UNTIL_RULES and "until" not in spec:
                 problems.append(f"公示规则 {rule} 须用 publicity.until 指明截止日期字段")
             if "status" in spec:
                 status = spec["status"]
@@ -317,7 +321,8 @@ def _check_fields(fields: list) -> list[str]:
                 problems.append(f"{name}：{key} 超过 {limit} 个字符")
 
         # A header (label, code or alias) may designate one field only.
-        names = [label, code] + (field.get("aliases") or [])
+        aliases = field.get("aliases")
+        names = [label, code] + (aliases if isinstance(aliases, list) else [])
         for header in names:
             if not isinstance(header, str) or not header:
                 continue
@@ -329,7 +334,7 @@ def _check_fields(fields: list) -> list[str]:
 
         role = field.get("role")
         if role is not None:
-            if role not in ROLES:
+            if not _is_text(role) or role not in ROLES:
                 problems.append(f"{name}：未知的映射角色“{role}”（可选：{_join(ROLES)}）")
             elif role in roles:
                 problems.append(f"{name}：映射角色“{role}”已由字段 {roles[role]} 使用")
@@ -348,7 +353,7 @@ def _check_field_shape(name: str, field: dict) -> list[str]:
     """Rules that depend only on the field itself."""
     problems: list[str] = []
     ftype = field.get("type")
-    if ftype not in TYPES:
+    if not _is_text(ftype) or ftype not in TYPES:
         problems.append(f"{name}：未知的类型“{ftype}”（可选：{_join(TYPES)}）")
         return problems
 
@@ -369,7 +374,7 @@ def _check_field_shape(name: str, field: dict) -> list[str]:
 
     if ftype == "identifier":
         kind = field.get("identifier")
-        if kind not in IDENTIFIERS:
+        if not _is_text(kind) or kind not in IDENTIFIERS:
             problems.append(f"{name}：证照代码类型“{kind}”无效（可选：{_join(IDENTIFIERS)}）")
         if kind == "by_id_type" and "id_type_field" not in field:
             problems.append(f"{name}：by_id_type 须用 id_type_field 指明证件类型字段")
@@ -419,7 +424,7 @@ def _check_field_shape(name: str, field: dict) -> list[str]:
         bound = field["min_exclusive"]
         if not (isinstance(bound, int | float) and not isinstance(bound, bool)):
             problems.append(f"{name}：min_exclusive 须为数值")
-    if "masking" in field and field["masking"] not in MASKINGS:
+    if "masking" in field and not (_is_text(field["masking"]) and field["masking"] in MASKINGS):
         problems.append(f"{name}：未知的脱敏规则“{field['masking']}”（可选：{_join(MASKINGS)}）")
     if "help" in field and not isinstance(field["help"], str):
         problems.append(f"{name}：help 须为文本")
@@ -440,7 +445,7 @@ def _check_references(field: dict, by_code: dict[str, dict]) -> list[str]:
                 f"{name}：required_when 须为 {{field: 代码, in: [取值]}} 或 {{field: 代码, contains: 文本}}"
             )
         else:
-            target = by_code.get(rule["field"])
+            target = by_code.get(rule["field"]) if _is_text(rule["field"]) else None
             if target is None:
                 problems.append(f"{name}：required_when 引用了不存在的字段“{rule['field']}”")
             elif target.get("type") not in ENUM_TYPES:
@@ -460,7 +465,7 @@ def _check_references(field: dict, by_code: dict[str, dict]) -> list[str]:
 
     ref = field.get("id_type_field")
     if ref is not None:
-        target = by_code.get(ref)
+        target = by_code.get(ref) if _is_text(ref) else None
         if target is None:
             problems.append(f"{name}：id_type_field 引用了不存在的字段“{ref}”")
         elif target.get("type") != "enum":
@@ -468,7 +473,7 @@ def _check_references(field: dict, by_code: dict[str, dict]) -> list[str]:
 
     ref = field.get("not_before_field")
     if ref is not None:
-        target = by_code.get(ref)
+        target = by_code.get(ref) if _is_text(ref) else None
         if target is None:
             problems.append(f"{name}：not_before_field 引用了不存在的字段“{ref}”")
         elif target.get("type") != "date":
@@ -489,8 +494,14 @@ def _check_text(
 
 
 def _check_choice(problems: list[str], data: dict, key: str, title: str, choices: set) -> None:
-    if key in data and data[key] not in choices:
+    if key in data and not (_is_text(data[key]) and data[key] in choices):
         problems.append(f"{title} {key} 的取值“{data[key]}”无效（可选：{_join(choices)}）")
+
+
+def _is_text(value: Any) -> bool:
+    """A plain string: only those are looked up in sets and dicts (a YAML list or mapping
+    where a name belongs must be a finding, not a TypeError)."""
+    return isinstance(value, str)
 
 
 def _is_str_list(value: Any) -> bool:
