@@ -8,6 +8,8 @@ from credit.audit import labels
 from credit.audit.models import ChangeLog
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
+from credit.facts import LIST_ENTRY, RECORD
+from credit.facts.models import FactEvent
 from credit.lists.models import ListEntry
 from credit.records.models import Record
 from credit.review import queries, services
@@ -63,7 +65,9 @@ def test_a_merge_moves_records_and_entries_redirects_and_is_undone_exactly(
     sent = []
 
     def remember(sender, subject_ids, public_ids, **kwargs):
-        sent.append(set(public_ids))
+        # The outbox's subscriber ("facts") tells the same; the merge's own signal is checked.
+        if sender == "subjects":
+            sent.append(set(public_ids))
 
     subjects_changed.connect(remember)
     try:
@@ -113,6 +117,44 @@ def test_a_merge_moves_records_and_entries_redirects_and_is_undone_exactly(
         services.undo_merge(office, merge, "再撤一次")
 
 
+def _events():
+    return [
+        (e.kind, e.action, e.fact_ids, e.subject_ids, e.actor_label)
+        for e in FactEvent.objects.order_by("id")
+    ]
+
+
+def test_merge_and_undo_tell_the_outbox_which_subjects_facts_moved(duplicates, office):
+    survivor, merged, third = duplicates.profiles
+    FactEvent.objects.all().delete()  # the fixture's imports and list steps
+    record_ids = sorted(Record.objects.filter(subject=merged).values_list("pk", flat=True))
+    both = sorted([survivor.pk, merged.pk])
+
+    merge = services.merge_subjects(office, survivor, merged, "同一店铺")
+    assert _events() == [
+        (RECORD, "moved", record_ids, both, office.label),
+        (LIST_ENTRY, "moved", [duplicates.entry.pk], both, office.label),
+    ]
+
+    FactEvent.objects.all().delete()
+    services.undo_merge(office, merge, "核实为两家店")
+    assert _events() == [
+        (RECORD, "moved", record_ids, both, office.label),
+        (LIST_ENTRY, "moved", [duplicates.entry.pk], both, office.label),
+    ]
+
+    # A merge that moves no list entry writes no list-entry event; a refused merge none.
+    FactEvent.objects.all().delete()
+    services.merge_subjects(office, survivor, third, "同一店铺")
+    assert [(kind, subjects) for kind, _, _, subjects, _ in _events()] == [
+        (RECORD, sorted([survivor.pk, third.pk]))
+    ]
+    FactEvent.objects.all().delete()
+    with pytest.raises(ServiceError):
+        services.merge_subjects(office, survivor, survivor, "同一店铺")
+    assert _events() == []
+
+
 def test_undo_gives_back_only_what_is_still_on_the_survivor(duplicates, office):
     survivor, merged, _ = duplicates.profiles
     merge = services.merge_subjects(office, survivor, merged, "同一店铺")
@@ -121,8 +163,13 @@ def test_undo_gives_back_only_what_is_still_on_the_survivor(duplicates, office):
     )
     moved_record = merge.moved["records"][0]
     Record.objects.filter(pk=moved_record).update(subject=later)
+    FactEvent.objects.all().delete()
     services.undo_merge(office, merge, "撤销")
     assert Record.objects.get(pk=moved_record).subject_id == later.pk
+    # The record that went elsewhere stays out of the undo's event too.
+    assert [(kind, facts) for kind, _, facts, _, _ in _events()] == [
+        (LIST_ENTRY, [duplicates.entry.pk])
+    ]
     assert ListEntry.objects.get(pk=duplicates.entry.pk).subject_id == merged.pk
     assert ChangeLog.objects.get(action="subject.merge_undo").after["not_returned"] == 1
 
