@@ -219,3 +219,47 @@ def test_admin_lists_failures_and_retries_them(
     failed.refresh_from_db()
     assert failed.state == FactDelivery.State.DONE
     assert ChangeLog.objects.filter(action="fact_delivery.retry").exists()
+
+
+def test_a_batch_writes_one_event_per_kind_and_action(system_actor):
+    from credit.facts import LIST_ENTRY
+
+    with transitions.batch(system_actor, "job-1", request_id="job-1") as batch:
+        for fact_id, subject_id in ((1, 7), (2, 8), (3, 7)):
+            _change(system_actor, fact_id=fact_id, subject_id=subject_id)
+        # Code that opens its own batch joins the outer one.
+        with transitions.batch(system_actor, "inner", action="imported") as inner:
+            assert inner is batch
+            transitions.imported(system_actor, LIST_ENTRY, "inner", [9, 7])
+        assert not FactEvent.objects.exists()  # written when the batch ends
+    found = list(
+        FactEvent.objects.order_by("id").values_list(
+            "kind", "action", "fact_ids", "subject_ids", "batch_ref", "request_id"
+        )
+    )
+    assert found == [
+        (RECORD, "withdrawn", [1, 2, 3], [7, 8], "job-1", "job-1"),
+        (LIST_ENTRY, "imported", [], [7, 9], "job-1", "job-1"),
+    ]
+    # Every change still has its own change-log row.
+    assert ChangeLog.objects.filter(action="record_withdrawn").count() == 3
+
+
+def test_a_batch_can_name_one_action_and_only_the_subjects(system_actor):
+    with transitions.batch(system_actor, "b-2", action="imported", name_facts=False):
+        _change(system_actor, fact_id=1, subject_id=5)
+        _change(system_actor, fact_id=2, subject_id=6)
+    event = FactEvent.objects.get()
+    assert (event.action, event.fact_ids, event.subject_ids) == ("imported", [], [5, 6])
+
+
+def test_a_failed_batch_writes_nothing_and_the_next_change_emits_again(system_actor):
+    with pytest.raises(Boom), transitions.batch(system_actor, "b-3"):
+        _change(system_actor, fact_id=1)
+        raise Boom
+    assert not FactEvent.objects.exists()
+    assert not ChangeLog.objects.filter(action="record_withdrawn").exists()
+    # Outside any batch again: one event per change.
+    with transaction.atomic():
+        _change(system_actor, fact_id=2)
+    assert FactEvent.objects.get().fact_ids == [2]
