@@ -263,3 +263,61 @@ def test_a_failed_batch_writes_nothing_and_the_next_change_emits_again(system_ac
     with transaction.atomic():
         _change(system_actor, fact_id=2)
     assert FactEvent.objects.get().fact_ids == [2]
+
+
+def _enqueues_pending():
+    from django.db import connection
+
+    return sum(1 for _, func, _ in connection.run_on_commit if func is events._enqueue)
+
+
+def test_many_emits_in_one_transaction_queue_one_delivery_task(
+    system_actor, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for n in range(50):
+            _change(system_actor, fact_id=n, subject_id=n)
+    assert FactEvent.objects.count() == 50
+    assert [c for c in callbacks if c is events._enqueue] == [events._enqueue]
+
+
+def test_a_rolled_back_savepoint_does_not_cost_the_transaction_its_task(system_actor):
+    with transaction.atomic():
+        with pytest.raises(Boom), transaction.atomic():
+            _change(system_actor, fact_id=1)
+            assert _enqueues_pending() == 1
+            raise Boom
+        # Django dropped the savepoint's callback with it ...
+        assert _enqueues_pending() == 0
+        _change(system_actor, fact_id=2)
+        _change(system_actor, fact_id=3)
+        # ... so the next emit registers the task again, once.
+        assert _enqueues_pending() == 1
+        # A savepoint released (not rolled back) keeps it: no second one.
+        with transaction.atomic():
+            _change(system_actor, fact_id=4)
+        with pytest.raises(Boom), transaction.atomic():
+            raise Boom
+        _change(system_actor, fact_id=5)
+        assert _enqueues_pending() == 1
+    assert list(FactEvent.objects.values_list("fact_ids", flat=True).order_by("id")) == [
+        [2],
+        [3],
+        [4],
+        [5],
+    ]
+
+
+# Real commits: the task must be queued again in the next transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_each_committed_transaction_queues_its_own_task(system_actor, subscribed):
+    runs = []
+    subscribed("test.runs", lambda event: runs.append(event.fact_ids[0]))
+    for first in (1, 4):
+        with transaction.atomic():
+            for fact_id in range(first, first + 3):
+                _change(system_actor, fact_id=fact_id)
+            assert _enqueues_pending() == 1
+        # The task ran on this commit (immediate backend in tests) and delivered all three.
+        assert runs == list(range(1, first + 3))
+    assert not FactEvent.objects.filter(delivered_at=None).exists()
