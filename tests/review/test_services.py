@@ -314,3 +314,28 @@ def test_a_lone_flagged_subject_is_confirmed_as_its_own(duplicates, office):
     assert not lone.needs_review
     log = ChangeLog.objects.get(action="subject.confirm_distinct")
     assert log.after["distinct_from"] == "无候选主体"
+
+
+def test_the_comparison_reads_as_the_office_every_fact_in_every_state(duplicates):
+    """Whether two profiles are one subject does not depend on what is public: the
+    comparison shows withdrawn records and entries not (yet) public, through the kernel's
+    office audience."""
+    from credit.facts import Audience, readable
+    from credit.records import services as record_services
+
+    survivor, merged, _ = duplicates.profiles
+    record = Record.objects.get(subject=merged)
+    record_services.withdraw(Actor.system("测试"), record, "处罚决定已被撤销")
+    # Hidden from the public (and, the entry being only notified, from sharing too).
+    assert not readable(RECORD, Audience.PUBLIC).filter(pk=record.pk).exists()
+    assert not readable(LIST_ENTRY, Audience.SHARING).filter(pk=duplicates.entry.pk).exists()
+
+    candidates = {c.subject.pk: c for c in queries.compare([survivor, merged])}
+    shown = candidates[merged.pk]
+    assert [r.pk for r in shown.records] == [record.pk]
+    assert shown.record_total == 1
+    assert [e.pk for e in shown.entries] == [duplicates.entry.pk]
+    assert candidates[survivor.pk].entries == []
+    assert [r.pk for r in candidates[survivor.pk].records] == list(
+        Record.objects.filter(subject=survivor).values_list("pk", flat=True)
+    )
