@@ -12,7 +12,7 @@ from credit.accounts.apiauth import UNAUTHORIZED_BODY
 from credit.accounts.models import Scope
 from credit.audit.models import AccessLog
 from credit.checks.check_entry import CheckEntry
-from credit.measures.check_models import CreditCheck, Feedback
+from credit.checks.models import CreditCheck, Feedback
 from credit.wsgi import django_application
 from tests.wsgi_call import call
 

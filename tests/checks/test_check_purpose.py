@@ -8,10 +8,10 @@ import pytest
 
 from credit.audit.models import AccessLog
 from credit.checks.check_entry import CheckEntry
+from credit.checks.models import CreditCheck
 from credit.checks.store import run_check
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
-from credit.measures.check_models import CreditCheck
 from credit.measures.models import Scenario
 from credit.wsgi import django_application
 from tests.wsgi_call import call

@@ -14,9 +14,9 @@ from django.utils import timezone
 from credit.audit import queries as audit_queries
 from credit.audit.models import AccessLog
 from credit.checks import stats
+from credit.checks.models import CreditCheck
 from credit.checks.store import ACCESS_RESOURCE, check_answer, visible_checks
 from credit.core.actors import Actor
-from credit.measures.check_models import CreditCheck
 
 from .test_checks_helpers import make_subject, put_on_list, uscc
 

@@ -10,11 +10,11 @@ from django.utils import timezone
 from credit.audit.models import AccessLog, ChangeLog
 from credit.checks import feedback, matching, stats
 from credit.checks.answer import _feedback_due, answer_with_feedback
+from credit.checks.models import CheckSubject, CreditCheck, Feedback
 from credit.checks.store import ACCESS_RESOURCE, check_answer, get_check, run_check
 from credit.core.actors import Actor
 from credit.core.errors import NotFound, PermissionDenied, ServiceError
 from credit.core.workdays import add_workdays
-from credit.measures.check_models import CheckSubject, CreditCheck, Feedback
 
 from .test_checks_helpers import (  # noqa: F401
     catalog,

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from credit.accounts import services as accounts
 from credit.accounts.models import Scope
 from credit.audit.models import AccessLog
-from credit.measures.check_models import CreditCheck, Feedback
+from credit.checks.models import CreditCheck, Feedback
 
 from .test_checks_helpers import make_subject, put_on_list, uscc
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from credit.checks import fastpath
 from credit.checks.answer import current_entry_dicts, shared_negative_records
+from credit.checks.models import CheckSubject, CreditCheck, Feedback
 from credit.checks.resolve import SubjectQuery, resolve
 from credit.checks.store import check_answer, run_check
 from credit.core.actors import Actor
-from credit.measures.check_models import CheckSubject, CreditCheck, Feedback
 
 from .test_checks_helpers import (  # noqa: F401
     catalog,

@@ -12,8 +12,8 @@ from openpyxl import Workbook, load_workbook
 
 from credit.checks import batch_files
 from credit.checks.files import FILE_COLUMNS
+from credit.checks.models import CreditCheck
 from credit.core.identifiers import validate_id_number, validate_uscc
-from credit.measures.check_models import CreditCheck
 
 from .test_checks_helpers import make_subject, uscc
 

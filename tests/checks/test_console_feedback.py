@@ -10,8 +10,8 @@ import pytest
 
 from credit.audit.models import ChangeLog
 from credit.checks import feedback
+from credit.checks.models import Feedback
 from credit.checks.store import run_check
-from credit.measures.check_models import Feedback
 
 from .test_checks_helpers import make_subject, put_on_list, uscc
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from credit.audit.models import AccessLog
+from credit.checks.models import CreditCheck
 from credit.checks.stats import monthly_stats, parse_month
 from credit.core.actors import Actor
 from credit.core.identifiers import IdentifierError, validate_id_number, validate_uscc
-from credit.measures.check_models import CreditCheck
 
 from .test_checks_helpers import make_person, make_subject, person_id, uscc
 

@@ -8,9 +8,9 @@ import re
 import pytest
 
 from credit.checks import feedback
+from credit.checks.models import CreditCheck
 from credit.checks.store import run_check
 from credit.checks.templatetags.check_format import feedback_percent, thousands
-from credit.measures.check_models import CreditCheck
 
 from .test_checks_helpers import make_subject, put_on_list, uscc
 

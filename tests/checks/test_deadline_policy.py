@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from credit.checks.models import CreditCheck, Feedback
 from credit.checks.store import run_check
 from credit.core import workdays
 from credit.core.actors import Actor
@@ -15,7 +16,6 @@ from credit.core.deadlines import DeadlineUnknown
 from credit.core.models import CalendarYear
 from credit.lists import services as lists
 from credit.lists.models import ListEntry, ListType
-from credit.measures.check_models import CreditCheck, Feedback
 
 from .test_checks_helpers import catalog, make_subject, put_on_list, uscc  # noqa: F401
 

@@ -6,7 +6,7 @@ import pytest
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
-from credit.measures.check_models import CreditCheck
+from credit.checks.models import CreditCheck
 
 from .test_checks_helpers import make_subject, put_on_list, uscc
 

@@ -11,10 +11,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
+from credit.checks.models import CreditCheck
 from credit.collection import services
 from credit.collection.models import Batch, BatchState, StagedRow
 from credit.core.actors import Actor
-from credit.measures.check_models import CreditCheck
 from credit.records.models import Record
 
 from .files import make_bad_files as corpus

@@ -219,3 +219,105 @@ def test_admin_lists_failures_and_retries_them(
     failed.refresh_from_db()
     assert failed.state == FactDelivery.State.DONE
     assert ChangeLog.objects.filter(action="fact_delivery.retry").exists()
+
+
+def test_a_batch_writes_one_event_per_kind_and_action(system_actor):
+    from credit.facts import LIST_ENTRY
+
+    with transitions.batch(system_actor, "job-1", request_id="job-1") as batch:
+        for fact_id, subject_id in ((1, 7), (2, 8), (3, 7)):
+            _change(system_actor, fact_id=fact_id, subject_id=subject_id)
+        # Code that opens its own batch joins the outer one.
+        with transitions.batch(system_actor, "inner", action="imported") as inner:
+            assert inner is batch
+            transitions.imported(system_actor, LIST_ENTRY, "inner", [9, 7])
+        assert not FactEvent.objects.exists()  # written when the batch ends
+    found = list(
+        FactEvent.objects.order_by("id").values_list(
+            "kind", "action", "fact_ids", "subject_ids", "batch_ref", "request_id"
+        )
+    )
+    assert found == [
+        (RECORD, "withdrawn", [1, 2, 3], [7, 8], "job-1", "job-1"),
+        (LIST_ENTRY, "imported", [], [7, 9], "job-1", "job-1"),
+    ]
+    # Every change still has its own change-log row.
+    assert ChangeLog.objects.filter(action="record_withdrawn").count() == 3
+
+
+def test_a_batch_can_name_one_action_and_only_the_subjects(system_actor):
+    with transitions.batch(system_actor, "b-2", action="imported", name_facts=False):
+        _change(system_actor, fact_id=1, subject_id=5)
+        _change(system_actor, fact_id=2, subject_id=6)
+    event = FactEvent.objects.get()
+    assert (event.action, event.fact_ids, event.subject_ids) == ("imported", [], [5, 6])
+
+
+def test_a_failed_batch_writes_nothing_and_the_next_change_emits_again(system_actor):
+    with pytest.raises(Boom), transitions.batch(system_actor, "b-3"):
+        _change(system_actor, fact_id=1)
+        raise Boom
+    assert not FactEvent.objects.exists()
+    assert not ChangeLog.objects.filter(action="record_withdrawn").exists()
+    # Outside any batch again: one event per change.
+    with transaction.atomic():
+        _change(system_actor, fact_id=2)
+    assert FactEvent.objects.get().fact_ids == [2]
+
+
+def _enqueues_pending():
+    from django.db import connection
+
+    return sum(1 for _, func, _ in connection.run_on_commit if func is events._enqueue)
+
+
+def test_many_emits_in_one_transaction_queue_one_delivery_task(
+    system_actor, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for n in range(50):
+            _change(system_actor, fact_id=n, subject_id=n)
+    assert FactEvent.objects.count() == 50
+    assert [c for c in callbacks if c is events._enqueue] == [events._enqueue]
+
+
+def test_a_rolled_back_savepoint_does_not_cost_the_transaction_its_task(system_actor):
+    with transaction.atomic():
+        with pytest.raises(Boom), transaction.atomic():
+            _change(system_actor, fact_id=1)
+            assert _enqueues_pending() == 1
+            raise Boom
+        # Django dropped the savepoint's callback with it ...
+        assert _enqueues_pending() == 0
+        _change(system_actor, fact_id=2)
+        _change(system_actor, fact_id=3)
+        # ... so the next emit registers the task again, once.
+        assert _enqueues_pending() == 1
+        # A savepoint released (not rolled back) keeps it: no second one.
+        with transaction.atomic():
+            _change(system_actor, fact_id=4)
+        with pytest.raises(Boom), transaction.atomic():
+            raise Boom
+        _change(system_actor, fact_id=5)
+        assert _enqueues_pending() == 1
+    assert list(FactEvent.objects.values_list("fact_ids", flat=True).order_by("id")) == [
+        [2],
+        [3],
+        [4],
+        [5],
+    ]
+
+
+# Real commits: the task must be queued again in the next transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_each_committed_transaction_queues_its_own_task(system_actor, subscribed):
+    runs = []
+    subscribed("test.runs", lambda event: runs.append(event.fact_ids[0]))
+    for first in (1, 4):
+        with transaction.atomic():
+            for fact_id in range(first, first + 3):
+                _change(system_actor, fact_id=fact_id)
+            assert _enqueues_pending() == 1
+        # The task ran on this commit (immediate backend in tests) and delivered all three.
+        assert runs == list(range(1, first + 3))
+    assert not FactEvent.objects.filter(delivered_at=None).exists()

@@ -385,3 +385,61 @@ def test_decisions_dated_by_the_procedure_are_not_late_when_imported(
     report = list(reports.iter_report_rows(batch))
     late_column = report[0].index("是否超期")
     assert [r[late_column] for r in report[1:]] == ["否", "是"]
+
+
+def test_an_imported_batch_of_decisions_writes_one_list_entry_event(submit, scjg):
+    """Every entry is entered and published through facts.transitions (history and change
+    log per entry), but the outbox gets one event per kind for the batch, not one per row."""
+    from credit.facts import LIST_ENTRY, RECORD
+    from credit.facts.models import FactEvent
+    from credit.lists.models import ListEntryEvent
+
+    decided = dt.date.today() - dt.timedelta(days=10)
+    rows = [decision_row(n, decided) for n in (11, 12, 13)]
+    batch = submit(scjg, rows)
+    assert batch.state == BatchState.DONE, batch.message
+
+    entries = ListEntry.objects.filter(source=Source.IMPORT)
+    subjects = sorted(entries.values_list("subject_id", flat=True))
+    assert len(subjects) == 3
+    found = list(
+        FactEvent.objects.order_by("id").values_list(
+            "kind", "action", "batch_ref", "fact_ids", "subject_ids", "request_id"
+        )
+    )
+    ref = str(batch.public_id)
+    assert sorted(found) == sorted(
+        [
+            (RECORD, "imported", ref, [], subjects, f"batch:{ref}"),
+            (LIST_ENTRY, "imported", ref, [], subjects, f"batch:{ref}"),
+        ]
+    )
+    # Still each entry's own history and change-log rows.
+    assert ListEntryEvent.objects.filter(entry__in=entries, action="publish").count() == 3
+    assert ChangeLog.objects.filter(action="list_entry.publish").count() == 3
+
+    # Re-sent: nothing entered, nothing changed, no event.
+    submit(scjg, rows)
+    assert FactEvent.objects.count() == 2
+
+
+def test_entries_from_batch_alone_writes_its_own_single_event(submit, scjg):
+    """Run outside the pipeline's load (a repair), the consumer still writes one event."""
+    from credit.facts import LIST_ENTRY
+    from credit.facts.models import FactEvent
+    from credit.lists import ingest
+
+    decided = dt.date.today() - dt.timedelta(days=10)
+    batch = submit(scjg, [decision_row(n, decided) for n in (21, 22)])
+    assert batch.state == BatchState.DONE, batch.message
+    ListEntry.objects.all().delete()
+    FactEvent.objects.all().delete()
+
+    assert ingest.entries_from_batch(batch) == {"created": 2, "existing": 0}
+    event = FactEvent.objects.get()
+    assert (event.kind, event.action, event.batch_ref) == (
+        LIST_ENTRY,
+        "imported",
+        str(batch.public_id),
+    )
+    assert event.subject_ids == sorted(ListEntry.objects.values_list("subject_id", flat=True))

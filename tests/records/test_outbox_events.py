@@ -138,3 +138,83 @@ def test_window_job_writes_one_event_per_move(scjg, run_file, tmp_path):
     # A second run moves nothing and writes no event.
     assert services.end_expired_windows(today=last_day + DAY, job_id="t2") == 0
     assert FactEvent.objects.count() == 1
+
+
+def test_window_job_folds_its_chunks_into_one_event_per_move(scjg, run_file, tmp_path, monkeypatch):
+    today = timezone.localdate()
+    decided = today - dt.timedelta(days=20)
+    _import(run_file, scjg, tmp_path, [penalty_row(n, decided=decided) for n in (1, 2, 3)])
+    FactEvent.objects.all().delete()
+    # One record per chunk: three transitions, still one event for the run.
+    monkeypatch.setattr(services, "CHUNK", 1)
+    last_day = add_months(decided, 12)
+    assert services.end_expired_windows(today=last_day + DAY, job_id="t3") == 3
+    event = FactEvent.objects.get()
+    records = Record.objects.order_by("id")
+    assert (event.action, event.fact_ids, event.subject_ids, event.batch_ref) == (
+        "window_ended",
+        [r.pk for r in records],
+        sorted({r.subject_id for r in records}),
+        "t3",
+    )
+    assert RecordVisibilityChange.objects.filter(job_id="t3").count() == 3
+
+
+def test_recomputing_windows_writes_one_event_naming_the_subjects(
+    scjg, run_file, tmp_path, admin_user, monkeypatch
+):
+    from credit.records import publicity
+    from credit.records.models import PublicityRule, Severity
+
+    decided = timezone.localdate() - dt.timedelta(days=40)
+    _import(run_file, scjg, tmp_path, [penalty_row(n, decided=decided) for n in (1, 2, 3)])
+    FactEvent.objects.all().delete()
+    assert set(Record.objects.values_list("visibility", flat=True)) == {Visibility.PUBLIC}
+
+    # The credit office shortens 一般 penalties to one month: all three windows have ended.
+    PublicityRule.objects.filter(
+        rule_key=publicity.PENALTY, severity=Severity.GENERAL, penalty_type=""
+    ).update(max_months=1, min_months=1)
+    monkeypatch.setattr(publicity, "CHUNK", 2)  # two chunks, one event
+    office = Actor.for_user(admin_user)
+    assert services.refresh_all_windows(office, job_id="r1") == 3
+
+    records = Record.objects.order_by("id")
+    assert set(r.visibility for r in records) == {Visibility.ENDED}
+    event = FactEvent.objects.get()
+    assert (event.kind, event.action, event.batch_ref, event.request_id, event.fact_ids) == (
+        RECORD,
+        "changed",
+        "r1",
+        "r1",
+        [],
+    )
+    assert event.subject_ids == sorted({r.subject_id for r in records})
+    assert event.actor_label == office.label
+    changes = RecordVisibilityChange.objects.filter(job_id="r1")
+    assert changes.count() == 3
+    assert {c.actor_label for c in changes} == {office.label}
+    assert ChangeLog.objects.filter(action="publicity_recomputed").count() == 1
+
+    # Nothing left to change: no event.
+    assert services.refresh_all_windows(office, job_id="r2") == 0
+    assert FactEvent.objects.count() == 1
+
+
+def test_a_failing_recomputation_leaves_no_event_and_no_window(scjg, run_file, tmp_path):
+    from credit.records import publicity
+    from credit.records.models import PublicityRule, Severity
+
+    decided = timezone.localdate() - dt.timedelta(days=40)
+    _import(run_file, scjg, tmp_path, [penalty_row(1, decided=decided)])
+    FactEvent.objects.all().delete()
+    PublicityRule.objects.filter(
+        rule_key=publicity.PENALTY, severity=Severity.GENERAL, penalty_type=""
+    ).update(max_months=1, min_months=1)
+    with pytest.raises(Boom), transaction.atomic():
+        assert publicity.refresh_records(Record.objects.all(), job_id="r3") == 1
+        assert FactEvent.objects.count() == 1  # written with the change ...
+        raise Boom
+    # ... and gone with it.
+    assert not FactEvent.objects.exists()
+    assert Record.objects.get().visibility == Visibility.PUBLIC

@@ -8,6 +8,8 @@ from credit.audit import labels
 from credit.audit.models import ChangeLog
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
+from credit.facts import LIST_ENTRY, RECORD
+from credit.facts.models import FactEvent
 from credit.lists.models import ListEntry
 from credit.records.models import Record
 from credit.review import queries, services
@@ -63,7 +65,9 @@ def test_a_merge_moves_records_and_entries_redirects_and_is_undone_exactly(
     sent = []
 
     def remember(sender, subject_ids, public_ids, **kwargs):
-        sent.append(set(public_ids))
+        # The outbox's subscriber ("facts") tells the same; the merge's own signal is checked.
+        if sender == "subjects":
+            sent.append(set(public_ids))
 
     subjects_changed.connect(remember)
     try:
@@ -113,6 +117,44 @@ def test_a_merge_moves_records_and_entries_redirects_and_is_undone_exactly(
         services.undo_merge(office, merge, "再撤一次")
 
 
+def _events():
+    return [
+        (e.kind, e.action, e.fact_ids, e.subject_ids, e.actor_label)
+        for e in FactEvent.objects.order_by("id")
+    ]
+
+
+def test_merge_and_undo_tell_the_outbox_which_subjects_facts_moved(duplicates, office):
+    survivor, merged, third = duplicates.profiles
+    FactEvent.objects.all().delete()  # the fixture's imports and list steps
+    record_ids = sorted(Record.objects.filter(subject=merged).values_list("pk", flat=True))
+    both = sorted([survivor.pk, merged.pk])
+
+    merge = services.merge_subjects(office, survivor, merged, "同一店铺")
+    assert _events() == [
+        (RECORD, "moved", record_ids, both, office.label),
+        (LIST_ENTRY, "moved", [duplicates.entry.pk], both, office.label),
+    ]
+
+    FactEvent.objects.all().delete()
+    services.undo_merge(office, merge, "核实为两家店")
+    assert _events() == [
+        (RECORD, "moved", record_ids, both, office.label),
+        (LIST_ENTRY, "moved", [duplicates.entry.pk], both, office.label),
+    ]
+
+    # A merge that moves no list entry writes no list-entry event; a refused merge none.
+    FactEvent.objects.all().delete()
+    services.merge_subjects(office, survivor, third, "同一店铺")
+    assert [(kind, subjects) for kind, _, _, subjects, _ in _events()] == [
+        (RECORD, sorted([survivor.pk, third.pk]))
+    ]
+    FactEvent.objects.all().delete()
+    with pytest.raises(ServiceError):
+        services.merge_subjects(office, survivor, survivor, "同一店铺")
+    assert _events() == []
+
+
 def test_undo_gives_back_only_what_is_still_on_the_survivor(duplicates, office):
     survivor, merged, _ = duplicates.profiles
     merge = services.merge_subjects(office, survivor, merged, "同一店铺")
@@ -121,8 +163,13 @@ def test_undo_gives_back_only_what_is_still_on_the_survivor(duplicates, office):
     )
     moved_record = merge.moved["records"][0]
     Record.objects.filter(pk=moved_record).update(subject=later)
+    FactEvent.objects.all().delete()
     services.undo_merge(office, merge, "撤销")
     assert Record.objects.get(pk=moved_record).subject_id == later.pk
+    # The record that went elsewhere stays out of the undo's event too.
+    assert [(kind, facts) for kind, _, facts, _, _ in _events()] == [
+        (LIST_ENTRY, [duplicates.entry.pk])
+    ]
     assert ListEntry.objects.get(pk=duplicates.entry.pk).subject_id == merged.pk
     assert ChangeLog.objects.get(action="subject.merge_undo").after["not_returned"] == 1
 
@@ -267,3 +314,28 @@ def test_a_lone_flagged_subject_is_confirmed_as_its_own(duplicates, office):
     assert not lone.needs_review
     log = ChangeLog.objects.get(action="subject.confirm_distinct")
     assert log.after["distinct_from"] == "无候选主体"
+
+
+def test_the_comparison_reads_as_the_office_every_fact_in_every_state(duplicates):
+    """Whether two profiles are one subject does not depend on what is public: the
+    comparison shows withdrawn records and entries not (yet) public, through the kernel's
+    office audience."""
+    from credit.facts import Audience, readable
+    from credit.records import services as record_services
+
+    survivor, merged, _ = duplicates.profiles
+    record = Record.objects.get(subject=merged)
+    record_services.withdraw(Actor.system("测试"), record, "处罚决定已被撤销")
+    # Hidden from the public (and, the entry being only notified, from sharing too).
+    assert not readable(RECORD, Audience.PUBLIC).filter(pk=record.pk).exists()
+    assert not readable(LIST_ENTRY, Audience.SHARING).filter(pk=duplicates.entry.pk).exists()
+
+    candidates = {c.subject.pk: c for c in queries.compare([survivor, merged])}
+    shown = candidates[merged.pk]
+    assert [r.pk for r in shown.records] == [record.pk]
+    assert shown.record_total == 1
+    assert [e.pk for e in shown.entries] == [duplicates.entry.pk]
+    assert candidates[survivor.pk].entries == []
+    assert [r.pk for r in candidates[survivor.pk].records] == list(
+        Record.objects.filter(subject=survivor).values_list("pk", flat=True)
+    )

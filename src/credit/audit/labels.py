@@ -180,7 +180,7 @@ _OBJECT_MODELS = {
     "batch": "collection.Batch",
     "record": "records.Record",
     "publicity_rule": "records.PublicityRule",
-    "check": "measures.CreditCheck",
+    "check": "checks.CreditCheck",
     "catalog": "catalog.Dataset",
 }
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from credit.accounts import permissions
 from credit.catalog import queries as catalog
+from credit.checks.models import CreditCheck, Feedback, Verdict
 from credit.checks.resolve import (
     MAX_SUBJECTS,
     METHOD_LABELS,
@@ -36,7 +37,6 @@ from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
 from credit.core.masking import mask_text_ids
 from credit.lists.queries import current_entries
-from credit.measures.check_models import CreditCheck, Feedback, Verdict
 from credit.measures.models import Measure, Scenario
 from credit.measures.queries import applicable_measures, check_records
 from credit.records.models import Record

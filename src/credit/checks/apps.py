@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class ChecksConfig(AppConfig):
-    """Credit checks (信用核查). Their models still live in measures (measures.check_models):
-    moving models across apps needs SeparateDatabaseAndState, left for later (issue 12)."""
+    """Credit checks (信用核查): requests, hits and the feedback they expect (checks.models),
+    beside the measure catalogue (measures) they apply."""
 
     name = "credit.checks"
     verbose_name = "信用核查"

@@ -140,7 +140,7 @@ def _store_sql(hit: bool, asynchronous: bool) -> str:
     A clean check's statement leaves out the hit's two inserts and the commit setting:
     even an insert that writes nothing is planned and started on every call."""
     from credit.audit.models import AccessLog
-    from credit.measures.check_models import CheckSubject, CreditCheck, Feedback
+    from credit.checks.models import CheckSubject, CreditCheck, Feedback
 
     # set_config(..., true) lasts until the end of the statement's own transaction, so it
     # governs this statement's commit only (see CREDIT_CHECK_ASYNC_COMMIT).

@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from credit.accounts import permissions
 from credit.audit.services import log_change
+from credit.checks.models import CreditCheck, Feedback
 from credit.checks.store import get_check
 from credit.core.actors import Actor
 from credit.core.deadlines import Clock
 from credit.core.errors import PermissionDenied, ServiceError
 from credit.core.normalize import has_control_chars
-from credit.measures.check_models import CreditCheck, Feedback
 
 MAX_TEXT = 2000
 FEEDBACK_ACTION = "check.feedback"

@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from credit.audit import services as audit
 from credit.checks.answer import answer_with_feedback
+from credit.checks.models import CreditCheck, Feedback
 from credit.checks.resolve import STATUS_LABELS
 from credit.checks.store import ACCESS_RESOURCE, get_check
 from credit.core import spreadsheet_safe
 from credit.core.actors import Actor
 from credit.core.masking import mask_id_number, mask_text_ids
-from credit.measures.check_models import CreditCheck, Feedback
 from credit.subjects.models import Subject
 
 VIEW_PURPOSE = "查看核查结果"

@@ -15,11 +15,11 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from credit.accounts.models import Department
+from credit.checks.models import CreditCheck, Feedback
 from credit.core.actors import Actor
 from credit.core.deadlines import Clock
 from credit.core.errors import ServiceError
 from credit.core.forms import DATE_MAX
-from credit.measures.check_models import CreditCheck, Feedback
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 

@@ -27,12 +27,12 @@ from credit.checks.answer import (
     current_entry_dicts,
     shared_negative_records,
 )
+from credit.checks.models import CheckSubject, CreditCheck, Feedback
 from credit.checks.resolve import SubjectQuery, resolve, unmatched_label, uscc_resolution
 from credit.core.actors import Actor
 from credit.core.errors import NotFound
 from credit.core.identifiers import IdentifierError, validate_uscc
 from credit.core.pgcursor import server_cursor
-from credit.measures.check_models import CheckSubject, CreditCheck, Feedback
 from credit.measures.models import Measure
 
 # The access log's resource code; it predates the checks app and old rows hold it.

@@ -19,6 +19,7 @@ from credit.accounts import permissions
 from credit.checks import batch_files, feedback, results, stats
 from credit.checks.answer import answer_with_feedback
 from credit.checks.files import subjects_from_file
+from credit.checks.models import Feedback
 from credit.checks.store import get_check, run_check, visible_checks
 from credit.core.actors import Actor
 from credit.core.errors import NotFound, ServiceError
@@ -26,7 +27,6 @@ from credit.core.forms import SafeInputMixin
 from credit.core.identifiers import IdentifierError, validate_id_number, validate_uscc
 from credit.core.normalize import as_int
 from credit.core.paging import CappedPaginator
-from credit.measures.check_models import Feedback
 from credit.measures.queries import scenarios_for
 
 SCOPE = "checks:run"

@@ -318,22 +318,25 @@ def _load(batch: Batch, problems: _Problems) -> Batch:
         _drop_rows(batch.id, bad_rows)
     counts: dict[str, int] = {}
     try:
-        with transaction.atomic():
+        # One outbox event per kind of fact for the whole batch, in its load transaction,
+        # naming the subjects touched (never one per row): what the consumers change
+        # through facts.transitions (list entries, …) joins the batch's events.
+        with transitions.batch(
+            batch_actor(batch),
+            batch.public_id,
+            action=transitions.Action.IMPORTED,
+            request_id=f"batch:{batch.public_id}",
+            name_facts=False,
+        ):
             link = linking.link_batch(batch.id, now, f"批次 {batch.public_id}", batch.dataset_id)
             phases.mark("link")
             # Publicity windows were computed while staging and are written by the upsert.
             counts = upsert.apply(batch, now)
             phases.mark("upsert")
             consumers.after_load(batch)
-            # One outbox event for the whole batch, in its load transaction, naming the
-            # subjects touched (never one per row).
             if counts["new"] or counts["updated"]:
                 transitions.imported(
-                    batch_actor(batch),
-                    RECORD,
-                    batch.public_id,
-                    upsert.subjects_touched(batch.id),
-                    request_id=f"batch:{batch.public_id}",
+                    batch_actor(batch), RECORD, batch.public_id, upsert.subjects_touched(batch.id)
                 )
             if counts["updated"]:
                 _corrected(batch)

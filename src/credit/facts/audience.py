@@ -15,3 +15,7 @@ class Audience(models.TextChoices):
     PROVIDER = "provider", "数据提供单位"
     # The subject itself (self-query, its own credit report).
     SUBJECT = "subject", "信用主体本人"
+    # The credit office at its own work on subjects (review of duplicates, and the
+    # objections and repairs to come): every fact in every state, withdrawn and unpublished
+    # included. Pages reading as the office check who may (credit office, auditors).
+    OFFICE = "office", "信用主管部门"

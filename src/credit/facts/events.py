@@ -105,12 +105,24 @@ def emit(
     return event
 
 
+# The connection's list of on-commit callbacks in which `_enqueue` was last registered.
+_REGISTERED_IN = "_credit_facts_enqueue_in"
+
+
 def _enqueue_on_commit() -> None:
-    # One task per transaction, however many events it wrote. Callbacks of a rolled-back
-    # savepoint are discarded by Django, so this check never leaves a commit without one.
-    if any(entry[1] is _enqueue for entry in connection.run_on_commit):
+    """Register the delivery task once per transaction, however many events it writes.
+
+    Django replaces `run_on_commit` with a new list whenever it drops callbacks (commit,
+    rollback, rollback of a savepoint), and only appends to it otherwise. So while the list
+    is the one `_enqueue` was registered in, it is still there: one identity check per
+    emit. A new list means a new transaction (register again) or a rolled-back savepoint,
+    which may or may not have taken the callback with it (look once)."""
+    pending = connection.run_on_commit
+    if getattr(connection, _REGISTERED_IN, None) is pending:
         return
-    transaction.on_commit(_enqueue)
+    if not any(entry[1] is _enqueue for entry in pending):
+        transaction.on_commit(_enqueue)
+    setattr(connection, _REGISTERED_IN, connection.run_on_commit)
 
 
 def _enqueue() -> None:

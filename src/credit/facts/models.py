@@ -24,6 +24,8 @@ class FactEvent(models.Model):
         ENTERED = "entered", "列入"
         REMOVED = "removed", "移出"
         CHANGED = "changed", "状态变更"
+        # A fact now belongs to another subject (a merge of duplicate subjects, its undo).
+        MOVED = "moved", "改归其他主体"
         IMPORTED = "imported", "批量导入"
 
     kind = models.CharField("事实类型", max_length=40)

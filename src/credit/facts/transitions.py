@@ -7,12 +7,17 @@ kernel does not import the apps owning the facts, so the app passes its own stat
 history writers; what the kernel guarantees is that the four are stored together or not at
 all, and that no state change leaves without an event.
 
-Set-based imports call `imported()` once per batch with the subjects touched.
+Set-based work (an import, a daily job, a recomputation) runs inside `batch()`: each
+change is still written through `apply()` with its history and change log, but the events
+become one per kind (and action) at the end of the batch, naming the subjects touched, not
+one per row. Imports that write rows in bulk call `imported()` with the subjects instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +40,76 @@ class ChangeLog:
     target_id: Any
     before: dict | None = None
     after: dict | None = field(default=None)
+
+
+@dataclass
+class Batch:
+    """The changes of one set-based job, gathered into one event per (kind, action)."""
+
+    actor: Actor
+    batch_ref: str
+    action: str | None
+    request_id: str
+    name_facts: bool
+    # (kind, action) → (fact ids, subject ids), in the order the kinds were first touched.
+    touched: dict[tuple[str, str], tuple[set, set]] = field(default_factory=dict)
+
+    def touch(self, kind: str, action: str, fact_ids: Iterable = (), subject_ids: Iterable = ()):
+        facts, subjects = self.touched.setdefault((kind, self.action or action), (set(), set()))
+        if self.name_facts:
+            facts.update(getattr(v, "pk", v) for v in fact_ids)
+        subjects.update(getattr(v, "pk", v) for v in subject_ids)
+
+    def _emit(self) -> list[FactEvent]:
+        return [
+            events.emit(
+                kind,
+                action,
+                fact_ids=facts,
+                subject_ids=subjects,
+                batch_ref=self.batch_ref,
+                actor=self.actor,
+                request_id=self.request_id,
+            )
+            for (kind, action), (facts, subjects) in self.touched.items()
+            if subjects or facts
+        ]
+
+
+_batch: ContextVar[Batch | None] = ContextVar("facts_transitions_batch", default=None)
+
+
+@contextmanager
+def batch(
+    actor: Actor,
+    batch_ref: str,
+    *,
+    action: str | None = None,
+    request_id: str = "",
+    name_facts: bool = True,
+) -> Iterator[Batch]:
+    """One transaction in which every `apply()` and `imported()` adds to one event per
+    (kind, action), written when the block ends, instead of an event each.
+
+    `action` replaces the changes' own actions (an import's entries are entered and
+    published: the batch says `imported`); `name_facts=False` names the subjects only, for
+    jobs that may touch every fact. A batch inside a batch joins the outer one, so a job
+    can call code that opens its own. A subject named by a change whose savepoint was rolled
+    back stays named: telling a subscriber too much is harmless (subscribers are idempotent),
+    too little is not.
+    """
+    outer = _batch.get()
+    if outer is not None:
+        yield outer
+        return
+    current = Batch(actor, str(batch_ref or ""), action, request_id, name_facts)
+    token = _batch.set(current)
+    try:
+        with transaction.atomic():
+            yield current
+            current._emit()
+    finally:
+        _batch.reset(token)
 
 
 def apply(
@@ -69,15 +144,19 @@ def apply(
                 before=log.before,
                 after=log.after,
             )
-        events.emit(
-            kind,
-            action,
-            fact_ids=fact_ids,
-            subject_ids=subject_ids,
-            batch_ref=batch_ref,
-            actor=actor,
-            request_id=request_id,
-        )
+        collecting = _batch.get()
+        if collecting is not None:
+            collecting.touch(kind, action, fact_ids, subject_ids)
+        else:
+            events.emit(
+                kind,
+                action,
+                fact_ids=fact_ids,
+                subject_ids=subject_ids,
+                batch_ref=batch_ref,
+                actor=actor,
+                request_id=request_id,
+            )
     return result
 
 
@@ -85,9 +164,13 @@ def imported(
     actor: Actor, kind: str, batch_ref: str, subject_ids: Iterable, request_id: str = ""
 ) -> FactEvent | None:
     """The one event of a set-based import (inside its load transaction); none when the
-    batch touched no subject."""
+    batch touched no subject. Inside a `batch()` the subjects join its event instead."""
     subject_ids = list(subject_ids)
     if not subject_ids:
+        return None
+    collecting = _batch.get()
+    if collecting is not None:
+        collecting.touch(kind, Action.IMPORTED, subject_ids=subject_ids)
         return None
     return events.emit(
         kind,

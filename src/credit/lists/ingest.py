@@ -28,6 +28,7 @@ from credit.collection.pipeline import batch_actor
 from credit.core.actors import Actor
 from credit.core.errors import ServiceError
 from credit.core.normalize import doc_key
+from credit.facts import transitions
 from credit.lists import queries, services
 from credit.lists.models import ListType, Source
 from credit.records.models import Record
@@ -184,9 +185,25 @@ def entries_from_batch(batch) -> dict:
     """
     actor = batch_actor(batch)
     roles = {f.role: f.code for f in catalog.fields_of(batch.dataset_version) if f.role}
+    published_on = timezone.localtime(batch.received_at).date()
+    # Each entry is written through facts.transitions with its history and change log, but
+    # the outbox gets one event for the batch naming the subjects (joining the pipeline's
+    # batch of events when it runs inside the load transaction).
+    with transitions.batch(
+        actor,
+        batch.public_id,
+        action=transitions.Action.IMPORTED,
+        request_id=f"batch:{batch.public_id}",
+        name_facts=False,
+    ):
+        summary = _enter_all(actor, batch, roles, published_on)
+    log_change(actor, "list_entry.import", "Batch", batch.public_id, after=summary)
+    return summary
+
+
+def _enter_all(actor: Actor, batch, roles: dict, published_on: dt.date) -> dict:
     list_types = _list_types()
     every_type = _list_types(active_only=False)
-    published_on = timezone.localtime(batch.received_at).date()
     created = existing = 0
     refused: list[tuple[int, str]] = []
     records = Record.objects.filter(batch=batch).select_related("subject").order_by("batch_row")
@@ -227,6 +244,4 @@ def entries_from_batch(batch) -> dict:
             existing += 1
     if refused:
         raise EntriesRefused(refused)
-    summary = {"created": created, "existing": existing}
-    log_change(actor, "list_entry.import", "Batch", batch.public_id, after=summary)
-    return summary
+    return {"created": created, "existing": existing}

@@ -92,6 +92,3 @@ class Measure(models.Model):
         if self.applies_to_responsible:
             names.append("直接责任人员")
         return "、".join(names)
-
-
-from credit.measures.check_models import *  # noqa: E402,F401,F403

@@ -25,7 +25,9 @@ from django.utils import timezone
 
 from credit.catalog.attributes import Publicity, publicity_of
 from credit.catalog.models import DatasetVersion, OpenAttr
+from credit.core.actors import Actor
 from credit.core.periods import add_months
+from credit.facts import RECORD, transitions
 from credit.records.exposure import stored_state
 from credit.records.models import (
     PublicityRule,
@@ -280,19 +282,25 @@ def refresh_records(
     reason: str = "重新计算公示期",
     actor_label: str = "系统",
     new_batch_id: int | None = None,
+    actor: Actor | None = None,
 ) -> int:
     """Recompute and store windows for the records of `queryset`, in chunks.
 
     Rows are read as a few columns (never whole JSON documents), results are memoised by
     their inputs (many rows share severity, types and dates), and only changed rows are
-    written, with one UPDATE … FROM (VALUES …) per chunk.
+    written, with one UPDATE … FROM (VALUES …) per chunk. Each chunk is a transition of
+    the records' state (windows, history rows); the run writes one outbox event naming the
+    subjects whose records changed, or joins the batch of events of the import or job it
+    runs in.
     """
     today = today or timezone.localdate()
+    actor = actor or Actor.system(actor_label, request_id=job_id)
     rules = load_rules()
     versions: dict[int, DatasetVersion] = {}
     memo: dict[tuple, Window] = {}
     now = timezone.now()
     pending: list[tuple] = []
+    subjects: set[int] = set()
     history: list[RecordVisibilityChange] = []
     changed = 0
     keys = _window_keys()
@@ -307,51 +315,69 @@ def refresh_records(
         "public_from",
         "public_until",
         "created_batch_id",
+        "subject_id",
         *(KT(f"data__{key}") for key in keys),
     ).order_by()
-    for row in rows.iterator(chunk_size=CHUNK):
-        (rid, version_id, decided, severity, minor, withdrawn, old_vis, old_from, old_until) = row[
-            :9
-        ]
-        created_batch_id, read = row[9], row[10:]
-        key = (version_id, decided, severity, minor, bool(withdrawn), read)
-        window = memo.get(key)
-        if window is None:
-            version = versions.get(version_id)
-            if version is None:
-                version = versions[version_id] = DatasetVersion.objects.get(pk=version_id)
-            record_like = SimpleNamespace(
-                decision_date=decided,
-                severity=severity,
-                publish_minor=minor,
-                withdrawn_at=withdrawn,
-                data=dict(zip(keys, read, strict=True)),
+
+    def flush() -> None:
+        if not pending:
+            return
+        chunk, chunk_history = list(pending), list(history)
+        transitions.apply(
+            actor,
+            RECORD,
+            transitions.Action.CHANGED,
+            fact_ids=[row[0] for row in chunk],
+            subject_ids=subjects,
+            request_id=job_id,
+            state=lambda: _write_windows(chunk),
+            history=lambda: RecordVisibilityChange.objects.bulk_create(chunk_history),
+        )
+        pending.clear()
+        history.clear()
+        subjects.clear()
+
+    with transitions.batch(actor, job_id, request_id=job_id, name_facts=False):
+        for row in rows.iterator(chunk_size=CHUNK):
+            (rid, version_id, decided, severity, minor, withdrawn, old_vis, old_from, old_until) = (
+                row[:9]
             )
-            window = memo[key] = compute_window(record_like, version, rules, today)
-        if window == (old_from, old_until, old_vis):
-            continue
-        changed += 1
-        pending.append((rid, *window))
-        if window[2] != old_vis and created_batch_id != new_batch_id:
-            history.append(
-                RecordVisibilityChange(
-                    record_id=rid,
-                    from_state=old_vis,
-                    to_state=window[2],
-                    at=now,
-                    reason=reason,
-                    actor_label=actor_label,
-                    job_id=job_id,
+            created_batch_id, subject_id, read = row[9], row[10], row[11:]
+            key = (version_id, decided, severity, minor, bool(withdrawn), read)
+            window = memo.get(key)
+            if window is None:
+                version = versions.get(version_id)
+                if version is None:
+                    version = versions[version_id] = DatasetVersion.objects.get(pk=version_id)
+                record_like = SimpleNamespace(
+                    decision_date=decided,
+                    severity=severity,
+                    publish_minor=minor,
+                    withdrawn_at=withdrawn,
+                    data=dict(zip(keys, read, strict=True)),
                 )
-            )
-        if len(pending) >= CHUNK:
-            _write_windows(pending)
-            pending = []
-        if len(history) >= CHUNK:
-            RecordVisibilityChange.objects.bulk_create(history)
-            history = []
-    _write_windows(pending)
-    RecordVisibilityChange.objects.bulk_create(history)
+                window = memo[key] = compute_window(record_like, version, rules, today)
+            if window == (old_from, old_until, old_vis):
+                continue
+            changed += 1
+            pending.append((rid, *window))
+            if subject_id is not None:
+                subjects.add(subject_id)
+            if window[2] != old_vis and created_batch_id != new_batch_id:
+                history.append(
+                    RecordVisibilityChange(
+                        record_id=rid,
+                        from_state=old_vis,
+                        to_state=window[2],
+                        at=now,
+                        reason=reason,
+                        actor_label=actor.label,
+                        job_id=job_id,
+                    )
+                )
+            if len(pending) >= CHUNK:
+                flush()
+        flush()
     return changed
 
 

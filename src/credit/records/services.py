@@ -215,7 +215,10 @@ def end_expired_windows(today: dt.date | None = None, job_id: str = "") -> int:
     today = today or timezone.localdate()
     actor = Actor.system("公示期自动处理", request_id=job_id)
     live = [Visibility.PUBLIC, Visibility.PENDING]
-    with transaction.atomic():
+    job_ref = job_id or f"end_publicity_windows:{today.isoformat()}"
+    # One event per action for the whole run (windows ended, windows started), however
+    # many chunks it writes.
+    with transitions.batch(actor, job_ref, request_id=job_id):
         # The stored state catches up with the window state the dates give (readers
         # already go by the dates).
         ended = _move(
@@ -239,7 +242,7 @@ def end_expired_windows(today: dt.date | None = None, job_id: str = "") -> int:
                 actor,
                 "publicity_windows_updated",
                 "job",
-                job_id or f"end_publicity_windows:{today.isoformat()}",
+                job_ref,
                 after={"date": today.isoformat(), "ended": ended, "started": started},
             )
     return ended + started
@@ -263,8 +266,8 @@ def _move(queryset, to_state: str, reason: str, actor: Actor, job_id: str) -> in
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
         ids = [rid for rid, _, _ in chunk]
-        # One event per chunk: the job's summary row is the change log (written by the
-        # caller), so no row per record.
+        # A transition per chunk, folded into one event per action by the caller's batch;
+        # the job's summary row is the change log (written by the caller), no row per record.
         transitions.apply(
             actor,
             RECORD,
@@ -299,7 +302,7 @@ def refresh_all_windows(actor: Actor, today: dt.date | None = None, job_id: str 
             today,
             job_id=job_id or actor.request_id,
             reason="公示期限规则变更后重新计算",
-            actor_label=actor.label,
+            actor=actor,
         )
         audit.log_change(actor, "publicity_recomputed", "record", "*", after={"changed": changed})
     return changed

@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 
 from credit.core.fieldcrypto import FieldCryptoError, decrypt_id
 from credit.core.masking import mask_id_number
+from credit.facts import LIST_ENTRY, RECORD, Audience, readable
 from credit.lists.models import ListEntry
 from credit.records.models import Record
 from credit.subjects.models import (
@@ -179,11 +180,22 @@ class Candidate:
     merges_in: list[SubjectMerge]
 
 
+def _records():
+    # The office compares everything held about the candidates, withdrawn and unpublished
+    # included: whether two profiles are one subject does not depend on what is public.
+    return readable(RECORD, Audience.OFFICE)
+
+
+def _entries():
+    return readable(LIST_ENTRY, Audience.OFFICE)
+
+
 def compare(subjects: list[Subject]) -> list[Candidate]:
     ids = [s.pk for s in subjects]
     counts: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for row in (
-        Record.objects.filter(subject_id__in=ids)
+        _records()
+        .filter(subject_id__in=ids)
         .values("subject_id", "dataset__name")
         .annotate(n=Count("id"))
         .order_by("subject_id", "dataset__name")
@@ -206,12 +218,14 @@ def compare(subjects: list[Subject]) -> list[Candidate]:
     for pk in ids:
         s = by_pk[pk]
         records = list(
-            Record.objects.filter(subject_id=pk)
+            _records()
+            .filter(subject_id=pk)
             .select_related("dataset", "department")
             .order_by("-decision_date", "-id")[:RECORDS_SHOWN]
         )
         entries = list(
-            ListEntry.objects.filter(subject_id=pk)
+            _entries()
+            .filter(subject_id=pk)
             .select_related("list_type")
             .order_by("-decision_date", "-id")
         )

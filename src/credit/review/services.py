@@ -29,6 +29,7 @@ from credit.audit.services import log_change
 from credit.core.actors import Actor
 from credit.core.errors import NotFound, PermissionDenied, ServiceError
 from credit.core.normalize import has_control_chars, name_key
+from credit.facts import LIST_ENTRY, RECORD, transitions
 from credit.lists.models import ListEntry
 from credit.records.models import Record
 from credit.subjects.models import (
@@ -141,6 +142,32 @@ def _check_business_keys(survivor: Subject, merged: Subject) -> None:
         )
 
 
+def _move_facts(actor: Actor, record_ids, entry_ids, source: Subject, target: Subject):
+    """Move records and list entries from `source` to `target` through the kernel's write
+    path: one outbox event per kind naming both subjects, so whatever depends on either
+    subject's facts (caches, evaluation, reports) hears of it. Returns the counts moved.
+
+    The `SubjectMerge` row is the history of the move and the decision's own change-log
+    row is written by the caller, so neither is repeated per kind here.
+    """
+    moved = []
+    for kind, model, ids in ((RECORD, Record, record_ids), (LIST_ENTRY, ListEntry, entry_ids)):
+        ids = sorted(ids)
+        if ids:
+            transitions.apply(
+                actor,
+                kind,
+                transitions.Action.MOVED,
+                fact_ids=ids,
+                subject_ids=[source.pk, target.pk],
+                state=lambda model=model, ids=ids: model.objects.filter(pk__in=ids).update(
+                    subject=target
+                ),
+            )
+        moved.append(len(ids))
+    return tuple(moved)
+
+
 def merge_subjects(actor: Actor, survivor: Subject, merged: Subject, reason: str) -> SubjectMerge:
     """Move `merged`'s records and list entries to `survivor`; `merged` then redirects."""
     _require_reviewer(actor)
@@ -157,8 +184,7 @@ def merge_subjects(actor: Actor, survivor: Subject, merged: Subject, reason: str
         _check_business_keys(survivor, merged)
         record_ids = sorted(Record.objects.filter(subject=merged).values_list("pk", flat=True))
         entry_ids = sorted(ListEntry.objects.filter(subject=merged).values_list("pk", flat=True))
-        Record.objects.filter(pk__in=record_ids).update(subject=survivor)
-        ListEntry.objects.filter(pk__in=entry_ids).update(subject=survivor)
+        _move_facts(actor, record_ids, entry_ids, merged, survivor)
         merge = SubjectMerge.objects.create(
             survivor=survivor,
             merged=merged,
@@ -219,11 +245,12 @@ def undo_merge(actor: Actor, merge: SubjectMerge, reason: str) -> SubjectMerge:
         entries = merge.moved.get("list_entries", [])
         # Only rows still on the survivor go back: a later import may have moved one to
         # another subject by its identifier, and that is not this merge's to undo.
-        back_records = Record.objects.filter(pk__in=records, subject=survivor).update(
-            subject=merged
-        )
-        back_entries = ListEntry.objects.filter(pk__in=entries, subject=survivor).update(
-            subject=merged
+        back_records, back_entries = _move_facts(
+            actor,
+            Record.objects.filter(pk__in=records, subject=survivor).values_list("pk", flat=True),
+            ListEntry.objects.filter(pk__in=entries, subject=survivor).values_list("pk", flat=True),
+            survivor,
+            merged,
         )
         merged.merged_into = None
         merged.needs_review = bool(merge.merged_before.get("needs_review")) or _has_open_names(

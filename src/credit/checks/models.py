@@ -90,6 +90,9 @@ class CreditCheck(models.Model):
     request_id = models.CharField("请求标识", max_length=64, blank=True)
 
     class Meta:
+        # The table keeps the name it had while these models lived in measures: the move
+        # to checks changed Django's state only (checks/migrations/0001), no data moved.
+        db_table = "measures_creditcheck"
         verbose_name = "信用核查"
         verbose_name_plural = "信用核查"
         # Newest first by id: the order checks were stored in, served by the primary key
@@ -121,6 +124,8 @@ class CheckSubject(models.Model):
     record_count = models.PositiveIntegerField("不良记录数", default=0)
 
     class Meta:
+        # Kept from measures, as CreditCheck's table.
+        db_table = "measures_checksubject"
         verbose_name = "核查命中主体"
         verbose_name_plural = "核查命中主体"
         ordering = ["check_run", "position"]
@@ -167,6 +172,8 @@ class Feedback(models.Model):
     given_by = models.CharField("反馈人", max_length=150, blank=True)
 
     class Meta:
+        # Kept from measures, as CreditCheck's table.
+        db_table = "measures_feedback"
         verbose_name = "措施反馈"
         verbose_name_plural = "措施反馈"
         ordering = ["check_run", "check_subject", "measure_code"]
