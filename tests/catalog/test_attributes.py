@@ -101,3 +101,14 @@ def test_status_value_must_be_one_of_the_field_values():
     data = copy.deepcopy(_shipped("licence"))
     data["publicity"]["status"] = {"field": "XK_ZT", "value": "9"}
     assert any("取值“9”不在字段 XK_ZT 的取值范围内" in p for p in check_definition(data))
+
+
+def test_penalty_types_field_comes_from_the_publicity_attribute():
+    from credit.catalog.attributes import publicity_of
+
+    named = publicity_of({"publicity": {"rule": "penalty_severity", "types": "XX_LB"}})
+    assert named.types_field == "XX_LB" and "XX_LB" in named.data_keys
+    # Versions stored before the attribute existed keep reading the legacy field.
+    assert publicity_of({"publicity_rule": "penalty_severity"}).types_field == "CF_CFLB"
+    assert publicity_of({"publicity": {"rule": "penalty_severity"}}).types_field == "CF_CFLB"
+    assert publicity_of({"publicity": {"rule": "valid_until", "until": "A"}}).types_field == ""
