@@ -196,7 +196,7 @@ def abnormal_rows(
             "备注": "",
         }
         plan[(SCJG, "abnormal_operation", periods[index])].append(row)
-        later = index + rng.randint(4, 20)
+        later = index + rng.randint(1, 4)  # a few batch days later
         if rng.random() < 0.35 and later < len(periods):
             removed = back(periods[later], rng.randint(1, 7))
             plan[(SCJG, "abnormal_operation", periods[later])].append(
