@@ -152,4 +152,4 @@ def test_load_catalog_command(db, capsys, definitions_copy):
     out = capsys.readouterr().out
     assert "行政处罚（penalty）：新建，当前版本 v1" in out
     assert "行政处罚（penalty）：未变化，当前版本 v1" in out
-    assert "共 6 个信息事项，0 个有更新。" in out
+    assert "共 9 个信息事项，0 个有更新。" in out
