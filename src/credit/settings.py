@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "credit.records",
     "credit.collection",
     "credit.lists",
+    "credit.registration",
     "credit.measures",
     "credit.checks",
     "credit.review",

@@ -157,3 +157,14 @@ def test_check_summary_condition_selects_the_versions_a_check_summarises(loaded)
     version.save()
     assert not DatasetVersion.objects.filter(check_summary_condition(), pk=version.pk).exists()
     assert of_version(version).check_summary is False
+
+
+def test_penalty_types_field_comes_from_the_publicity_attribute():
+    from credit.catalog.attributes import publicity_of
+
+    named = publicity_of({"publicity": {"rule": "penalty_severity", "types": "XX_LB"}})
+    assert named.types_field == "XX_LB" and "XX_LB" in named.data_keys
+    # Versions stored before the attribute existed keep reading the legacy field.
+    assert publicity_of({"publicity_rule": "penalty_severity"}).types_field == "CF_CFLB"
+    assert publicity_of({"publicity": {"rule": "penalty_severity"}}).types_field == "CF_CFLB"
+    assert publicity_of({"publicity": {"rule": "valid_until", "until": "A"}}).types_field == ""

@@ -18,7 +18,17 @@ pytestmark = pytest.mark.django_db
 def test_loading_twice_creates_one_version(system):
     first = load_definitions(system)
     second = load_definitions(system)
-    shipped = {"enforcement", "evaluation_result", "honour", "licence", "list_decision", "penalty"}
+    shipped = {
+        "abnormal_operation",
+        "court_dishonest",
+        "enforcement",
+        "evaluation_result",
+        "honour",
+        "licence",
+        "list_decision",
+        "penalty",
+        "registration",
+    }
     assert {(r.code, r.status, r.version) for r in first} == {(c, CREATED, 1) for c in shipped}
     assert {(r.code, r.status, r.version) for r in second} == {(c, UNCHANGED, 1) for c in shipped}
     assert DatasetVersion.objects.count() == len(shipped)
@@ -142,4 +152,4 @@ def test_load_catalog_command(db, capsys, definitions_copy):
     out = capsys.readouterr().out
     assert "penalty.yaml：行政处罚（penalty）新增，当前版本 v1" in out
     assert "penalty.yaml：行政处罚（penalty）未变化，当前版本 v1" in out
-    assert "共 6 个信息事项，0 个有更新。" in out
+    assert "共 9 个信息事项，0 个有更新。" in out

@@ -59,6 +59,7 @@ ACTIONS = {
     "calendar.year_entered": "录入年度节假日安排",
     # services._mark_removed writes "remove_<kind>"; the expiry kind is "expiry".
     "subject.create": "登记信用主体",
+    "subject.registration": "记录主体登记注册信息",
     # Configuration edited in the admin (audit.adminlog): <model>.create/update/delete.
     "holiday.create": "新增节假日调整",
     "holiday.update": "修改节假日调整",

@@ -34,9 +34,10 @@ _ANSWER_ROLES = {
     "legal_rep",
     "legal_rep_id_number",
 }
-# Legacy definitions had only `publicity_rule` and the fields the rule read by code.
+# Legacy definitions had only `publicity_rule` and the fields the rule read by code (and
+# the penalty definitions before `publicity.types` named their types field only by code).
 _LEGACY_PUBLICITY = {
-    "penalty_severity": {"rule": "penalty_severity"},
+    "penalty_severity": {"rule": "penalty_severity", "types": "CF_CFLB"},
     "licence_validity": {
         "rule": "licence_validity",
         "until": "XK_YXQZI",
@@ -58,11 +59,13 @@ class Publicity:
     until_field: str = ""
     status_field: str = ""
     status_value: str = ""
+    types_field: str = ""  # penalty_severity: the multi-valued field of penalty types
 
     @property
     def data_keys(self) -> tuple[str, ...]:
         """The `data` keys the rule reads (besides decision date and severity)."""
-        return tuple(k for k in (self.from_field, self.until_field, self.status_field) if k)
+        fields = (self.from_field, self.until_field, self.status_field, self.types_field)
+        return tuple(k for k in fields if k)
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,12 @@ def publicity_of(definition: dict) -> Publicity:
     spec = definition.get("publicity")
     if spec is None:
         spec = _LEGACY_PUBLICITY.get(definition.get("publicity_rule") or "", {})
+    elif "types" not in spec:
+        # A version stored before its definition named the types field reads it by the
+        # legacy code, as it did when it was loaded.
+        legacy = _LEGACY_PUBLICITY.get(spec.get("rule") or "", {})
+        if "types" in legacy:
+            spec = {**spec, "types": legacy["types"]}
     status = spec.get("status") or {}
     return Publicity(
         rule=spec.get("rule", ""),
@@ -97,6 +106,7 @@ def publicity_of(definition: dict) -> Publicity:
         until_field=spec.get("until", ""),
         status_field=status.get("field", ""),
         status_value=str(status.get("value", "")),
+        types_field=spec.get("types", ""),
     )
 
 

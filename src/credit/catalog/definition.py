@@ -105,7 +105,7 @@ SUBJECT_KINDS = {"organization", "sole_trader", "person"}
 PUBLICITY_RULES = {"penalty_severity", "licence_validity", "valid_until", "fixed_term"}
 # Rules that need the `until` date field (public until that date).
 UNTIL_RULES = {"licence_validity", "valid_until"}
-PUBLICITY_KEYS = {"rule", "from", "until", "status"}
+PUBLICITY_KEYS = {"rule", "from", "until", "status", "types"}
 # Profile sections, in the order the profile shows them (domain: 信用档案).
 SECTIONS = ("基本信息", "行政管理", "诚实守信", "经营异常", "信用评价", "其他")
 DISPLAY_KEYS = {"list", "record", "check"}
@@ -251,6 +251,8 @@ def _check_attributes(data: dict, fields: list) -> list[str]:
             for key in ("from", "until"):
                 if key in spec:
                     field_ref(spec[key], f"公示规则 publicity.{key}", {"date"})
+            if "types" in spec:
+                field_ref(spec["types"], "公示规则 publicity.types", ENUM_TYPES)
             if _is_text(rule) and rule in UNTIL_RULES and "until" not in spec:
                 problems.append(f"公示规则 {rule} 须用 publicity.until 指明截止日期字段")
             if "status" in spec:

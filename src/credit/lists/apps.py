@@ -17,7 +17,7 @@ class ListsConfig(AppConfig):
         from credit.accounts.models import Department
         from credit.collection import consumers
         from credit.core import jobs
-        from credit.lists import exposure, ingest, seed
+        from credit.lists import court, exposure, ingest, seed
         from credit.lists.models import ListEntry
 
         # List decisions imported as a dataset become list entries (checked per row while
@@ -28,6 +28,14 @@ class ListsConfig(AppConfig):
             row_check=ingest.row_check,
             after_load=ingest.entries_from_batch,
             on_time=ingest.procedure_dated,
+        )
+
+        # Courts' rulings on dishonest judgment debtors become 失信被执行人 entries.
+        consumers.register(
+            court.DATASET_CODE,
+            "lists.court_dishonest",
+            row_check=court.row_check,
+            after_load=court.entries_from_batch,
         )
 
         facts.register(facts.LIST_ENTRY, ListEntry, exposure.visible, label="名单条目")

@@ -45,10 +45,6 @@ FIXED_TERM = "fixed_term"  # from a date field for the rule row's max_months
 LONG_TERM = dt.date(2099, 12, 31)
 DEFAULT_SEVERITY = Severity.GENERAL  # domain.md §3.1: the platform column defaults to 一般
 
-# The `data` key (exchange code) the penalty rule reads; the other rules read the fields
-# their definition's `publicity` attribute names (catalog.attributes.Publicity).
-PENALTY_TYPES = "CF_CFLB"
-
 CHUNK = 2000
 BATCH_REASON = "数据更新后重新计算公示期"
 
@@ -85,8 +81,11 @@ def load_rules() -> Rules:
     return Rules(rows)
 
 
-def penalty_types(data: dict) -> list[str]:
-    raw = (data or {}).get(PENALTY_TYPES) or ""
+def penalty_types(data: dict, types_field: str) -> list[str]:
+    """The penalty types of a record, read from the field its publicity attribute names."""
+    if not types_field:
+        return []
+    raw = (data or {}).get(types_field) or ""
     return [t.strip() for t in str(raw).replace("；", ";").split(";") if t.strip()]
 
 
@@ -99,7 +98,7 @@ def parse_iso(value) -> dt.date | None:
         return None
 
 
-def _penalty_rules(record, rules: Rules) -> list[Rule] | None:
+def _penalty_rules(record, rules: Rules, spec: Publicity) -> list[Rule] | None:
     """The rows that apply to a published penalty, or None when it is not published."""
     severity = record.severity or DEFAULT_SEVERITY
     base = rules.get(PENALTY, severity)
@@ -108,11 +107,12 @@ def _penalty_rules(record, rules: Rules) -> list[Rule] | None:
     if base.publish == RulePublish.IF_MARKED and not getattr(record, "publish_minor", False):
         return None
     # A per-type row lengthens a published decision's window; it never publishes by itself.
-    return [base, *rules.type_rules(PENALTY, penalty_types(record.data))]
+    types = penalty_types(record.data, spec.types_field)
+    return [base, *rules.type_rules(PENALTY, types)]
 
 
-def _penalty_dates(record, rules: Rules) -> tuple[dt.date, dt.date] | None:
-    applicable = _penalty_rules(record, rules)
+def _penalty_dates(record, rules: Rules, spec: Publicity) -> tuple[dt.date, dt.date] | None:
+    applicable = _penalty_rules(record, rules, spec)
     if applicable is None:
         return None
     longest = max((r.max_months for r in applicable if r.max_months), default=None)
@@ -184,7 +184,7 @@ def compute_window(record_like, version, rules: Rules, today: dt.date) -> Window
     if version.open_attr == OpenAttr.PUBLIC:
         spec = spec_of(version)
         if spec.rule == PENALTY:
-            dates = _penalty_dates(record_like, rules)
+            dates = _penalty_dates(record_like, rules, spec)
         elif spec.rule == LICENCE:
             dates = _licence_dates(record_like, rules, spec)
         elif spec.rule == VALID_UNTIL:
@@ -204,7 +204,7 @@ def minimum_period_end(record_like, version, rules: Rules) -> dt.date | None:
     """
     if version.publicity_rule != PENALTY:
         return None
-    applicable = _penalty_rules(record_like, rules)
+    applicable = _penalty_rules(record_like, rules, spec_of(version))
     if applicable is None:
         return None
     longest = max((r.min_months or 0 for r in applicable), default=0)
@@ -232,7 +232,7 @@ class RowWindows:
         self.rules = rules if rules is not None else load_rules()
         self.today = today or timezone.localdate()
         self._memo: dict[tuple, Window] = {}
-        self._keys = (PENALTY_TYPES, *spec_of(version).data_keys)
+        self._keys = spec_of(version).data_keys
 
     def __call__(self, decision_date: dt.date, severity: str, data: dict) -> Window:
         read = tuple(data.get(k) for k in self._keys)
@@ -383,7 +383,7 @@ def refresh_records(
 
 def _window_keys() -> tuple[str, ...]:
     """Every `data` key any version's rule reads: a few columns, never whole documents."""
-    keys = {PENALTY_TYPES}
+    keys: set[str] = set()
     for version in DatasetVersion.objects.only("definition", "publicity_rule"):
         keys.update(spec_of(version).data_keys)
     return tuple(sorted(keys))

@@ -10,13 +10,31 @@ from credit.audit.adminlog import AccessLoggedAdminMixin, ChangeLoggedAdminMixin
 from credit.core.admin_mixins import ReadOnlyAdminMixin
 from credit.core.fieldcrypto import FieldCryptoError, decrypt_id
 from credit.core.masking import mask_id_number
-from credit.subjects.models import Subject, SubjectNameHistory
+from credit.subjects.models import Subject, SubjectNameHistory, SubjectRegistration
 from credit.subjects.search import clean_query, region_name
 
 
 class NameHistoryInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SubjectNameHistory
     fields = ["name", "replaced_at", "source"]
+    readonly_fields = fields
+    extra = 0
+
+
+class RegistrationInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Every registration version, newest first; the current one has no 被取代时间."""
+
+    model = SubjectRegistration
+    fields = [
+        "name",
+        "entity_type",
+        "legal_rep",
+        "status",
+        "approved_on",
+        "authority",
+        "recorded_at",
+        "superseded_at",
+    ]
     readonly_fields = fields
     extra = 0
 
@@ -38,6 +56,7 @@ class SubjectAdmin(
         "org_code",
         "masked_id_number",
         "legal_rep",
+        "reg_status",
         "region_code",
         "verified",
         "needs_review",
@@ -46,7 +65,7 @@ class SubjectAdmin(
         "updated_at",
     ]
     readonly_fields = fields
-    inlines = [NameHistoryInline]
+    inlines = [NameHistoryInline, RegistrationInline]
     show_full_result_count = False
     access_resource = "admin.subject"
 

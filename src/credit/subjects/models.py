@@ -9,6 +9,17 @@ class SubjectKind(models.TextChoices):
     PERSON = "person", "自然人"
 
 
+class RegStatus(models.TextChoices):
+    """登记状态 of a registered organisation (registration dataset); readers such as
+    evaluation and reports test these values, never the Chinese labels."""
+
+    ACTIVE = "active", "存续"
+    REVOKED = "revoked", "吊销"
+    DEREGISTERED = "deregistered", "注销"
+    MOVED_OUT = "moved_out", "迁出"
+    CANCELLED = "cancelled", "撤销"
+
+
 class Subject(models.Model):
     """One credit subject.
 
@@ -28,6 +39,11 @@ class Subject(models.Model):
     id_digest = models.CharField("身份证号摘要", max_length=64, null=True, blank=True, unique=True)
     legal_rep = models.CharField("法定代表人", max_length=100, blank=True)
     region_code = models.CharField("行政区划代码", max_length=6, blank=True)
+    # From the newest registration (SubjectRegistration); empty when none was received.
+    # A database default: imports insert subjects with set-based SQL naming their columns.
+    reg_status = models.CharField(
+        "登记状态", max_length=20, choices=RegStatus.choices, blank=True, db_default=""
+    )
     verified = models.BooleanField("已核验身份", default=True)
     needs_review = models.BooleanField("待人工核对", default=False)
     # Set when the credit office merged this subject into another (subjects.review): its
@@ -172,3 +188,53 @@ class DistinctConfirmation(models.Model):
                 name="distinct_pair_ordered",
             ),
         ]
+
+
+class SubjectRegistration(models.Model):
+    """One version of a subject's registration (登记注册基本信息), as a registration record
+    carried it. The version with `superseded_at` empty is the current one, whose status
+    the subject row repeats (`Subject.reg_status`); older versions are the history.
+
+    The registered name is kept as sent: it renames the subject only when the credit
+    office adopts it (linking's name_mismatch review), never by itself.
+    """
+
+    subject = models.ForeignKey(
+        Subject, verbose_name="信用主体", related_name="registrations", on_delete=models.CASCADE
+    )
+    name = models.CharField("登记名称", max_length=200)
+    entity_type = models.CharField("主体类型", max_length=20, blank=True)
+    legal_rep = models.CharField("法定代表人/负责人/经营者", max_length=100, blank=True)
+    established_on = models.DateField("成立日期", null=True, blank=True)
+    capital = models.DecimalField(
+        "注册资本（万元）", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    address = models.CharField("住所/经营场所", max_length=500, blank=True)
+    business_scope = models.TextField("经营范围", blank=True)
+    term_from = models.DateField("营业期限自", null=True, blank=True)
+    term_to = models.DateField("营业期限至", null=True, blank=True)
+    authority = models.CharField("登记机关", max_length=200, blank=True)
+    authority_uscc = models.CharField("登记机关统一社会信用代码", max_length=18, blank=True)
+    status = models.CharField("登记状态", max_length=20, choices=RegStatus.choices)
+    approved_on = models.DateField("核准日期")
+    # The record it came from (no foreign key: records are above subjects).
+    source_record_id = models.BigIntegerField("来源记录", null=True, blank=True)
+    source = models.CharField("来源", max_length=100, blank=True)
+    recorded_at = models.DateTimeField("记录时间")
+    superseded_at = models.DateTimeField("被取代时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登记注册信息"
+        verbose_name_plural = "登记注册信息"
+        ordering = ["-approved_on", "-recorded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="uniq_current_registration",
+            )
+        ]
+        indexes = [models.Index(fields=["subject", "approved_on"], name="registration_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_status_display()}，{self.approved_on}）"

@@ -7,7 +7,7 @@ import re
 from credit.core.errors import NotFound
 from credit.core.normalize import has_control_chars, name_key
 from credit.subjects import search
-from credit.subjects.models import Subject, SubjectKind
+from credit.subjects.models import RegStatus, Subject, SubjectKind, SubjectRegistration
 
 # Registered names vary in the legal-form suffix for the same kind of company: a credit
 # check naming "XX有限公司" must also consider "XX有限责任公司" and the other way round.
@@ -121,3 +121,78 @@ def ids_matching(name: str, uscc: str) -> list[int]:
             return []
         subjects = subjects.filter(name_norm__contains=query)
     return list(subjects.order_by().values_list("pk", flat=True)[:MAX_NAMED_SUBJECTS])
+
+
+# --- registration (登记注册基本信息) ---------------------------------------------------------
+
+LONG_TERM = "长期"
+
+
+def current_registration(subject: Subject) -> SubjectRegistration | None:
+    """The subject's current registration version, or None when none was received."""
+    return SubjectRegistration.objects.filter(subject=subject, superseded_at__isnull=True).first()
+
+
+def registration_history(subject: Subject) -> list[SubjectRegistration]:
+    """Every registration version of the subject, newest first (the current one first)."""
+    return list(SubjectRegistration.objects.filter(subject=subject))
+
+
+def registration_status(subject: Subject) -> str:
+    """The subject's 登记状态 as a RegStatus value ("" when no registration is known)."""
+    return subject.reg_status or ""
+
+
+def is_active(subject: Subject) -> bool | None:
+    """Whether the subject's registration is 存续; None when no registration is known."""
+    return None if not subject.reg_status else subject.reg_status == RegStatus.ACTIVE
+
+
+def _day(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def _amount(value) -> str:
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _term(row: SubjectRegistration) -> str:
+    if not row.term_from and not row.term_to:
+        return ""
+    return f"{_day(row.term_from) or '—'} 至 {_day(row.term_to) or LONG_TERM}"
+
+
+def basic_info(subject: Subject) -> list[tuple[str, str]]:
+    """(Chinese label, value) of the public base information known for a subject, in the
+    order of a 信用中国 report's 基本信息; items with no value are left out.
+
+    Persons have no public base information (their name is shown masked by the pages).
+    The name is the subject's (registered or adopted by the credit office), never a name
+    a file carried on its own.
+    """
+    if subject.kind == SubjectKind.PERSON:
+        return []
+    row = current_registration(subject)
+    items: list[tuple[str, str]] = [
+        ("名称", subject.name),
+        ("统一社会信用代码", subject.uscc or ""),
+    ]
+    if row is None:
+        items.append(("法定代表人/负责人", subject.legal_rep))
+    else:
+        items += [
+            ("主体类型", row.entity_type),
+            ("法定代表人/负责人", row.legal_rep or subject.legal_rep),
+            ("成立日期", _day(row.established_on)),
+            ("注册资本（万元）", _amount(row.capital)),
+            ("住所", row.address),
+            ("经营范围", row.business_scope),
+            ("营业期限", _term(row)),
+            ("登记机关", row.authority),
+            ("登记状态", row.get_status_display()),
+            ("核准日期", _day(row.approved_on)),
+        ]
+    return [(label, value) for label, value in items if value]

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from credit.accounts.models import Department
 from credit.collection import services
-from credit.collection.demo import generate, rows
+from credit.collection.demo import catalogue, generate, rows
 from credit.collection.models import Batch, BatchState
 from credit.core import workdays
 from credit.core.actors import Actor
@@ -153,8 +153,65 @@ def _seed_demo(subjects: int, licences: int, penalties: int, log) -> dict[str, i
         if number % 100 == 0:
             log(f"  已导入 {number} 个批次……")
     totals.update(_list_decisions(folder, departments, people, rng, system, log))
+    totals.update(_catalogue(folder, departments, people, periods, system, log))
     totals.update(_error_batches(folder, departments, people, rng, system, log))
     return dict(totals)
+
+
+def _catalogue(folder, departments, people, periods, system, log) -> dict[str, int]:
+    """The national catalogue datasets beyond licences and penalties, each group of rows
+    imported as one batch received on its day (in day order: a removal or a registration
+    change comes after what it changes)."""
+    # A stream of its own: the licences and penalties above stay the same demo as before.
+    rng = random.Random(SEED + 1)
+    today = timezone.localdate()
+    quarterly = periods[5::6] or periods  # fewer, larger batches keep the load quick
+    size = len(people)
+    office = next((d for d in departments.values() if d.is_credit_office), None)
+    plan: dict[tuple[str, str, dt.date], list[dict[str, str]]] = defaultdict(list)
+    common = (people, departments, quarterly, today, rng, _workdays_back)
+    parts = [
+        catalogue.registration_rows(*common),
+        catalogue.abnormal_rows(*common, max(6, size // 80)),
+        catalogue.enforcement_rows(*common, max(8, size // 30)),
+        catalogue.honour_rows(*common, max(6, size // 60)),
+        catalogue.evaluation_rows(*common, max(10, size // 10)),
+    ]
+    if office is not None:
+        parts.append(
+            catalogue.court_rows(
+                people, office, quarterly, today, rng, _workdays_back, max(5, size // 200)
+            )
+        )
+    for part in parts:
+        for key, data in part.items():
+            plan[key] += data
+    stored: dict[str, int] = defaultdict(int)
+    for (name, dataset, day), data in sorted(plan.items(), key=lambda kv: (kv[0][2], kv[0][1])):
+        department = departments[name]
+        stem = f"{dataset}-{department.uscc}-{day:%Y%m%d}"
+        # Evaluation results arrive as workbooks, the rest as GB18030 CSV files.
+        if dataset == "evaluation_result":
+            path, suffix = _write_xlsx(folder / f"{stem}.xlsx", data), "xlsx"
+        else:
+            path, suffix = _write_csv(folder / f"{stem}.csv", data), "csv"
+        batch = services.submit_file(
+            system,
+            dataset_code=dataset,
+            department=department,
+            fileobj=path,
+            filename=f"{name}{day:%Y%m%d}报送.{suffix}",
+            run_now=True,
+            received_at=timezone.make_aware(dt.datetime.combine(day, dt.time(16, 30))),
+        )
+        if batch.state != BatchState.DONE:
+            log(f"  演示批次未入库：{batch.filename}（{batch.message}）")
+        stored[dataset] += batch.new_rows + batch.updated_rows
+    log(
+        "  已导入全国基础目录数据："
+        + "，".join(f"{dataset} {count} 条" for dataset, count in sorted(stored.items()))
+    )
+    return {f"catalogue_{dataset}": count for dataset, count in stored.items()}
 
 
 LIST_DECISIONS = [
