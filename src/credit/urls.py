@@ -29,6 +29,6 @@ urlpatterns = [
     path("console/review/", include("credit.review.console_urls")),
     path("console/", include("credit.console.urls")),
     path("catalog/", include("credit.catalog.urls")),
-    path("lists/", include("credit.lists.urls")),
+    path("lists/", include("credit.portal.list_urls")),
     path("", include("credit.portal.urls")),
 ]

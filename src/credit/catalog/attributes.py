@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from credit.catalog.definition import SECTIONS
 
 OTHER = "其他"
+DEFAULT_POSITION = 100
+PUBLIC_OPEN_ATTR = "社会公开"
+_ENUM_TYPES = ("enum", "multi_enum")
 # Legacy definitions had only `publicity_rule` and the fields the rule read by code.
 _LEGACY_PUBLICITY = {
     "penalty_severity": {"rule": "penalty_severity"},
@@ -49,6 +52,16 @@ class Attributes:
     list_fields: tuple[str, ...]
     record_fields: tuple[str, ...]
     check_summary: bool
+    # The list page's 类别 filter: an enum field ("" = no filter).
+    filter_field: str = ""
+    # The field whose text is a record's one-line 内容 ("" = none).
+    summary_field: str = ""
+    # Order of the dataset within its profile section (then by code).
+    position: int = DEFAULT_POSITION
+    # An older name of the dataset's public list (URL and public API key), "" = none.
+    alias: str = ""
+    # 社会公开: the portal lists it (the kernel still decides each record).
+    public: bool = False
 
 
 def publicity_of(definition: dict) -> Publicity:
@@ -76,6 +89,12 @@ def attributes_of(definition: dict) -> Attributes:
     public = [f["code"] for f in fields if f.get("public", True) and not f.get("masking")]
     list_fields = display.get("list") or public[:4]
     category = definition.get("category", "")
+    by_code = {f["code"]: f for f in fields}
+    # Versions without `display.filter` filter by the first enum among their list fields
+    # (the 处罚类别 / 许可类别 of the 双公示 standard sits there).
+    filter_field = display.get("filter") or next(
+        (c for c in list_fields if (by_code.get(c) or {}).get("type") in _ENUM_TYPES), ""
+    )
     return Attributes(
         code=definition.get("code", ""),
         name=definition.get("name", ""),
@@ -87,6 +106,11 @@ def attributes_of(definition: dict) -> Attributes:
         list_fields=tuple(list_fields),
         record_fields=tuple(display.get("record") or public),
         check_summary=bool(definition.get("check_summary", category == "不良")),
+        filter_field=filter_field,
+        summary_field=display.get("summary", ""),
+        position=display.get("position", DEFAULT_POSITION),
+        alias=display.get("alias", ""),
+        public=definition.get("open_attr") == PUBLIC_OPEN_ATTR,
     )
 
 
@@ -96,3 +120,8 @@ def of_version(version) -> Attributes:
 
 def section_order(section: str) -> int:
     return SECTIONS.index(section) if section in SECTIONS else len(SECTIONS)
+
+
+def display_order(attrs: Attributes) -> tuple:
+    """Sort key of datasets on a profile: section, position within it, code."""
+    return (section_order(attrs.section), attrs.position, attrs.code)

@@ -26,8 +26,10 @@ from credit.catalog import queries as catalog
 from credit.collection import queries, services, storage
 from credit.collection.models import BatchState, Source
 from credit.console.forms import LATE_BATCHES, BatchFilterForm, UploadForm
+from credit.console.profile import build as subject_profile_sections
 from credit.core.actors import Actor
 from credit.core.errors import NotFound, PermissionDenied, ServiceError
+from credit.subjects import queries as subject_queries
 
 PAGE_SIZE = 20
 RECENT = 10
@@ -171,6 +173,26 @@ def upload(request):
 
 
 @login_required
+@require_safe
+@login_required
+def subject_profile(request, public_id):
+    actor = _actor(request)
+    if not permissions.can_read_subject_profile(actor):
+        return _refused(request, PermissionDenied("无权查看信用档案"))
+    try:
+        subject = subject_queries.get_by_public_id(public_id)
+    except NotFound as exc:
+        return _refused(request, exc)
+    return render(
+        request,
+        "console/subject.html",
+        {
+            "subject": subject,
+            "sections": subject_profile_sections(actor, subject),
+        },
+    )
+
+
 def batch_list(request):
     form = BatchFilterForm(request.GET or None)
     batches = form.apply(queries.batches_for(_actor(request)))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from credit.core.errors import NotFound
+from credit.core.fieldcrypto import FieldCryptoError, decrypt_id
+from credit.core.masking import mask_id_number, mask_person_name
 from credit.core.normalize import has_control_chars, name_key
 from credit.subjects import search
 from credit.subjects.models import Subject, SubjectKind
@@ -121,3 +124,27 @@ def ids_matching(name: str, uscc: str) -> list[int]:
             return []
         subjects = subjects.filter(name_norm__contains=query)
     return list(subjects.order_by().values_list("pk", flat=True)[:MAX_NAMED_SUBJECTS])
+
+
+def basic_info(subject) -> list[tuple[str, str]]:
+    """The profile's 基本信息 as (Chinese label, value) pairs, masked for the public.
+
+    Minimal version from the registry's own columns (name, code, kind, legal representative,
+    region); the registration dataset's consumer adds the registered data. `subject` is a
+    Subject or any row with the same attributes (the portal's compiled read)."""
+    person = subject.kind == SubjectKind.PERSON
+    rows = [
+        ("姓名" if person else "名称", mask_person_name(subject.name) if person else subject.name),
+        ("主体类别", search.KIND_NAMES.get(subject.kind, subject.kind)),
+    ]
+    if subject.uscc:
+        rows.append(("统一社会信用代码", subject.uscc))
+    if person and subject.id_cipher:
+        with contextlib.suppress(FieldCryptoError):
+            rows.append(("身份证号码", mask_id_number(decrypt_id(subject.id_cipher))))
+    if not person and subject.legal_rep:
+        rows.append(("法定代表人（负责人）", subject.legal_rep))
+    region = search.region_name(subject.region_code)
+    if region:
+        rows.append(("所属地区", region))
+    return rows
