@@ -172,7 +172,6 @@ def upload(request):
     )
 
 
-@login_required
 @require_safe
 @login_required
 def subject_profile(request, public_id):
@@ -193,6 +192,7 @@ def subject_profile(request, public_id):
     )
 
 
+@login_required
 def batch_list(request):
     form = BatchFilterForm(request.GET or None)
     batches = form.apply(queries.batches_for(_actor(request)))

@@ -22,6 +22,7 @@ from credit.core.fieldcrypto import FieldCryptoError, decrypt_id
 from credit.core.masking import mask_id_number, mask_person_name, mask_text_ids
 from credit.facts import dossier as sections_mod
 from credit.lists.models import Color
+from credit.portal.opaque import record_token
 from credit.records import queries as records
 from credit.subjects.models import SubjectKind
 from credit.subjects.queries import basic_info
@@ -102,7 +103,7 @@ def present_record(record, *, with_fields: bool = False) -> PublicRecord:
     content = data.get(attrs.summary_field, "") if attrs.summary_field else ""
     category = data.get(attrs.filter_field, "") if attrs.filter_field else ""
     return PublicRecord(
-        token="",  # the console links no public record page
+        token=record_token(record.pk),
         dataset_code=record.dataset.code,
         dataset_name=record.dataset.name,
         doc_number=record.doc_number,
