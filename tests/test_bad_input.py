@@ -278,10 +278,12 @@ def test_search_with_an_absurd_page_answers(client, departments, page):
 PATH_CASES = [
     (None, "get", "/subjects/{}/"),
     (None, "get", "/publicity/records/{}/"),
+    (None, "get", "/publicity/{}/"),
     (None, "get", "/lists/{}/"),
     ("operator_user", "get", "/catalog/{}/"),
     ("operator_user", "get", "/catalog/{}/template.xlsx"),
     ("operator_user", "get", "/console/batches/{}/"),
+    ("operator_user", "get", "/console/subjects/{}/"),
     ("operator_user", "get", "/console/batches/{}/report.csv"),
     ("operator_user", "get", "/console/batches/{}/error-rows/"),
     ("operator_user", "get", "/console/checks/{}/"),

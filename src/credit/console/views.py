@@ -29,6 +29,7 @@ from credit.console.forms import LATE_BATCHES, BatchFilterForm, UploadForm
 from credit.console.profile import build as subject_profile_sections
 from credit.core.actors import Actor
 from credit.core.errors import NotFound, PermissionDenied, ServiceError
+from credit.core.normalize import has_control_chars
 from credit.subjects import queries as subject_queries
 
 PAGE_SIZE = 20
@@ -179,6 +180,9 @@ def subject_profile(request, public_id):
     if not permissions.can_read_subject_profile(actor):
         return _refused(request, PermissionDenied("无权查看信用档案"))
     try:
+        if has_control_chars(public_id):
+            # PostgreSQL refuses a NUL as a parameter rather than find nothing.
+            raise NotFound("未找到该信用主体")
         subject = subject_queries.get_by_public_id(public_id)
     except NotFound as exc:
         return _refused(request, exc)
