@@ -81,7 +81,7 @@ def main() -> None:
     from credit.checks.resolve import SubjectQuery
     from credit.checks.store import run_check
     from credit.core.actors import Actor
-    from credit.portal import profile_page
+    from credit.portal import present, profile_page
     from credit.subjects.models import Subject
 
     print("data:", check_bench.generate(args.subjects) or "reused")
@@ -112,6 +112,14 @@ def main() -> None:
         ),
         "profile read (profile_page.load)": per_call(
             lambda public_id: profile_page.load(public_id, today), with_rows, pid
+        ),
+        # What the page builds from the read: masked sections (no HTML).
+        "profile page data (load + present)": per_call(
+            lambda public_id: present.profile_page(
+                public_id, profile_page.load(public_id, today)
+            ),
+            with_rows,
+            pid,
         ),
     }
     print(f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")

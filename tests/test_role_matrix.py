@@ -75,8 +75,17 @@ TABLE: dict[str, dict] = {
     "": {"url": "/", **PUBLIC_PAGE},
     "search/": {"url": "/search/?q=钢铁", **PUBLIC_PAGE},
     "subjects/<str:public_id>/": {"url": "/subjects/{company}/", **PUBLIC_PAGE},
-    "publicity/licences/": {"url": "/publicity/licences/", **PUBLIC_PAGE},
-    "publicity/penalties/": {"url": "/publicity/penalties/", **PUBLIC_PAGE},
+    "publicity/": {"url": "/publicity/", **PUBLIC_PAGE},
+    # Each 社会公开 dataset by code, and by its older alias (/publicity/penalties/).
+    "publicity/<slug:dataset_code>/": {
+        "url": "/publicity/penalty/",
+        **PUBLIC_PAGE,
+        "more": {
+            "/publicity/licences/": PUBLIC_PAGE,
+            "/publicity/penalties/": PUBLIC_PAGE,
+            "/publicity/honour/": PUBLIC_PAGE,
+        },
+    },
     "publicity/records/<str:token>/": {"url": "/publicity/records/{record}/", **PUBLIC_PAGE},
     "privacy/": {"url": "/privacy/", **PUBLIC_PAGE},
     # --- credit reports: public download and verification ----------------------------------
@@ -85,12 +94,8 @@ TABLE: dict[str, dict] = {
     "verify/": {"url": "/verify/", "GET": ALL(200), WRITE: ALL(400)},
     "verify/<str:number>": {"url": "/verify/{report}", **PUBLIC_PAGE},
     "sitemap/": {"url": "/sitemap/", **PUBLIC_PAGE},
-    "lists/": {"url": "/lists/", "GET": ALL(200), WRITE: ALL(200)},
-    "lists/<slug:code>/": {
-        "url": "/lists/samr_serious_violation/",
-        "GET": ALL(200),
-        WRITE: ALL(200),
-    },
+    "lists/": {"url": "/lists/", **PUBLIC_PAGE},
+    "lists/<slug:code>/": {"url": "/lists/samr_serious_violation/", **PUBLIC_PAGE},
     # The information catalog is for staff (templates and dictionaries), read by every role.
     "catalog/": {"url": "/catalog/", "GET": STAFF_READ, WRITE: STAFF_READ},
     "catalog/<slug:code>/": {"url": "/catalog/penalty/", "GET": STAFF_READ, WRITE: STAFF_READ},
@@ -109,6 +114,12 @@ TABLE: dict[str, dict] = {
     "console/logout/": {"url": "/console/logout/", "GET": ALL(405), WRITE: ALL(302)},
     # Everyone signed in changes their own password (auditors too: it is their account, not
     # platform data); an empty form is answered with its errors.
+    # A subject's profile as sharing and the reader's own department see it (access-logged).
+    "console/subjects/<str:public_id>/": {
+        "url": "/console/subjects/{company}/",
+        "GET": STAFF_READ,
+        WRITE: ALL(405),
+    },
     "console/password/": {
         "url": "/console/password/",
         "GET": R(LOGIN, 200, 200, 200, 200),

@@ -31,7 +31,7 @@ urlpatterns = [
     path("console/reports/", include("credit.reports.console_urls")),
     path("console/", include("credit.console.urls")),
     path("catalog/", include("credit.catalog.urls")),
-    path("lists/", include("credit.lists.urls")),
+    path("lists/", include("credit.portal.list_urls")),
     path("", include("credit.reports.urls")),
     path("", include("credit.portal.urls")),
 ]

@@ -139,11 +139,12 @@ def test_profile_page_groups_other_datasets_by_catalog_section(client, scjg, run
     page = client.get(reverse("portal:subject", args=[subject.public_id]))
     assert page.status_code == 200
     html = page.content.decode()
-    assert '<h2 id="section-1">诚实守信</h2>' in html
+    assert '<h2 id="section-3">诚实守信</h2>' in html
     assert "诚实守信相关荣誉（1）" in html
-    assert "本市监发〔2025〕1号" in html
-    # The fixed sections stay as they were, empty for this subject.
-    assert "行政处罚（0）" in html and "行政许可（0）" in html
+    # The row shows the dataset's list fields (荣誉名称 first, no document number).
+    assert "守合同重信用企业" in html
+    # Every section of the report is there, empty ones saying so.
+    assert "暂无行政管理信息" in html and "暂无信用评价信息" in html
 
 
 def test_dataset_defined_only_in_a_test_yaml_flows_by_its_attributes(

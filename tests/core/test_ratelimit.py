@@ -28,7 +28,7 @@ from credit.core.models import RateCounter
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/0"
-ANONYMOUS_HTML = ["/", "/publicity/penalties/", "/publicity/licences/", "/catalog/", "/lists/"]
+ANONYMOUS_HTML = ["/", "/publicity/", "/sitemap/", "/catalog/", "/lists/"]
 ANONYMOUS_HTML += ["/console/login/", "/admin/login/", "/no-such-page/"]
 ANONYMOUS_JSON = ["/api/v1/public/subjects?q=钢铁", "/api/v1/public/subjects/nope"]
 ANONYMOUS_JSON += ["/api/v1/batches/00000000-0000-0000-0000-000000000000"]
@@ -99,7 +99,7 @@ def test_static_files_and_signed_in_staff_are_not_limited(client, db, operator_u
     for _ in range(3):
         assert client.get("/static/css/portal.css").status_code != 429
     client.force_login(operator_user)
-    for path in ("/console/", "/publicity/penalties/", "/"):
+    for path in ("/console/", "/publicity/", "/"):
         assert client.get(path).status_code == 200
     assert not RateCounter.objects.exists()
 
@@ -159,9 +159,7 @@ def test_redis_path_counts_in_redis(client, db, redis_prefix):
         CREDIT_RATE_LIMIT_KEY_PREFIX=redis_prefix,
         CREDIT_RATE_LIMIT_PER_MINUTE=2,
     ):
-        statuses = _same_minute(
-            lambda: [client.get("/publicity/penalties/").status_code for _ in range(3)]
-        )
+        statuses = _same_minute(lambda: [client.get("/publicity/").status_code for _ in range(3)])
         assert statuses[:2] != [429, 429] and statuses[2] == 429
     keys = list(redis.Redis.from_url(REDIS_URL).scan_iter(match=redis_prefix + "*"))
     assert keys and all(b"portal:127.0.0.1:" in k for k in keys)
@@ -170,7 +168,7 @@ def test_redis_path_counts_in_redis(client, db, redis_prefix):
 
 @override_settings(CREDIT_REDIS_URL="redis://127.0.0.1:1/0", CREDIT_RATE_LIMIT_PER_MINUTE=1)
 def test_an_unreachable_store_lets_requests_through(client, db, caplog):
-    assert [client.get("/publicity/penalties/").status_code for _ in range(3)] == [200] * 3
+    assert [client.get("/publicity/").status_code for _ in range(3)] == [200] * 3
     assert "rate limit store unavailable" in caplog.text
 
 
@@ -217,7 +215,7 @@ from django.test import Client
 client = Client()
 for _ in range(int(sys.argv[1])):
     before = int(time.time() // 60)
-    status = client.get("/publicity/penalties/").status_code
+    status = client.get("/publicity/").status_code
     print(json.dumps([status, before, int(time.time() // 60)]), flush=True)
 """
 

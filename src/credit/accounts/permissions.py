@@ -275,6 +275,12 @@ def can_read_subject_review(actor: Actor) -> bool:
     return actor.is_credit_admin or is_auditor(actor)
 
 
+def can_read_subject_profile(actor: Actor) -> bool:
+    """A subject's profile in the console (what government sharing and the reader's own
+    department may see): every signed-in staff member; each read is access-logged."""
+    return _authenticated(_user(actor))
+
+
 def can_review_subjects(actor: Actor) -> bool:
     """Merge, undo a merge, confirm distinct, decide a name: the credit office only. A
     department's operator sees only its own data and cannot judge two subjects as one."""

@@ -108,6 +108,7 @@ RESOURCES = {
     "collection.error_rows": "错误行重新上报文件",
     "subjects.id_number": "信用主体身份证号码（脱敏显示）",
     "lists.waiver_material": "放弃陈述申辩书面材料",
+    "console.subject_profile": "工作台查看信用档案",
     "admin.subject": "后台查看信用主体",
     "admin.record": "后台查看信用记录",
     "admin.list_entry": "后台查看名单条目",

@@ -14,6 +14,9 @@ from django.db.models import Q
 from credit.catalog.definition import SECTIONS
 
 OTHER = "其他"
+DEFAULT_POSITION = 100
+PUBLIC_OPEN_ATTR = "社会公开"
+_ENUM_TYPES = ("enum", "multi_enum")
 NEGATIVE = "不良"
 # Roles a credit check's answer already shows in columns of its own (document number, date,
 # authority) or never shows (who the subject is: the answer names it once): a check
@@ -82,6 +85,16 @@ class Attributes:
     check_summary: bool
     # Fields a credit check's answer shows of each record (its 摘要).
     check_fields: tuple[str, ...] = ()
+    # The list page's 类别 filter: an enum field ("" = no filter).
+    filter_field: str = ""
+    # The field whose text is a record's one-line 内容 ("" = none).
+    summary_field: str = ""
+    # Order of the dataset within its profile section (then by code).
+    position: int = DEFAULT_POSITION
+    # An older name of the dataset's public list (URL and public API key), "" = none.
+    alias: str = ""
+    # 社会公开: the portal lists it (the kernel still decides each record).
+    public: bool = False
 
     @property
     def count_key(self) -> str:
@@ -126,6 +139,12 @@ def attributes_of(definition: dict) -> Attributes:
     check_fields = display.get("check") or [
         code for code in list_fields if roles.get(code) not in _ANSWER_ROLES
     ]
+    by_code = {f["code"]: f for f in fields}
+    # Versions without `display.filter` filter by the first enum among their list fields
+    # (the 处罚类别 / 许可类别 of the 双公示 standard sits there).
+    filter_field = display.get("filter") or next(
+        (c for c in list_fields if (by_code.get(c) or {}).get("type") in _ENUM_TYPES), ""
+    )
     return Attributes(
         code=definition.get("code", ""),
         name=definition.get("name", ""),
@@ -138,6 +157,11 @@ def attributes_of(definition: dict) -> Attributes:
         record_fields=tuple(display.get("record") or public),
         check_summary=bool(definition.get("check_summary", category == NEGATIVE)),
         check_fields=tuple(code for code in check_fields if code not in masked),
+        filter_field=filter_field,
+        summary_field=display.get("summary", ""),
+        position=display.get("position", DEFAULT_POSITION),
+        alias=display.get("alias", ""),
+        public=definition.get("open_attr") == PUBLIC_OPEN_ATTR,
     )
 
 
@@ -158,3 +182,8 @@ def of_version(version) -> Attributes:
 
 def section_order(section: str) -> int:
     return SECTIONS.index(section) if section in SECTIONS else len(SECTIONS)
+
+
+def display_order(attrs: Attributes) -> tuple:
+    """Sort key of datasets on a profile: section, position within it, code."""
+    return (section_order(attrs.section), attrs.position, attrs.code)

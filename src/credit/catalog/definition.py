@@ -107,8 +107,22 @@ PUBLICITY_RULES = {"penalty_severity", "licence_validity", "valid_until", "fixed
 UNTIL_RULES = {"licence_validity", "valid_until"}
 PUBLICITY_KEYS = {"rule", "from", "until", "status", "types"}
 # Profile sections, in the order the profile shows them (domain: 信用档案).
-SECTIONS = ("基本信息", "行政管理", "诚实守信", "经营异常", "信用评价", "其他")
-DISPLAY_KEYS = {"list", "record", "check"}
+# 信用中国's report: 严重失信主体名单 and the red lists in 诚实守信 show list entries too.
+SECTIONS = (
+    "基本信息",
+    "行政管理",
+    "诚实守信",
+    "严重失信主体名单",
+    "经营异常",
+    "信用评价",
+    "司法判决",
+    "其他",
+)
+# list/record: fields the portal shows; check: what a credit check's answer summarises;
+# filter: the list page's 类别 filter (an enum field); summary: the one-line 内容 of a
+# record; position: order within its section; alias: an older name of its public list
+# (URL /publicity/<alias>/, public API key).
+DISPLAY_KEYS = {"list", "record", "check", "filter", "summary", "position", "alias"}
 MASKINGS = {"id_number", "name"}
 ENUM_TYPES = {"enum", "multi_enum"}
 # Column widths of Field / DatasetVersion; longer values would fail at insert time.
@@ -271,9 +285,32 @@ def _check_attributes(data: dict, fields: list) -> list[str]:
         display = data["display"]
         if not isinstance(display, dict) or not set(display) <= DISPLAY_KEYS:
             problems.append(
-                "展示字段 display 须为 {list: [字段], record: [字段], check: [字段]} 映射"
+                "展示字段 display 须为 {list: [字段], record: [字段], check: [字段], "
+                "filter: 字段, summary: 字段, position: 序号, alias: 名称} 映射"
             )
         else:
+            if "filter" in display:
+                field_ref(display["filter"], "展示字段 display.filter（类别筛选）", ENUM_TYPES)
+            if (
+                "summary" in display
+                and field_ref(display["summary"], "展示字段 display.summary（内容摘要）")
+                and by_code[display["summary"]].get("public") is False
+            ):
+                problems.append(
+                    f"展示字段 display.summary 不能是不予公开的字段 {display['summary']}"
+                )
+            if "alias" in display and not (
+                isinstance(display["alias"], str) and _CODE_RE.match(display["alias"])
+            ):
+                problems.append(
+                    "展示字段 display.alias（旧地址名）须为小写字母开头的字母、数字、下划线"
+                )
+            if "position" in display:
+                position = display["position"]
+                if not (isinstance(position, int) and not isinstance(position, bool)) or not (
+                    0 < position < 1000
+                ):
+                    problems.append("展示字段 display.position（栏目内顺序）须为 1–999 的整数")
             for key, title in (("list", "列表"), ("record", "详情"), ("check", "核查摘要")):
                 codes = display.get(key)
                 if codes is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from credit.catalog.attributes import attributes_of, section_order
-from credit.catalog.models import Dataset, DatasetVersion, Field
+from credit.catalog.models import Dataset, DatasetVersion, Field, OpenAttr
 from credit.core.errors import NotFound
 from credit.core.normalize import header_key
 
@@ -13,6 +13,7 @@ from credit.core.normalize import header_key
 _CACHE_LIMIT = 256
 _fields_cache: dict[tuple, list[Field]] = {}
 _headers_cache: dict[tuple, dict[str, Field]] = {}
+_versions_cache: dict[tuple, DatasetVersion] = {}
 
 
 def list_datasets() -> list[Dataset]:
@@ -48,6 +49,27 @@ def versions_of(code: str) -> list[DatasetVersion]:
     """Every version of a dataset, newest first."""
     get_dataset(code)
     return list(DatasetVersion.objects.filter(dataset__code=code).order_by("-number"))
+
+
+def version_by_id(pk: int, definition_hash: str) -> DatasetVersion:
+    """A version by id, cached for the process: the profile's compiled read names a
+    record's version by id and hash, and a page must not pay a query per dataset for it.
+    The hash guards against an id reused after a rolled-back transaction."""
+    key = (pk, definition_hash)
+    version = _versions_cache.get(key)
+    if version is None:
+        version = DatasetVersion.objects.select_related("dataset").get(pk=pk)
+        _remember(_versions_cache, key, version)
+    return version
+
+
+def public_datasets() -> list[Dataset]:
+    """Datasets whose current version is 社会公开: the portal's publicity lists."""
+    return list(
+        Dataset.objects.filter(current_version__open_attr=OpenAttr.PUBLIC)
+        .select_related("current_version")
+        .order_by("code")
+    )
 
 
 def fields_of(version: DatasetVersion) -> list[Field]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("password/", views.change_password, name="password"),
     path("upload/", views.upload, name="upload"),
     path("batches/", views.batch_list, name="batches"),
+    path("subjects/<str:public_id>/", views.subject_profile, name="subject"),
     path("batches/<uuid:public_id>/", views.batch_detail, name="batch"),
     path("batches/<uuid:public_id>/status/", views.batch_status, name="batch_status"),
     path(

@@ -26,8 +26,11 @@ from credit.catalog import queries as catalog
 from credit.collection import queries, services, storage
 from credit.collection.models import BatchState, Source
 from credit.console.forms import LATE_BATCHES, BatchFilterForm, UploadForm
+from credit.console.profile import build as subject_profile_sections
 from credit.core.actors import Actor
 from credit.core.errors import NotFound, PermissionDenied, ServiceError
+from credit.core.normalize import has_control_chars
+from credit.subjects import queries as subject_queries
 
 PAGE_SIZE = 20
 RECENT = 10
@@ -167,6 +170,29 @@ def upload(request):
     datasets = [d for d in catalog.list_datasets() if d.current_version_id]
     return render(
         request, "console/upload.html", {"section": "upload", "form": form, "datasets": datasets}
+    )
+
+
+@require_safe
+@login_required
+def subject_profile(request, public_id):
+    actor = _actor(request)
+    if not permissions.can_read_subject_profile(actor):
+        return _refused(request, PermissionDenied("无权查看信用档案"))
+    try:
+        if has_control_chars(public_id):
+            # PostgreSQL refuses a NUL as a parameter rather than find nothing.
+            raise NotFound("未找到该信用主体")
+        subject = subject_queries.get_by_public_id(public_id)
+    except NotFound as exc:
+        return _refused(request, exc)
+    return render(
+        request,
+        "console/subject.html",
+        {
+            "subject": subject,
+            "sections": subject_profile_sections(actor, subject),
+        },
     )
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpResponseRedirect
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from credit.core.errors import NotFound
 from credit.lists.queries import public_entries_of
-from credit.portal import present
+from credit.portal import present, profile_page
 from credit.subjects import queries as subjects
 from credit.subjects.search import search_subjects
 
@@ -72,6 +72,68 @@ class ListEntryOut(Schema):
     authority: str
 
 
+class CellOut(Schema):
+    label: str = Field(description="字段中文名称（目录中的字段名）")
+    value: str = Field(description="字段值（已脱敏）")
+
+
+class SectionRecordOut(Schema):
+    id: str = Field(description="信息标识，用于 /publicity/records/{id}/ 详情页")
+    dataset: str = Field(description="信息事项代码（公共信用信息目录）")
+    fields: list[CellOut] = Field(description="该信息事项在列表中展示的字段（目录 display.list）")
+
+
+class SectionDatasetOut(Schema):
+    dataset: str = Field(description="信息事项代码")
+    name: str = Field(description="信息事项名称")
+    total: int = Field(description="公示中的信息总数")
+    records: list[SectionRecordOut] = Field(description="最近的信息（每个事项最多20条）")
+
+
+class SectionOut(Schema):
+    title: str = Field(description="栏目名称：基本信息、行政管理、诚实守信、严重失信主体名单等")
+    basic: list[CellOut] = Field(description="基本信息（仅“基本信息”栏目）")
+    datasets: list[SectionDatasetOut] = Field(description="栏目中的信息事项")
+    entries: list[ListEntryOut] = Field(
+        description="名单信息：诚实守信栏目为守信激励（红名单），严重失信主体名单栏目为失信惩戒（黑名单）"
+    )
+
+
+_SECTIONS_EXAMPLE = [
+    {
+        "title": "基本信息",
+        "basic": [
+            {"label": "名称", "value": "本溪市示例钢铁有限公司"},
+            {"label": "统一社会信用代码", "value": "91210500MA0XXXXXX1"},
+        ],
+        "datasets": [],
+        "entries": [],
+    },
+    {
+        "title": "行政管理",
+        "basic": [],
+        "datasets": [
+            {
+                "dataset": "penalty",
+                "name": "行政处罚",
+                "total": 1,
+                "records": [
+                    {
+                        "id": "Xk2v…",
+                        "dataset": "penalty",
+                        "fields": [
+                            {"label": "行政处罚决定书文号", "value": "本市监罚〔2026〕901号"},
+                            {"label": "处罚类别", "value": "罚款"},
+                        ],
+                    }
+                ],
+            }
+        ],
+        "entries": [],
+    },
+]
+
+
 class ProfileOut(Schema):
     id: str
     name: str
@@ -86,6 +148,11 @@ class ProfileOut(Schema):
     penalties: list[RecordOut]
     redlist: list[ListEntryOut]
     blacklist: list[ListEntryOut]
+    sections: list[SectionOut] = Field(
+        description="信用档案各栏目，顺序同信用中国信用报告：基本信息、行政管理（许可、处罚、强制）、"
+        "诚实守信、严重失信主体名单、经营异常、信用评价、司法判决、其他。每条信息带信息事项代码及其展示字段。",
+        json_schema_extra={"example": _SECTIONS_EXAMPLE},
+    )
 
 
 class SearchParams(Schema):
@@ -144,7 +211,8 @@ def _record(r: present.PublicRecord) -> dict:
     "/subjects/{public_id}",
     response={200: ProfileOut, 404: Problem, 429: Problem},
     summary="信用档案",
-    description="信用主体的基本信息、公示期内的行政许可和行政处罚，以及现行红黑名单。自然人姓名仅保留姓氏，"
+    description="信用主体的信用档案：sections 按信用中国信用报告的栏目列出基本信息、公示期内的各类信用信息"
+    "（每条带信息事项代码和展示字段）及现行红黑名单；licences、penalties、redlist、blacklist 为兼容旧版的字段。自然人姓名仅保留姓氏，"
     "身份证号码脱敏；法定代表人证件号码不予公开。已被合并的主体以 302 转到保留主体的地址。",
 )
 def profile(request, public_id: str):
@@ -156,27 +224,65 @@ def profile(request, public_id: str):
         # Merged by the credit office: its records are the survivor's profile now.
         survivor = subjects.surviving(subject)
         return HttpResponseRedirect(request.path.replace(public_id, survivor.public_id, 1))
-    shown = present.profile(subject, with_fields=True) if subject else None
-    entries = public_entries_of(subject) if subject else []
-    if shown is None and entries:
-        # A subject with nothing but a public list entry still has a public profile.
-        shown = present.profile(subject, with_fields=True, allow_empty=True)
-    if shown is None:
+    data = profile_page.load(public_id) if subject else None
+    page = present.profile_page(public_id, data) if data else None
+    if page is None:
         return Status(404, {"code": "not_found", "message": "未找到该信用主体"})
+    entries = public_entries_of(subject)
+    legacy = present.records_by_alias(subject, ("licences", "penalties"))
+    basic = dict(next(s.basic for s in page.sections if s.basic))
+    person = page.is_person
     return {
-        "id": shown.public_id,
-        "name": shown.name,
-        "kind": shown.kind,
-        "kind_name": shown.kind_name,
-        "uscc": shown.uscc,
-        "legal_rep": shown.legal_rep,
-        "id_number": shown.id_number,
-        "region": shown.region,
-        "updated": shown.updated,
-        "licences": [_record(r) for r in shown.licences],
-        "penalties": [_record(r) for r in shown.penalties],
+        "id": page.public_id,
+        "name": page.name,
+        "kind": subject.kind,
+        "kind_name": page.kind_name,
+        "uscc": subject.uscc or "",
+        "legal_rep": "" if person else subject.legal_rep,
+        "id_number": basic.get("身份证号码", "") if person else "",
+        "region": basic.get("所属地区", ""),
+        "updated": page.updated,
+        "licences": [_record(r) for r in legacy["licences"]],
+        "penalties": [_record(r) for r in legacy["penalties"]],
         "redlist": [_entry(e) for e in entries if e.list_type.color == "red"],
         "blacklist": [_entry(e) for e in entries if e.list_type.color == "black"],
+        "sections": [_section(s) for s in page.sections],
+    }
+
+
+def _section(section) -> dict:
+    return {
+        "title": section.title,
+        "basic": [{"label": label, "value": value} for label, value in section.basic],
+        "datasets": [
+            {
+                "dataset": d.code,
+                "name": d.name,
+                "total": d.total,
+                "records": [
+                    {
+                        "id": r.token,
+                        "dataset": d.code,
+                        "fields": [{"label": c.label, "value": c.value} for c in r.cells],
+                    }
+                    for r in d.rows
+                ],
+            }
+            for d in section.datasets
+        ],
+        "entries": [_entry_row(e) for e in section.entries],
+    }
+
+
+def _entry_row(e) -> dict:
+    return {
+        "list_code": e.list_code,
+        "list_name": e.list_name,
+        "decision_number": e.decision_number,
+        "decision_date": e.decision_date,
+        "period_start": e.period_start,
+        "period_end": e.period_end,
+        "authority": e.authority,
     }
 
 

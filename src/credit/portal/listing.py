@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.db.models.fields.json import KT
 
 from credit.accounts.models import Department
+from credit.catalog import attributes
 from credit.catalog import queries as catalog
-from credit.core.errors import NotFound
 from credit.core.forms import SafeInputMixin, SearchField
 from credit.core.normalize import name_key
 from credit.core.paging import CappedPaginator
@@ -17,18 +17,34 @@ from credit.subjects.models import SubjectKind
 
 LIST_PAGE_SIZE = 20
 LIST_COUNT_CAP = 2_000
-CATEGORY_FIELD = {"penalty": "CF_CFLB", "licence": "XK_XKLB"}
-CATEGORY_LABEL = {"penalty": "处罚类别", "licence": "许可类别"}
 
 
-def _category_choices(dataset_code: str) -> list[tuple[str, str]]:
-    try:
-        version = catalog.current_version(dataset_code)
-    except NotFound:
-        return []
-    code = CATEGORY_FIELD[dataset_code]
-    values = next((f.enum_values for f in catalog.fields_of(version) if f.code == code), [])
-    return [(v, v) for v in values]
+def public_dataset(slug: str):
+    """(dataset, its attributes) for a public list's URL name: the dataset's code or its
+    older alias; None when no dataset is 社会公开 under that name."""
+    for dataset in catalog.public_datasets():
+        attrs = attributes.of_version(dataset.current_version)
+        if slug in (dataset.code, attrs.alias):
+            return dataset, attrs
+    return None
+
+
+def slug(dataset, attrs) -> str:
+    """The name in a public list's address: its older alias where it has one, so the
+    addresses people bookmarked stay the ones the site links to."""
+    return attrs.alias or dataset.code
+
+
+def public_list_datasets() -> list[tuple]:
+    """(dataset, attributes) of every 社会公开 dataset, in the profile's order."""
+    found = [(d, attributes.of_version(d.current_version)) for d in catalog.public_datasets()]
+    return sorted(found, key=lambda pair: attributes.display_order(pair[1]))
+
+
+def _category_field(version, attrs):
+    if not attrs.filter_field:
+        return None
+    return next((f for f in catalog.fields_of(version) if f.code == attrs.filter_field), None)
 
 
 class PublicityFilter(SafeInputMixin, forms.Form):
@@ -44,14 +60,22 @@ class PublicityFilter(SafeInputMixin, forms.Form):
     # Set by the profile's "查看全部" link: one subject's records, by its public identifier.
     subject = SearchField(required=False, max_length=22, widget=forms.HiddenInput)
 
-    def __init__(self, dataset_code: str, *args, **kwargs):
+    def __init__(self, dataset, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs["placeholder"] = "主体名称或决定文书号"
         self.fields["department"].choices = [("", "全部部门")] + [
             (d.id, d.name) for d in Department.objects.order_by("name").only("id", "name")
         ]
-        self.fields["category"].label = CATEGORY_LABEL[dataset_code]
-        self.fields["category"].choices = [("", "全部")] + _category_choices(dataset_code)
+        version = dataset.current_version
+        category = _category_field(version, attributes.of_version(version))
+        if category is None:
+            # A dataset without a category field has no such filter.
+            del self.fields["category"]
+        else:
+            self.fields["category"].label = category.label
+            self.fields["category"].choices = [("", "全部")] + [
+                (v, v) for v in category.enum_values
+            ]
         for name in ("date_from", "date_to"):
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
 
@@ -81,9 +105,10 @@ class PublicityFilter(SafeInputMixin, forms.Form):
         return data
 
 
-def filtered(dataset_code: str, form: PublicityFilter):
+def filtered(dataset, form: PublicityFilter):
     """The dataset's public records narrowed by the valid filters, newest first."""
-    qs = records.public_records_of_dataset(dataset_code)
+    qs = records.public_records_of_dataset(dataset.code)
+    filter_field = attributes.of_version(dataset.current_version).filter_field
     data = form.cleaned_data if form.is_valid() else {}
     if data.get("subject"):
         qs = qs.filter(subject__public_id=data["subject"])
@@ -91,7 +116,7 @@ def filtered(dataset_code: str, form: PublicityFilter):
         qs = qs.filter(department_id=data["department"])
     if data.get("category"):
         # 处罚类别 may list several types (警告;罚款): a type matches when it is one of them.
-        qs = qs.alias(category_text=KT(f"data__{CATEGORY_FIELD[dataset_code]}")).filter(
+        qs = qs.alias(category_text=KT(f"data__{filter_field}")).filter(
             category_text__contains=data["category"]
         )
     if data.get("date_from"):

@@ -11,28 +11,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils import timezone
 
 from credit import facts
 from credit.catalog import attributes
 from credit.catalog import queries as catalog
+from credit.catalog.models import DatasetVersion
 from credit.core.fieldcrypto import FieldCryptoError, decrypt_id
 from credit.core.masking import mask_id_number, mask_person_name, mask_text_ids
+from credit.facts import dossier as sections_mod
 from credit.lists.models import Color
 from credit.portal.opaque import record_token
 from credit.records import queries as records
 from credit.subjects.models import SubjectKind
-from credit.subjects.search import KIND_NAMES, region_name
-
-LICENCE = "licence"
-PENALTY = "penalty"
-# Never public, whatever a catalog version says: the subject's and the legal
-# representative's identity documents.
-_NEVER_PUBLIC_ROLES = frozenset({"subject_id_number", "legal_rep_id_number", "subject_id_type"})
-_CONTENT_FIELDS = ("CF_NR", "XK_NR")
-_CATEGORY_FIELDS = ("CF_CFLB", "XK_XKLB")
-_PERSON_NAME_ROLES = frozenset({"subject_name"})
+from credit.subjects.queries import basic_info
+from credit.subjects.search import KIND_NAMES
 
 
 def is_person(subject) -> bool:
@@ -74,32 +68,40 @@ class PublicRecord:
     subject_public_id: str
     subject_is_person: bool
     fields: list[FieldValue] = field(default_factory=list)
+    # The dataset's list fields (`display.list`), as list pages show them.
+    cells: list = field(default_factory=list)
 
 
 def public_fields(record, person: bool) -> list[FieldValue]:
-    """The record's catalog fields the public may see, in the standard's order, masked."""
-    shown = []
-    for f in catalog.fields_of(record.dataset_version):
-        if not f.public or f.role in _NEVER_PUBLIC_ROLES or f.masking == "id_number":
-            continue
-        raw = record.data.get(f.code)
-        if raw in (None, ""):
-            continue
-        value = str(raw)
-        if person and f.role in _PERSON_NAME_ROLES:
-            value = mask_person_name(value)
-        elif f.role == "licence_status":
-            value = (f.rules.get("value_labels") or {}).get(value, value)
-        shown.append(FieldValue(f.label, mask_text_ids(value)))
-    return shown
+    """The record page's fields (the dataset's `display.record`) the public may see, in
+    order, masked; empty ones left out."""
+    attrs = attributes.of_version(record.dataset_version)
+    return [
+        FieldValue(c.label, c.value)
+        for c in sections_mod.shown_fields(
+            record.dataset_version, record.data or {}, person=person, codes=attrs.record_fields
+        )
+        if c.value
+    ]
+
+
+def present_records(rows) -> list[PublicRecord]:
+    """List rows: their versions read in one query (a join would carry each version's whole
+    definition on every row), then presented."""
+    rows = list(rows)
+    versions = DatasetVersion.objects.in_bulk({r.dataset_version_id for r in rows})
+    for row in rows:
+        row.dataset_version = versions[row.dataset_version_id]
+    return [present_record(r) for r in rows]
 
 
 def present_record(record, *, with_fields: bool = False) -> PublicRecord:
     subject = record.subject
     person = is_person(subject)
     data = record.data or {}
-    content = next((data[c] for c in _CONTENT_FIELDS if data.get(c)), "")
-    category = next((data[c] for c in _CATEGORY_FIELDS if data.get(c)), "")
+    attrs = attributes.of_version(record.dataset_version)
+    content = data.get(attrs.summary_field, "") if attrs.summary_field else ""
+    category = data.get(attrs.filter_field, "") if attrs.filter_field else ""
     return PublicRecord(
         token=record_token(record.pk),
         dataset_code=record.dataset.code,
@@ -107,13 +109,16 @@ def present_record(record, *, with_fields: bool = False) -> PublicRecord:
         doc_number=record.doc_number,
         authority=record.authority_name or record.department.name,
         decision_date=record.decision_date,
-        category=str(category),
-        content=mask_text_ids(str(content)),
+        category=str(category or ""),
+        content=mask_text_ids(str(content or "")),
         public_until=record.public_until,
         subject_name=display_name(subject),
         subject_public_id=subject.public_id,
         subject_is_person=person,
         fields=public_fields(record, person) if with_fields else [],
+        cells=sections_mod.shown_fields(
+            record.dataset_version, data, person=person, codes=attrs.list_fields
+        ),
     )
 
 
@@ -146,54 +151,23 @@ def count_public(subject_ids: list[int]) -> dict[int, dict[str, int]]:
     return counts
 
 
-@dataclass
-class Profile:
-    public_id: str
-    name: str
-    kind: str
-    kind_name: str
-    is_person: bool
-    uscc: str
-    legal_rep: str
-    id_number: str
-    region: str
-    updated: dt.date | None
-    licences: list[PublicRecord]
-    penalties: list[PublicRecord]
-
-
-def profile(subject, *, with_fields: bool = False, allow_empty: bool = False) -> Profile | None:
-    """A subject's public credit profile; None for a subject with nothing public.
-
-    Persons, organisations and sole traders alike: a name, code and legal representative
-    known only from ended or unpublished records are not public (a sole trader's name is a
-    natural person's). `allow_empty` is for a caller that has found public list entries."""
-    person = is_person(subject)
-    licences, penalties = (
-        [
-            present_record(r, with_fields=with_fields)
-            for r in _with_subject(records.public_records_of(subject, code), subject)
-        ]
-        for code in (LICENCE, PENALTY)
-    )
-    if not (licences or penalties) and not allow_empty:
-        return None
-    newest = records.public_records_of(subject).aggregate(at=Max("updated_at"))["at"]
-    updated = max(filter(None, [newest, subject.updated_at]))
-    return Profile(
-        public_id=subject.public_id,
-        name=display_name(subject),
-        kind=subject.kind,
-        kind_name=KIND_NAMES.get(subject.kind, subject.kind),
-        is_person=person,
-        uscc=subject.uscc or "",
-        legal_rep="" if person else subject.legal_rep,
-        id_number=masked_id(subject) if person else "",
-        region=region_name(subject.region_code),
-        updated=timezone.localtime(updated).date() if updated else None,
-        licences=licences,
-        penalties=penalties,
-    )
+def records_by_alias(subject, aliases: tuple[str, ...]) -> dict[str, list[PublicRecord]]:
+    """{alias: the subject's public records of the dataset with that alias}."""
+    codes = {}
+    for dataset in catalog.public_datasets():
+        alias = attributes.of_version(dataset.current_version).alias
+        if alias in aliases:
+            codes[alias] = dataset.code
+    found = {}
+    for alias in aliases:
+        code = codes.get(alias)
+        rows = (
+            records.public_records_of(subject, code).select_related("dataset_version")
+            if code
+            else []
+        )
+        found[alias] = [present_record(r, with_fields=True) for r in _with_subject(rows, subject)]
+    return found
 
 
 def _with_subject(queryset, subject):
@@ -205,61 +179,39 @@ def _with_subject(queryset, subject):
 
 @dataclass
 class ProfilePage:
-    """What the 信用档案 page shows: the newest records of each dataset, with totals."""
+    """What the 信用档案 page shows: the report's sections (facts.dossier)."""
 
     public_id: str
     name: str
     kind_name: str
     is_person: bool
-    uscc: str
-    legal_rep: str
-    id_number: str
-    region: str
     updated: dt.date | None
-    licences: list
-    licence_total: int
-    penalties: list
-    penalty_total: int
+    sections: list[sections_mod.Section]
     red: list
     black: list
-    # Records of every other dataset, grouped by the catalog's profile section.
-    sections: list = field(default_factory=list)
 
 
-@dataclass
-class SectionDataset:
-    code: str
-    name: str
-    rows: list
-    total: int
-
-
-@dataclass
-class ProfileSection:
-    title: str
-    datasets: list[SectionDataset]
-
-
-def _sections(datasets: dict, shown_apart: tuple[str, ...]) -> list[ProfileSection]:
-    """Datasets without a section of their own on the page, by catalog section and name."""
-    found = []
+def public_blocks(datasets: dict, *, person: bool) -> list[sections_mod.DatasetBlock]:
+    """The compiled read's rows per dataset as masked section blocks."""
+    blocks = []
     for code, shown in datasets.items():
-        if code in shown_apart or not shown.total:
+        if not shown.rows:
             continue
-        version = catalog.current_version(code)
-        if version is None:
-            continue
-        attrs = attributes.of_version(version)
-        for row in shown.rows:
-            row.content = mask_text_ids(row.content)
-        found.append((attrs, SectionDataset(code, attrs.name, shown.rows, shown.total)))
-    found.sort(key=lambda pair: (attributes.section_order(pair[0].section), pair[0].code))
-    sections: list[ProfileSection] = []
-    for attrs, entry in found:
-        if not sections or sections[-1].title != attrs.section:
-            sections.append(ProfileSection(attrs.section, []))
-        sections[-1].datasets.append(entry)
-    return sections
+        rows = [
+            sections_mod.FactRow(
+                token=r.token,
+                version_id=r.version_id,
+                version_hash=r.version_hash,
+                data=r.data,
+                doc_number=r.doc_number,
+                decision_date=r.decision_date,
+                public_until=r.public_until,
+                authority=r.authority,
+            )
+            for r in shown.rows
+        ]
+        blocks.append(sections_mod.dataset_block(code, rows, shown.total, person=person))
+    return blocks
 
 
 def profile_page(public_id: str, data) -> ProfilePage | None:
@@ -267,31 +219,30 @@ def profile_page(public_id: str, data) -> ProfilePage | None:
     no public record and no public list entry."""
     s = data.subject
     person = s.kind == SubjectKind.PERSON
-    licences, penalties = data.datasets[LICENCE], data.datasets[PENALTY]
-    sections = _sections(data.datasets, (LICENCE, PENALTY))
-    if not (licences.total or penalties.total or sections or data.red or data.black):
+    blocks = public_blocks(data.datasets, person=person)
+    if not (blocks or data.red or data.black):
         return None
-    for shown in (licences, penalties):
-        for row in shown.rows:
-            row.content = mask_text_ids(row.content)
     return ProfilePage(
         public_id=public_id,
         name=mask_person_name(s.name) if person else s.name,
         kind_name=KIND_NAMES.get(s.kind, s.kind),
         is_person=person,
-        uscc=s.uscc or "",
-        legal_rep="" if person else s.legal_rep,
-        id_number=masked_id(s) if person else "",
-        region=region_name(s.region_code),
         updated=timezone.localtime(data.updated).date() if data.updated else None,
-        licences=licences.rows,
-        licence_total=licences.total,
-        penalties=penalties.rows,
-        penalty_total=penalties.total,
+        sections=sections_mod.build(basic_info(s), blocks, data.red, data.black),
         red=data.red,
         black=data.black,
-        sections=sections,
     )
+
+
+def public_counts_by_dataset(today: dt.date | None = None) -> dict[str, int]:
+    """{dataset_code: n} of records public today (home page)."""
+    rows = (
+        records.public_records(today)
+        .values_list("dataset__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 def list_counts(today: dt.date | None = None) -> dict[str, int]:

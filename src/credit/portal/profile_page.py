@@ -12,12 +12,13 @@ substituted.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 
 from django.db import connection
 from django.db.models import CharField, Count, F, Max, Q, Value, Window
-from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, NullIf, RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -34,7 +35,6 @@ from credit.subjects.models import Subject
 # Records of each dataset shown on the profile; the rest are one click away on the
 # 双公示 list filtered to the subject.
 SHOWN_PER_DATASET = 20
-DATASETS = ("licence", "penalty")
 
 # Marker values compiled into the cached statements (see credit.core.sqlcompile).
 _DAY = sqlcompile.DAY
@@ -44,12 +44,6 @@ _TEXT = CharField()
 
 def compile_statement(queryset) -> Statement:
     return sqlcompile.compile_statement(queryset, today=_DAY, public_id=_PUBLIC_ID)
-
-
-def _content(*codes: str):
-    return Coalesce(
-        *(NullIf(KT(f"data__{c}"), Value("")) for c in codes), Value(""), output_field=_TEXT
-    )
 
 
 @cache
@@ -70,10 +64,14 @@ def _statements(vendor: str) -> dict[str, Statement]:
         .values_list(
             "id",
             "dataset__code",
+            "dataset_version_id",
+            "dataset_version__definition_hash",
             "doc_number",
             Coalesce(NullIf("authority_name", Value("")), "department__name", output_field=_TEXT),
             "decision_date",
-            _content("CF_NR", "XK_NR"),
+            # The whole row's data: which fields a dataset lists is catalog data, known only
+            # once the version is; a statement per dataset would cost a round trip each.
+            "data",
             "public_until",
             "total",
             "newest",
@@ -117,8 +115,10 @@ class RecordRow:
     doc_number: str
     authority: str
     decision_date: dt.date
-    content: str
+    data: dict
     public_until: dt.date | None
+    version_id: int
+    version_hash: str
 
 
 @dataclass
@@ -194,6 +194,13 @@ def _run_all(statements: list[Statement], public_id: str, today: dt.date) -> lis
             cursor.close()
 
 
+def _json(value) -> dict:
+    # The raw cursor hands JSON back as text (SQLite, and psycopg as Django configures it).
+    if isinstance(value, (str, bytes)):
+        return json.loads(value)
+    return value or {}
+
+
 def _date(value) -> dt.date | None:
     # SQLite hands back ISO strings for values computed inside the statement.
     if value is None or isinstance(value, dt.date):
@@ -228,13 +235,25 @@ def load(public_id: str, today: dt.date | None = None) -> ProfileData | None:
         return None
     subject = SubjectRow(*found[0])
     subject.updated_at = _moment(subject.updated_at)
-    datasets = {code: DatasetRows() for code in DATASETS}
+    # A dataset the subject has nothing of reads as empty rows (callers ask by code).
+    datasets: dict[str, DatasetRows] = defaultdict(DatasetRows)
     newest = [subject.updated_at]
-    for pk, code, doc, authority, decided, content, until, total, latest in record_rows:
-        shown = datasets.setdefault(code, DatasetRows())
+    for row in record_rows:
+        pk, code, version_id, version_hash, doc, authority, decided, data = row[:8]
+        until, total, latest = row[8:]
+        shown = datasets[code]
         shown.total = total
         shown.rows.append(
-            RecordRow(record_token(pk), doc, authority or "", _date(decided), content, _date(until))
+            RecordRow(
+                record_token(pk),
+                doc,
+                authority or "",
+                _date(decided),
+                _json(data),
+                _date(until),
+                version_id,
+                version_hash,
+            )
         )
         newest.append(_moment(latest))
     red, black = [], []

@@ -7,19 +7,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("subjects/<str:public_id>/", views.subject_profile, name="subject"),
-    path(
-        "publicity/licences/",
-        views.publicity_list,
-        {"dataset_code": "licence"},
-        name="licences",
-    ),
-    path(
-        "publicity/penalties/",
-        views.publicity_list,
-        {"dataset_code": "penalty"},
-        name="penalties",
-    ),
+    path("publicity/", views.publicity_index, name="publicity_index"),
     path("publicity/records/<str:token>/", views.record_detail, name="record"),
+    # Every 社会公开 dataset by its code; or its older alias
+    # (/publicity/penalties/), the address the site links to.
+    path("publicity/<slug:dataset_code>/", views.publicity_list, name="publicity"),
     path("privacy/", views.privacy, name="privacy"),
     path("sitemap/", views.sitemap, name="sitemap"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -15,27 +17,39 @@ from credit.subjects import queries as subject_queries
 from credit.subjects.search import query_problem, search_subjects
 
 LATEST_ON_HOME = 8
-DATASET_TITLES = {"licence": "行政许可", "penalty": "行政处罚"}
 
 
 def _not_found(request, message: str):
     return render(request, "portal/404.html", {"message": message}, status=404)
 
 
+@dataclass
+class HomeBlock:
+    slug: str
+    name: str
+    count: int
+    latest: list
+
+
 @require_safe
 def home(request):
-    latest = {
-        code: [present.present_record(r) for r in records.latest_public(code, LATEST_ON_HOME)]
-        for code in ("licence", "penalty")
-    }
+    counts = present.public_counts_by_dataset()
+    blocks = [
+        HomeBlock(
+            listing.slug(dataset, attrs),
+            attrs.name or dataset.name,
+            counts.get(dataset.code, 0),
+            present.present_records(records.latest_public(dataset.code, LATEST_ON_HOME)),
+        )
+        for dataset, attrs in listing.public_list_datasets()
+    ]
     return render(
         request,
         "portal/home.html",
         {
-            "counts": records.public_counts(),
+            # Datasets with nothing public yet would be an empty box each.
+            "blocks": [b for b in blocks if b.count],
             "list_counts": present.list_counts(),
-            "latest_licences": latest["licence"],
-            "latest_penalties": latest["penalty"],
         },
     )
 
@@ -83,8 +97,12 @@ def subject_profile(request, public_id: str):
 
 @require_safe
 def publicity_list(request, dataset_code: str):
-    form = listing.PublicityFilter(dataset_code, request.GET or None)
-    records_shown = listing.filtered(dataset_code, form)
+    found = listing.public_dataset(dataset_code)
+    if found is None:
+        return _not_found(request, "没有这一类公示信息")
+    dataset, attrs = found
+    form = listing.PublicityFilter(dataset, request.GET or None)
+    records_shown = listing.filtered(dataset, form)
     if form.is_bound and not form.is_valid():
         # Refused, not ignored: a list without the asked filters would look like an answer.
         records_shown = records_shown.none()
@@ -95,14 +113,29 @@ def publicity_list(request, dataset_code: str):
         request,
         "portal/publicity_list.html",
         {
-            "dataset_code": dataset_code,
-            "title": DATASET_TITLES[dataset_code],
+            "dataset_code": dataset.code,
+            "title": attrs.name or dataset.name,
             "form": form,
             "page": page,
-            "rows": [present.present_record(r) for r in page.object_list],
+            "rows": present.present_records(page.object_list),
             "query": query.urlencode(),
         },
     )
+
+
+@require_safe
+def publicity_index(request):
+    counts = present.public_counts_by_dataset()
+    blocks = [
+        HomeBlock(
+            listing.slug(dataset, attrs),
+            attrs.name or dataset.name,
+            counts.get(dataset.code, 0),
+            [],
+        )
+        for dataset, attrs in listing.public_list_datasets()
+    ]
+    return render(request, "portal/publicity_index.html", {"blocks": blocks})
 
 
 @require_safe
@@ -124,7 +157,7 @@ def record_detail(request, token: str):
         "portal/record.html",
         {
             "record": shown,
-            "title": DATASET_TITLES.get(shown.dataset_code, shown.dataset_name),
+            "title": shown.dataset_name,
             "noindex": shown.subject_is_person,
         },
     )
@@ -143,8 +176,7 @@ def privacy(request):
 SITEMAP = (
     ("首页", "portal:home", ()),
     ("信用查询", "portal:search", ()),
-    ("行政许可公示", "portal:licences", ()),
-    ("行政处罚公示", "portal:penalties", ()),
+    ("信用公示", "portal:publicity_index", ()),
     ("红黑名单", "lists:index", ()),
     ("数据接口文档", "api:openapi-view", ()),
     ("隐私声明", "portal:privacy", ()),
@@ -155,7 +187,13 @@ SITEMAP = (
 @require_safe
 def sitemap(request):
     entries = []
-    for title, name, args in SITEMAP:
+    sitemap = list(SITEMAP)
+    # Each public dataset's list after 信用查询, in the profile's order.
+    sitemap[3:3] = [
+        (f"{attrs.name or dataset.name}公示", "portal:publicity", (listing.slug(dataset, attrs),))
+        for dataset, attrs in listing.public_list_datasets()
+    ]
+    for title, name, args in sitemap:
         try:
             entries.append((title, reverse(name, args=args)))
         except NoReverseMatch:

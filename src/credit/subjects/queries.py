@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from credit.core.errors import NotFound
+from credit.core.fieldcrypto import FieldCryptoError, decrypt_id
+from credit.core.masking import mask_id_number, mask_person_name
 from credit.core.normalize import has_control_chars, name_key
 from credit.subjects import search
 from credit.subjects.models import RegStatus, Subject, SubjectKind, SubjectRegistration
@@ -165,34 +168,44 @@ def _term(row: SubjectRegistration) -> str:
     return f"{_day(row.term_from) or '—'} 至 {_day(row.term_to) or LONG_TERM}"
 
 
-def basic_info(subject: Subject) -> list[tuple[str, str]]:
+def basic_info(subject) -> list[tuple[str, str]]:
     """(Chinese label, value) of the public base information known for a subject, in the
-    order of a 信用中国 report's 基本信息; items with no value are left out.
+    order of a 信用中国 report's 基本信息, masked for the public; items with no value are
+    left out.
 
-    Persons have no public base information (their name is shown masked by the pages).
-    The name is the subject's (registered or adopted by the credit office), never a name
-    a file carried on its own.
+    From the registry's own columns, and for organisations and sole traders the current
+    registration (登记注册基本信息) when one was received. The name is the subject's
+    (registered or adopted by the credit office), never a name a file carried on its own.
+    `subject` is a Subject or any row with the same attributes (the portal's compiled read).
     """
-    if subject.kind == SubjectKind.PERSON:
-        return []
-    row = current_registration(subject)
-    items: list[tuple[str, str]] = [
-        ("名称", subject.name),
+    person = subject.kind == SubjectKind.PERSON
+    rows = [
+        ("姓名" if person else "名称", mask_person_name(subject.name) if person else subject.name),
         ("统一社会信用代码", subject.uscc or ""),
+        ("主体类别", search.KIND_NAMES.get(subject.kind, subject.kind)),
     ]
-    if row is None:
-        items.append(("法定代表人/负责人", subject.legal_rep))
+    if person:
+        if subject.id_cipher:
+            with contextlib.suppress(FieldCryptoError):
+                rows.append(("身份证号码", mask_id_number(decrypt_id(subject.id_cipher))))
     else:
-        items += [
-            ("主体类型", row.entity_type),
-            ("法定代表人/负责人", row.legal_rep or subject.legal_rep),
-            ("成立日期", _day(row.established_on)),
-            ("注册资本（万元）", _amount(row.capital)),
-            ("住所", row.address),
-            ("经营范围", row.business_scope),
-            ("营业期限", _term(row)),
-            ("登记机关", row.authority),
-            ("登记状态", row.get_status_display()),
-            ("核准日期", _day(row.approved_on)),
-        ]
-    return [(label, value) for label, value in items if value]
+        row = SubjectRegistration.objects.filter(
+            subject_id=subject.id, superseded_at__isnull=True
+        ).first()
+        if row is None:
+            rows.append(("法定代表人（负责人）", subject.legal_rep))
+        else:
+            rows += [
+                ("主体类型", row.entity_type),
+                ("法定代表人（负责人）", row.legal_rep or subject.legal_rep),
+                ("成立日期", _day(row.established_on)),
+                ("注册资本（万元）", _amount(row.capital)),
+                ("住所", row.address),
+                ("经营范围", row.business_scope),
+                ("营业期限", _term(row)),
+                ("登记机关", row.authority),
+                ("登记状态", row.get_status_display()),
+                ("核准日期", _day(row.approved_on)),
+            ]
+    rows.append(("所属地区", search.region_name(subject.region_code) or ""))
+    return [(label, value) for label, value in rows if value]

@@ -1,4 +1,6 @@
-"""Public pages of the lists: the list types and each list's current public entries."""
+"""Public pages of the red and black lists: the list types and each list's current public
+entries, with the measures a list carries. Portal pages (all public pages live here);
+the URL names stay `lists:index` / `lists:detail` (portal/list_urls.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from credit import facts
 from credit.core.masking import mask_person_name
@@ -21,6 +24,7 @@ def public_name(subject) -> str:
     return mask_person_name(subject.name) if subject.kind == "person" else subject.name
 
 
+@require_safe
 def index(request):
     counts = dict(
         facts.readable(facts.LIST_ENTRY, facts.Audience.PUBLIC)
@@ -42,6 +46,7 @@ def index(request):
     )
 
 
+@require_safe
 def list_detail(request, code: str):
     list_type = queries.get_list_type(code)
     if list_type is None or not list_type.active:

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from credit.lists import views
+from credit.portal import list_views as views
 
+# The namespace the pages had in lists, so every {% url "lists:..." %} keeps working.
 app_name = "lists"
 urlpatterns = [
     path("", views.index, name="index"),
