@@ -103,6 +103,7 @@ install_error_handlers(api)
 def _mount() -> None:
     from credit.checks.api import router as checks_router
     from credit.collection.api import router as collection_router
+    from credit.notices.api import router as notices_router
     from credit.portal.api import router as portal_router
     from credit.records.api import router as sharing_router
 
@@ -110,6 +111,7 @@ def _mount() -> None:
     api.add_router("/public", portal_router)
     api.add_router("/", checks_router)
     api.add_router("/shared", sharing_router)
+    api.add_router("/", notices_router)
 
 
 _mount()
