@@ -159,3 +159,33 @@ def test_check_result_page_shows_what_changed_since(
     assert f"该记录已于 {timezone.localdate().isoformat()} 撤回" in page
     # The department's console check made the department a recipient too.
     assert Notice.objects.filter(recipient__department=scjg, check_ids=[console_check.pk]).exists()
+
+
+def test_openapi_fuzz_of_the_notice_api_finds_no_server_error(world, keep_connection, settings):
+    import schemathesis
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hypothesis_settings
+    from hypothesis import strategies as st
+    from schemathesis.checks import not_a_server_error
+
+    from credit.wsgi import application
+
+    settings.CREDIT_NOTICE_WEBHOOK_ALLOWED_HOSTS = []
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
+        path_regex=r"^/api/v1/notices"
+    )
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 2
+    headers = {"Authorization": f"Bearer {world.checker_token}"}
+    statuses: list[int] = []
+
+    @hypothesis_settings(
+        max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(case=st.one_of([op.as_strategy() for op in operations]))
+    def run(case):
+        response = case.call_and_validate(headers=headers, checks=[not_a_server_error])
+        statuses.append(response.status_code)
+
+    run()
+    assert statuses and all(code < 500 for code in statuses)

@@ -87,7 +87,7 @@ def _on_allow_list(host: str, addresses: list[ipaddress._BaseAddress]) -> bool:
 def _resolve(host: str, port: int) -> list[ipaddress._BaseAddress]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError:
+    except (OSError, UnicodeError, ValueError):
         raise _bad("主机名无法解析") from None
     return sorted({ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}, key=str)
 
