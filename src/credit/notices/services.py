@@ -11,9 +11,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from credit.audit import services as audit
@@ -156,6 +158,7 @@ def notify(event: FactEvent) -> int:
             .order_by("pk")
             .only("pk", "last_seq", "webhook_url")
         }
+        before = {pk: r.last_seq for pk, r in recipients.items()}
         now = timezone.now()
         label = NOTICE_ACTIONS[event.action]
         notices = []
@@ -184,7 +187,12 @@ def notify(event: FactEvent) -> int:
                     check_ids=check_ids,
                 )
             )
-        Recipient.objects.bulk_update(recipients.values(), ["last_seq"], batch_size=1000)
+        # One UPDATE per distinct count (almost always one: a notice each), not a CASE per row.
+        raised: dict[int, list[int]] = defaultdict(list)
+        for recipient in recipients.values():
+            raised[recipient.last_seq - before[recipient.pk]].append(recipient.pk)
+        for step, pks in raised.items():
+            Recipient.objects.filter(pk__in=pks).update(last_seq=F("last_seq") + step)
         Notice.objects.bulk_create(notices, batch_size=1000)
         pushed = [r.pk for r in recipients.values() if r.webhook_url]
         if pushed:

@@ -9,8 +9,8 @@ def push_task(recipient_ids: list[int]) -> dict:
     from credit.notices import webhooks
 
     counts = {"sent": 0, "failed": 0}
-    for recipient_id in recipient_ids:
-        got = webhooks.deliver(recipient_id)
+    for start in range(0, len(recipient_ids), webhooks.GROUP):
+        got = webhooks.deliver_many(recipient_ids[start : start + webhooks.GROUP])
         counts["sent"] += got["sent"]
         counts["failed"] += got["failed"]
     return counts

@@ -26,11 +26,12 @@ import logging
 import socket
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import orjson
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -44,7 +45,9 @@ FIRST_RETRY = dt.timedelta(seconds=30)
 LAST_RETRY = dt.timedelta(hours=6)
 LEASE = dt.timedelta(minutes=5)
 # Notices one deliverer sends to one recipient before letting the others have a turn.
-BURST = 500
+BURST = 100
+# Recipients whose pushes share one bookkeeping transaction.
+GROUP = 50
 
 
 def _timeout() -> float:
@@ -186,71 +189,97 @@ def _post(url: str, secret: str, notice: Notice) -> tuple[int | None, str]:
 # --- delivering a recipient's queue -------------------------------------------------------
 
 
-def _take(recipient_id: int, now: dt.datetime) -> bool:
-    """Hold the recipient for this deliverer (a lease: no row lock is kept over HTTP)."""
-    return bool(
-        Recipient.objects.filter(pk=recipient_id)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(lease_until=now + LEASE)
+def _take(recipient_ids: list[int], now: dt.datetime) -> list[Recipient]:
+    """Lease the recipients that have notices due and no other deliverer (one short
+    transaction, so no row lock is kept over HTTP and new notices are written meanwhile)."""
+    due = (
+        ~Q(webhook_url="")
+        & Q(delivered_seq__lt=F("last_seq"))
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        & (Q(lease_until__isnull=True) | Q(lease_until__lt=now))
     )
+    with transaction.atomic():
+        taken = list(
+            Recipient.objects.select_for_update(skip_locked=True)
+            .filter(due, pk__in=recipient_ids)
+            .order_by("pk")
+        )
+        if taken:
+            Recipient.objects.filter(pk__in=[r.pk for r in taken]).update(lease_until=now + LEASE)
+    return taken
 
 
 def deliver(recipient_id: int, now: dt.datetime | None = None) -> dict[str, int]:
-    """Send the recipient's due notices in order; stop at the first failure."""
+    """Send one recipient's due notices in order (see `deliver_many`)."""
+    return deliver_many([recipient_id], now)
+
+
+def deliver_many(recipient_ids: list[int], now: dt.datetime | None = None) -> dict[str, int]:
+    """Send each recipient's due notices in order, stopping a recipient at its first
+    failure. The POSTs' log rows and every recipient's progress are written in one
+    transaction at the end, which also gives the leases back: two commits for the whole
+    group, not two per notice (a commit costs ~10 ms on a busy disk). A crash before that
+    commit sends the group's notices again, which receivers drop by notice id."""
     now = now or timezone.now()
     counts = {"sent": 0, "failed": 0}
-    if not _take(recipient_id, now):
+    taken = _take(list(recipient_ids), now)
+    if not taken:
         return counts
+    attempts: list[DeliveryAttempt] = []
+    again: list[int] = []
+    retries: list[tuple[int, dt.datetime]] = []
     try:
-        recipient = Recipient.objects.get(pk=recipient_id)
-        if not recipient.webhook_url:
-            return counts
-        if recipient.next_attempt_at is not None and recipient.next_attempt_at > now:
-            return counts
-        secret = decrypt_id(recipient.webhook_secret)
-        pending = list(
-            Notice.objects.filter(
-                recipient_id=recipient_id, seq__gt=recipient.delivered_seq
-            ).order_by("seq")[:BURST]
-        )
-        for notice in pending:
-            started = time.perf_counter()
-            status, error = _post(recipient.webhook_url, secret, notice)
-            ok = status is not None and 200 <= status < 300
-            elapsed = int((time.perf_counter() - started) * 1000)
-            with transaction.atomic():
-                DeliveryAttempt.objects.create(
-                    recipient_id=recipient_id,
-                    notice=notice,
-                    at=timezone.now(),
-                    url=recipient.webhook_url[:500],
-                    ok=ok,
-                    status_code=status,
-                    error=error[:500],
-                    elapsed_ms=elapsed,
+        for recipient in taken:
+            secret = decrypt_id(recipient.webhook_secret)
+            pending = list(
+                Notice.objects.filter(
+                    recipient_id=recipient.pk, seq__gt=recipient.delivered_seq
+                ).order_by("seq")[:BURST]
+            )
+            failed = False
+            for notice in pending:
+                started = time.perf_counter()
+                status, error = _post(recipient.webhook_url, secret, notice)
+                ok = status is not None and 200 <= status < 300
+                attempts.append(
+                    DeliveryAttempt(
+                        recipient_id=recipient.pk,
+                        notice=notice,
+                        at=timezone.now(),
+                        url=recipient.webhook_url[:500],
+                        ok=ok,
+                        status_code=status,
+                        error=error[:500],
+                        elapsed_ms=int((time.perf_counter() - started) * 1000),
+                    )
                 )
-                if ok:
-                    recipient.delivered_seq = notice.seq
-                    recipient.failures = 0
-                    recipient.next_attempt_at = None
-                else:
+                if not ok:
                     recipient.failures += 1
                     recipient.next_attempt_at = now + backoff(recipient.failures)
-                Recipient.objects.filter(pk=recipient_id).update(
+                    retries.append((recipient.pk, recipient.next_attempt_at))
+                    counts["failed"] += 1
+                    failed = True
+                    break
+                recipient.delivered_seq = notice.seq
+                recipient.failures = 0
+                recipient.next_attempt_at = None
+                counts["sent"] += 1
+            if len(pending) == BURST and not failed:
+                again.append(recipient.pk)
+    finally:
+        with transaction.atomic():
+            DeliveryAttempt.objects.bulk_create(attempts, batch_size=1000)
+            for recipient in taken:
+                Recipient.objects.filter(pk=recipient.pk).update(
                     delivered_seq=recipient.delivered_seq,
                     failures=recipient.failures,
                     next_attempt_at=recipient.next_attempt_at,
+                    lease_until=None,
                 )
-            if not ok:
-                counts["failed"] += 1
-                _schedule_retry(recipient_id, recipient.next_attempt_at)
-                break
-            counts["sent"] += 1
-        else:
-            if len(pending) == BURST:
-                push_on_commit([recipient_id])
-    finally:
-        Recipient.objects.filter(pk=recipient_id).update(lease_until=None)
+    for recipient_id, when in retries:
+        _schedule_retry(recipient_id, when)
+    if again:
+        push_on_commit(again)
     return counts
 
 
@@ -264,16 +293,37 @@ def due_recipients(now: dt.datetime) -> list[int]:
     )
 
 
+def _workers() -> int:
+    return max(int(getattr(settings, "CREDIT_NOTICE_PUSH_WORKERS", 4)), 1)
+
+
 def deliver_due(now: dt.datetime | None = None) -> dict[str, int]:
-    """Every recipient with notices waiting whose retry time has come (the periodic job)."""
+    """Every recipient with notices waiting whose retry time has come (the periodic job).
+
+    Recipients are independent (order is kept per recipient, by its lease): groups of
+    them are pushed by a few threads at once, since a push mostly waits on the receiver.
+    """
     now = now or timezone.now()
-    counts = {"recipients": 0, "sent": 0, "failed": 0}
-    for recipient_id in due_recipients(now):
-        counts["recipients"] += 1
-        got = deliver(recipient_id, now)
+    due = due_recipients(now)
+    counts = {"recipients": len(due), "sent": 0, "failed": 0}
+    groups = [due[i : i + GROUP] for i in range(0, len(due), GROUP)]
+    if _workers() > 1 and len(groups) > 1 and not connection.in_atomic_block:
+        with ThreadPoolExecutor(max_workers=_workers()) as pool:
+            results = list(pool.map(lambda ids: _deliver_in_thread(ids, now), groups))
+    else:
+        results = [deliver_many(ids, now) for ids in groups]
+    for got in results:
         counts["sent"] += got["sent"]
         counts["failed"] += got["failed"]
     return counts
+
+
+def _deliver_in_thread(recipient_ids: list[int], now: dt.datetime) -> dict[str, int]:
+    try:
+        return deliver_many(recipient_ids, now)
+    finally:
+        # Each thread has its own connection; close it, or it outlives the pool.
+        connection.close()
 
 
 def push_on_commit(recipient_ids: Iterable[int]) -> None:
