@@ -89,6 +89,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("load_catalog", verbosity=0)
 
+    from tests.notices.support import import_penalties
+
     from credit.accounts import services as accounts
     from credit.accounts.models import ApiClient, Department
     from credit.checks.store import run_check
@@ -99,7 +101,6 @@ def main() -> None:
     from credit.notices.models import Notice, SharingReceipt
     from credit.records import services as records
     from credit.records.models import Record
-    from tests.notices.support import import_penalties
 
     system = Actor.system("基准测试")
     accounts.seed_departments(system)
