@@ -520,6 +520,18 @@ TABLE: dict[str, dict] = {
         WRITE: R(401, 400, 404, 403, 403, **T(403, 403, 400)),
         "body": "feedback",
     },
+    # A system's or a department's own notice stream; the auditor receives none.
+    "api/v1/notices": {
+        "url": "/api/v1/notices?after=0",
+        "GET": R(401, 200, 200, 403, 200, **T(403, 403, 403)),
+        WRITE: ALL(405, api=True),
+    },
+    # PUT only (tests/notices/test_webhook.py registers through it).
+    "api/v1/notices/webhook": {
+        "url": "/api/v1/notices/webhook",
+        "GET": ALL(405, api=True),
+        WRITE: ALL(405, api=True),
+    },
     "api/v1/shared/subjects/<key>/records": {
         "url": "/api/v1/shared/subjects/{company}/records?purpose=行政审批核查",
         "GET": R(401, 200, 200, 403, 200, **T(403, 200, 403)),

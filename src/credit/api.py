@@ -104,6 +104,7 @@ def _mount() -> None:
     from credit.checks.api import router as checks_router
     from credit.collection.api import router as collection_router
     from credit.collection.dept_api import router as dept_records_router
+    from credit.notices.api import router as notices_router
     from credit.portal.api import router as portal_router
     from credit.records.api import router as sharing_router
     from credit.reports.api import router as reports_router
@@ -114,6 +115,7 @@ def _mount() -> None:
     api.add_router("/public", reports_router)
     api.add_router("/", checks_router)
     api.add_router("/shared", sharing_router)
+    api.add_router("/", notices_router)
 
 
 _mount()

@@ -31,6 +31,7 @@ SCOPE_ROUTES: dict[str, list[str]] = {
         "GET /api/v1/checks/overdue",
         "GET /api/v1/checks/stats",
     ],
+    Scope.NOTICES_READ: ["GET /api/v1/notices", "PUT /api/v1/notices/webhook"],
 }
 
 # (code, HTTP status, meaning). Every error answer is {"code", "message"}: the message says

@@ -324,6 +324,19 @@ OPTIONS: tuple[Option, ...] = (
         "redis://127.0.0.1:6379/1; empty: counts in the database (core_ratecounter).",
     ),
     Option(
+        "NOTICE_WEBHOOK_ALLOWED_HOSTS",
+        _list,
+        [],
+        "Comma-separated hosts (name, *.suffix, or CIDR network) that notice webhooks may "
+        "reach even on private or loopback addresses; empty: public addresses only.",
+    ),
+    Option(
+        "NOTICE_WEBHOOK_TIMEOUT",
+        _non_negative_int,
+        5,
+        "Seconds a notice webhook POST may take before it counts as failed and is retried (at least 1).",
+    ),
+    Option(
         "ACCESS_LOG_DEDUP_SECONDS",
         _non_negative_int,
         300,

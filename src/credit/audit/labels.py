@@ -17,6 +17,8 @@ ACTIONS = {
     "record_withdrawn": "撤回信用记录",
     "record_corrected": "更正信用记录",
     "fact_delivery.retry": "重试事实变更事件送达",
+    "notice_webhook.set": "登记撤回通知回调地址",
+    "notice_webhook.cancel": "取消撤回通知回调地址",
     "record_publish_minor": "设置轻微处罚公示",
     "publicity_recomputed": "重算公示期",
     "publicity_windows_updated": "公示状态到期变更",
@@ -102,6 +104,7 @@ OBJECTS = {
 RESOURCES = {
     "records.shared": "共享信用记录",
     "records.department": "本单位信用记录（非公开）",
+    "notices.pull": "撤回通知",
     "measures.check": "信用核查",
     "subjects.review": "主体核对",
     "collection.report": "批次处理报告",

@@ -28,6 +28,7 @@ from credit.core.identifiers import IdentifierError, validate_id_number, validat
 from credit.core.normalize import as_int
 from credit.core.paging import CappedPaginator
 from credit.measures.queries import scenarios_for
+from credit.notices import queries as notices
 
 SCOPE = "checks:run"
 SECTION = "checks"
@@ -272,6 +273,7 @@ def _detail_page(
             measure["history"] = history.get(key)
             measure["problem"] = problems.get(key, "")
             measure["form"] = submitted.get(key) or _form_values(row)
+    _mark_changes(check, page.object_list)
     results.log_read(actor, check, page.object_list, results.VIEW_PURPOSE)
     return _render(
         request,
@@ -286,6 +288,20 @@ def _detail_page(
             "title": f"核查结果 #{check.pk}",
         },
     )
+
+
+def _mark_changes(check, items) -> None:
+    """Put on each record and list entry shown what has changed since the check (the
+    notices its system or department was sent): "该记录已于 2026-12-20 撤回"."""
+    changes = notices.changes_for_check(check)
+    if not changes:
+        return
+    for item in items:
+        public_id = (item.get("subject") or {}).get("public_id")
+        for r in item.get("records", []):
+            r["changes"] = changes.get((public_id, r["dataset"], r["doc_number"]), [])
+        for e in (*item.get("black_entries", []), *item.get("red_entries", [])):
+            e["changes"] = changes.get((public_id, e["list_type"], e["decision_number"]), [])
 
 
 @login_required

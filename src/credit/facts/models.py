@@ -27,6 +27,11 @@ class FactEvent(models.Model):
         # A fact now belongs to another subject (a merge of duplicate subjects, its undo).
         MOVED = "moved", "改归其他主体"
         IMPORTED = "imported", "批量导入"
+        # Due process (issue 13): consumers that received the fact are told of each.
+        CORRECTED = "corrected", "更正"
+        REPAIRED = "repaired", "信用修复"
+        DISPUTED = "disputed", "异议标注"
+        UNDISPUTED = "undisputed", "撤销异议标注"
 
     kind = models.CharField("事实类型", max_length=40)
     action = models.CharField("变更", max_length=40, choices=Action.choices)

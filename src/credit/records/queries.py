@@ -23,6 +23,7 @@ from credit.catalog.models import DatasetVersion
 from credit.core.actors import Actor
 from credit.records import exposure
 from credit.records.models import Record
+from credit.records.signals import records_shared
 
 SHARED_RESOURCE = "records.shared"  # the access log's name for a department's shared read
 
@@ -148,6 +149,7 @@ def shared_records(actor: Actor, subject, purpose: str = "政务共享") -> Quer
         subject_id=subject.pk,
         subject_label=subject.name,
     )
+    records_shared.send(sender="records", actor=actor, subject_id=subject.pk)
     return (
         facts.readable(facts.RECORD, facts.Audience.SHARING)
         .filter(subject=subject)
