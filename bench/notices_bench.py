@@ -89,11 +89,11 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("load_catalog", verbosity=0)
 
-    from credit.measures.check_models import CheckSubject, CreditCheck
     from tests.notices.support import import_penalties
 
     from credit.accounts import services as accounts
     from credit.accounts.models import ApiClient, Department
+    from credit.checks.models import CheckSubject, CreditCheck
     from credit.checks.store import run_check
     from credit.core.actors import Actor
     from credit.facts import events

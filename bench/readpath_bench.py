@@ -115,9 +115,7 @@ def main() -> None:
         ),
         # What the page builds from the read: masked sections (no HTML).
         "profile page data (load + present)": per_call(
-            lambda public_id: present.profile_page(
-                public_id, profile_page.load(public_id, today)
-            ),
+            lambda public_id: present.profile_page(public_id, profile_page.load(public_id, today)),
             with_rows,
             pid,
         ),

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from credit.measures.check_models import CreditCheck
 from django.test import Client
 
 from credit.accounts import services as accounts
 from credit.accounts.models import ApiClient, Scope
+from credit.checks.models import CreditCheck
 from credit.checks.store import run_check
 from credit.core.actors import Actor
 from credit.records.models import Record

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from credit.accounts import permissions
 from credit.checks import batch_files, feedback, results, stats
+from credit.checks import changes as check_changes
 from credit.checks.answer import answer_with_feedback
 from credit.checks.files import subjects_from_file
 from credit.checks.models import Feedback
@@ -28,7 +29,6 @@ from credit.core.identifiers import IdentifierError, validate_id_number, validat
 from credit.core.normalize import as_int
 from credit.core.paging import CappedPaginator
 from credit.measures.queries import scenarios_for
-from credit.notices import queries as notices
 
 SCOPE = "checks:run"
 SECTION = "checks"
@@ -293,7 +293,7 @@ def _detail_page(
 def _mark_changes(check, items) -> None:
     """Put on each record and list entry shown what has changed since the check (the
     notices its system or department was sent): "该记录已于 2026-12-20 撤回"."""
-    changes = notices.changes_for_check(check)
+    changes = check_changes.changes_for_check(check)
     if not changes:
         return
     for item in items:

@@ -28,7 +28,6 @@ class FactEvent(models.Model):
         MOVED = "moved", "改归其他主体"
         IMPORTED = "imported", "批量导入"
         # Due process (issue 13): consumers that received the fact are told of each.
-        CORRECTED = "corrected", "更正"
         REPAIRED = "repaired", "信用修复"
         DISPUTED = "disputed", "异议标注"
         UNDISPUTED = "undisputed", "撤销异议标注"

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from credit.checks.models import CheckSubject
 from credit.core.actors import Actor
-from credit.measures.check_models import CheckSubject
 from credit.notices.models import Recipient, SharingReceipt
 
 # Recipient keys: ("client", id) or ("department", id).
