@@ -141,7 +141,7 @@ def apply_registrations(
                 actor,
                 "subject.registration",
                 "Subject",
-                source or "registration",
+                source or "subject_registration",
                 after=asdict(result),
             )
     return result
