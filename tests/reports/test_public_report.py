@@ -299,3 +299,10 @@ def test_a_configured_certificate_signs_the_report(client, data, settings, tmp_p
     assert validate_pdf_signature(
         embedded, ValidationContext(trust_roots=[signing.signer().signing_cert])
     ).intact
+
+
+def test_the_profile_links_the_report_for_organisations_only(client, data):
+    page = client.get(f"/subjects/{data.company.public_id}/").content.decode()
+    assert reverse("reports:public_report", args=[data.company.public_id]) in page
+    person = client.get(f"/subjects/{data.person.public_id}/").content.decode()
+    assert "report.pdf" not in person
