@@ -285,6 +285,7 @@ def test_registration_by_api_and_base_information_without_registration(
     assert subjects.basic_info(bare) == [
         ("名称", "本溪市无登记有限公司"),
         ("统一社会信用代码", company_uscc(999)),
-        ("法定代表人/负责人", "周九"),
+        ("主体类别", "法人及非法人组织"),
+        ("法定代表人（负责人）", "周九"),
     ]
     assert subjects.registration_status(bare) == "" and subjects.is_active(bare) is None

@@ -154,7 +154,7 @@ def test_console_correction_keeps_the_old_version_and_emits_corrected(
     actions = list(
         FactEvent.objects.filter(id__gt=0).order_by("id").values_list("action", flat=True)
     )[before_events:]
-    assert actions == ["imported", "corrected"]
+    assert actions == ["corrected", "imported"]
     event = FactEvent.objects.get(action="corrected")
     assert event.fact_ids == [corrected.pk]
     assert event.subject_ids == [corrected.subject_id]

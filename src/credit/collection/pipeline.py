@@ -419,6 +419,9 @@ def _corrected(batch: Batch) -> None:
             log=log,
             request_id=f"batch:{batch.public_id}",
             batch_ref=batch.public_id,
+            # Not folded into the batch's `imported` event: consumers of corrections (the
+            # notices to whoever received the record) need the facts named.
+            own_event=True,
         )
 
 

@@ -124,12 +124,15 @@ def apply(
     log: ChangeLog | None = None,
     request_id: str = "",
     batch_ref: str = "",
+    own_event: bool = False,
 ) -> Any:
     """Write a state change of facts of `kind` and everything that goes with it.
 
     `state()` writes the new state (None when the caller has just saved it in the same
     transaction), `history()` the history rows, `log` the change-log row (None when a
-    summary row is written for a whole job). Returns what `state()` returned.
+    summary row is written for a whole job). Inside a `batch()` the event joins the batch's,
+    unless `own_event`: then it is written now, naming its facts, in the same transaction.
+    Returns what `state()` returned.
     """
     with transaction.atomic():
         result = state() if state is not None else None
@@ -144,7 +147,7 @@ def apply(
                 before=log.before,
                 after=log.after,
             )
-        collecting = _batch.get()
+        collecting = None if own_event else _batch.get()
         if collecting is not None:
             collecting.touch(kind, action, fact_ids, subject_ids)
         else:
