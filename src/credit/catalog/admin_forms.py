@@ -167,6 +167,12 @@ class DefinitionForm(SafeInputMixin, forms.Form):
     )
     publicity_status_field = forms.CharField(label="有效状态字段", max_length=50, required=False)
     publicity_status_value = forms.CharField(label="有效状态取值", max_length=50, required=False)
+    publicity_types = forms.CharField(
+        label="处罚类别字段",
+        max_length=50,
+        required=False,
+        help_text="按失信严重程度公示时，列明处罚类别（多值）的字段，用于按类别延长公示期。",
+    )
     display_list = forms.CharField(
         label="列表展示字段",
         max_length=500,
@@ -178,6 +184,33 @@ class DefinitionForm(SafeInputMixin, forms.Form):
         max_length=1000,
         required=False,
         help_text="记录详情页显示的字段交换代码；留空为全部可公开字段。",
+    )
+    display_check = forms.CharField(
+        label="核查摘要字段",
+        max_length=500,
+        required=False,
+        help_text="信用核查结果中显示的字段交换代码；留空为列表字段中除文书号、日期、机关外的字段。",
+    )
+    display_filter = forms.CharField(
+        label="类别筛选字段",
+        max_length=50,
+        required=False,
+        help_text="门户列表页按类别筛选所用的枚举字段；留空为列表字段中的第一个枚举字段。",
+    )
+    display_summary = forms.CharField(
+        label="内容摘要字段",
+        max_length=50,
+        required=False,
+        help_text="记录的一行内容摘要所用字段。",
+    )
+    display_position = forms.IntegerField(
+        label="栏目内顺序", required=False, min_value=1, max_value=999
+    )
+    display_alias = forms.CharField(
+        label="列表旧地址名",
+        max_length=50,
+        required=False,
+        help_text="门户公示列表的旧地址名（如 penalties），用于兼容已发布的链接。",
     )
     check_summary = forms.ChoiceField(
         label="信用核查汇总",
@@ -236,14 +269,25 @@ class DefinitionForm(SafeInputMixin, forms.Form):
                 "field": data["publicity_status_field"],
                 "value": data["publicity_status_value"],
             }
+        if data["publicity_types"]:
+            spec["types"] = data["publicity_types"]
         if rule in _LEGACY_RULES and not spec:
             out["publicity_rule"] = rule
         elif rule or spec:
             out["publicity"] = {"rule": rule, **spec} if rule else spec
         display = {}
-        for key, name in (("list", "display_list"), ("record", "display_record")):
+        for key, name in (
+            ("list", "display_list"),
+            ("record", "display_record"),
+            ("check", "display_check"),
+        ):
             if _codes(data[name]):
                 display[key] = _codes(data[name])
+        for key in ("filter", "summary", "alias"):
+            if data[f"display_{key}"]:
+                display[key] = data[f"display_{key}"]
+        if data["display_position"] is not None:
+            display["position"] = data["display_position"]
         if display:
             out["display"] = display
         if data["check_summary"]:
@@ -421,8 +465,14 @@ def initial_of(definition: dict[str, Any]) -> tuple[dict[str, Any], list[dict[st
         "publicity_until": publicity.get("until", ""),
         "publicity_status_field": status.get("field", ""),
         "publicity_status_value": status.get("value", ""),
+        "publicity_types": publicity.get("types", ""),
         "display_list": ", ".join(display.get("list", [])),
         "display_record": ", ".join(display.get("record", [])),
+        "display_check": ", ".join(display.get("check", [])),
+        "display_filter": display.get("filter", ""),
+        "display_summary": display.get("summary", ""),
+        "display_position": display.get("position"),
+        "display_alias": display.get("alias", ""),
         "check_summary": "" if summary is None else ("true" if summary else "false"),
         "standard": definition.get("standard", ""),
         "legal_basis": definition.get("legal_basis", ""),
