@@ -150,3 +150,14 @@ def test_security_schemes_say_what_to_enter(client):
     assert set(schemes) == set(api_docs.SCHEME_DESCRIPTIONS)
     for name, scheme in schemes.items():
         assert CJK.search(scheme["description"]), name
+
+
+def test_no_status_is_described_twice(client):
+    """An operation's responses keyed by int and by "200" (openapi_extra) would be one
+    duplicate JSON key, which Swagger UI refuses (the whole docs page stays empty)."""
+    text = client.get("/api/v1/openapi.json").content.decode()
+    assert text.count('"/api/v1/notices":') == 1
+    schema = client.get("/api/v1/openapi.json").json()
+    pull = schema["paths"]["/api/v1/notices"]["get"]["responses"]["200"]
+    assert "example" in pull["content"]["application/json"]
+    assert "schema" in pull["content"]["application/json"]

@@ -187,12 +187,35 @@ def finish(schema: dict[str, Any]) -> dict[str, Any]:
             schemes[name]["description"] = text
     for methods in schema.get("paths", {}).values():
         for operation in methods.values():
+            if "responses" in operation:
+                operation["responses"] = _one_key_per_status(operation["responses"])
             for status, response in operation.get("responses", {}).items():
                 # ninja keys responses by int status; JSON makes them strings.
                 chinese = RESPONSE_DESCRIPTIONS.get(str(status))
                 if chinese and not _has_cjk(response.get("description")):
                     response["description"] = chinese
     return schema
+
+
+def _one_key_per_status(responses: dict) -> dict:
+    """ninja keys a route's responses by int status, while `openapi_extra` (examples,
+    headers) can only say "200": both would be written as the same JSON key, and Swagger UI
+    refuses a document with a duplicate key. The two are merged, the extra's keys last."""
+    merged: dict[str, Any] = {}
+    for status, response in sorted(responses.items(), key=lambda kv: isinstance(kv[0], str)):
+        key = str(status)
+        merged[key] = _deep_merge(merged.get(key, {}), response)
+    return merged
+
+
+def _deep_merge(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def _has_cjk(text: str | None) -> bool:
