@@ -306,3 +306,12 @@ def test_the_profile_links_the_report_for_organisations_only(client, data):
     assert reverse("reports:public_report", args=[data.company.public_id]) in page
     person = client.get(f"/subjects/{data.person.public_id}/").content.decode()
     assert "report.pdf" not in person
+
+
+@needs_poppler
+def test_the_registration_status_is_the_first_label(client, data, tmp_path):
+    from credit.subjects.models import RegStatus, Subject
+
+    Subject.objects.filter(pk=data.company.pk).update(reg_status=RegStatus.ACTIVE)
+    text = _text(_download(client, data.company).content, tmp_path)
+    assert "信用状况概览存续" in text

@@ -24,7 +24,8 @@ from credit.core.periods import add_months
 from credit.lists.models import Color, ListEntry
 from credit.records import publicity
 from credit.records.models import Record
-from credit.subjects.models import Subject, SubjectKind
+from credit.subjects import queries as subject_queries
+from credit.subjects.models import RegStatus, Subject, SubjectKind
 
 BASIC = "基本信息"
 RED = "诚实守信"
@@ -253,14 +254,17 @@ def _entry_tables(
 
 
 def _basic(subject: Subject) -> Table:
-    rows = [
-        ["主体名称", subject.name],
-        ["统一社会信用代码", subject.uscc or "（无）"],
-        ["主体类别", KIND_NAMES.get(subject.kind, subject.kind)],
-    ]
-    if subject.legal_rep:
-        rows.append(["法定代表人（负责人、经营者）", subject.legal_rep])
+    """The subject's base information as the portal shows it (registry and, when received,
+    its current registration: subjects.queries.basic_info)."""
+    rows = [[label, value] for label, value in subject_queries.basic_info(subject)]
     return Table("登记信息", ["项目", "内容"], rows, len(rows))
+
+
+def _registration_label(subject: Subject) -> str:
+    """存续 / 注销 / … as the report's first status label; empty when no registration is
+    known (the report then says nothing it cannot know)."""
+    status = subject_queries.registration_status(subject)
+    return RegStatus(status).label if status else ""
 
 
 def build(subject: Subject, audience=facts.Audience.PUBLIC, day: dt.date | None = None) -> Dossier:
@@ -279,7 +283,7 @@ def build(subject: Subject, audience=facts.Audience.PUBLIC, day: dt.date | None 
             by_section[title].extend(tables)
     sections = [Section(title, by_section.get(title, [])) for title in SECTIONS]
     counts = {s.title: s.count for s in sections if s.title != BASIC}
-    labels = []
+    labels = [label] if (label := _registration_label(subject)) else []
     if by_section.get(RED) and any(t.category == "红名单" for t in by_section[RED]):
         labels.append("守信激励对象")
     if by_section.get(BLACK):
