@@ -106,6 +106,9 @@ def test_admin_pages_are_chinese(
         page.locator("#content").wait_for(state="visible", timeout=15_000)
         page.screenshot(path=str(SHOTS / f"admin_{name}.png"), full_page=True)
         text = page.locator("#container").inner_text()
+        # The password summary shows the random salt and hash prefixes before their
+        # asterisks (哈希: cab410****): letters of no word, but sometimes an English one.
+        text = re.sub(r"[0-9A-Za-z+/=$]+\*{4,}", "", text)
         words = _english(text, data_words)
         if words:
             found[name] = sorted(words)
