@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from credit import facts
 from credit.audit.models import ChangeLog
 from credit.collection.models import BatchState
+from credit.portal import profile_page
 from credit.records.models import Record
 from credit.subjects import queries as subjects
 from credit.subjects.models import RegStatus, Subject, SubjectNameSeen, SubjectRegistration
@@ -197,6 +198,14 @@ def test_registration_records_base_information_and_keeps_history(scjg, run_file,
     assert info["营业期限"] == "2015-03-18 至 长期"
     assert info["登记状态"] == "存续" and info["核准日期"] == approved.isoformat()
     assert "注册资本（万元）" not in dict(subjects.basic_info(second))
+    # The portal reads the registration in its own compiled statements (one round trip):
+    # it must give the same 基本信息, decimals and dates included, on either engine.
+    for subject in (first, second):
+        data = profile_page.load(subject.public_id)
+        assert data.registration is not None
+        assert subjects.basic_info(data.subject, registration=data.registration) == (
+            subjects.basic_info(subject)
+        )
 
     # The same file again changes nothing; a deregistration is a new current version.
     batch = run_file(scjg, write_csv(tmp_path / "登记2.csv", rows), dataset="registration")

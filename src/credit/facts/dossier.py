@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from credit.catalog import attributes
 from credit.catalog import queries as catalog
@@ -32,10 +33,21 @@ NEVER_SHOWN_ROLES = frozenset({"subject_id_number", "legal_rep_id_number", "subj
 PERSON_NAME_ROLES = frozenset({"subject_name"})
 
 
+# A list cell longer than this is cut with an ellipsis (the record page shows it whole).
+SHORT_CELL = 60
+
+
 @dataclass
 class Cell:
     label: str
     value: str
+
+    @property
+    def short(self) -> str:
+        """The value as a list shows it; what `truncatechars:60` gave, without the filter's
+        cost on the portal's busiest page."""
+        value = self.value
+        return value if len(value) <= SHORT_CELL else value[: SHORT_CELL - 1] + "…"
 
 
 @dataclass
@@ -87,8 +99,9 @@ class Section:
     def empty(self) -> bool:
         return not (self.datasets or self.entries or self.basic)
 
-    @property
+    @cached_property
     def total(self) -> int:
+        # Read by the page's section menu and its headings: summed once.
         return sum(d.total for d in self.datasets) + len(self.entries)
 
 

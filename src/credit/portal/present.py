@@ -228,7 +228,9 @@ def profile_page(public_id: str, data) -> ProfilePage | None:
         kind_name=KIND_NAMES.get(s.kind, s.kind),
         is_person=person,
         updated=timezone.localtime(data.updated).date() if data.updated else None,
-        sections=sections_mod.build(basic_info(s), blocks, data.red, data.black),
+        sections=sections_mod.build(
+            basic_info(s, registration=data.registration), blocks, data.red, data.black
+        ),
         red=data.red,
         black=data.black,
     )

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 
 from django.db import connection
@@ -30,7 +31,7 @@ from credit.core.sqlcompile import Statement
 from credit.lists.models import Color
 from credit.portal.opaque import record_token
 from credit.records.queries import public_records
-from credit.subjects.models import Subject
+from credit.subjects.models import Subject, SubjectRegistration
 
 # Records of each dataset shown on the profile; the rest are one click away on the
 # 双公示 list filtered to the subject.
@@ -44,6 +45,22 @@ _TEXT = CharField()
 
 def compile_statement(queryset) -> Statement:
     return sqlcompile.compile_statement(queryset, today=_DAY, public_id=_PUBLIC_ID)
+
+
+_REGISTRATION_FIELDS = (
+    "entity_type",
+    "legal_rep",
+    "established_on",
+    "capital",
+    "address",
+    "business_scope",
+    "term_from",
+    "term_to",
+    "authority",
+    "status",
+    "approved_on",
+)
+_REGISTRATION_DATES = {"established_on", "term_from", "term_to", "approved_on"}
 
 
 @cache
@@ -102,8 +119,14 @@ def _statements(vendor: str) -> dict[str, Statement]:
     subject = Subject.objects.filter(Q(public_id=_PUBLIC_ID)).values_list(
         "id", "kind", "name", "uscc", "id_cipher", "legal_rep", "region_code", "updated_at"
     )
+    # The current registration (basic_info's 基本信息), at most one by a unique constraint:
+    # read in the same pipeline rather than by basic_info's own query afterwards.
+    registration = SubjectRegistration.objects.filter(
+        subject__public_id=_PUBLIC_ID, superseded_at__isnull=True
+    ).values_list(*_REGISTRATION_FIELDS)
     return {
         "subject": compile_statement(subject),
+        "registration": compile_statement(registration),
         "records": compile_statement(records),
         "entries": compile_statement(entries),
     }
@@ -162,6 +185,8 @@ class ProfileData:
     red: list[EntryRow]
     black: list[EntryRow]
     updated: dt.datetime | None
+    # The current registration (unsaved model built from the row), None when none is known.
+    registration: SubjectRegistration | None = None
 
 
 def _run_all(statements: list[Statement], public_id: str, today: dt.date) -> list[list[tuple]]:
@@ -228,8 +253,15 @@ def load(public_id: str, today: dt.date | None = None) -> ProfileData | None:
         return None
     today = today or timezone.localdate()
     statements = _statements(connection.vendor)
-    found, record_rows, entry_rows = _run_all(
-        [statements["subject"], statements["records"], statements["entries"]], public_id, today
+    found, registration_rows, record_rows, entry_rows = _run_all(
+        [
+            statements["subject"],
+            statements["registration"],
+            statements["records"],
+            statements["entries"],
+        ],
+        public_id,
+        today,
     )
     if not found:
         return None
@@ -266,4 +298,17 @@ def load(public_id: str, today: dt.date | None = None) -> ProfileData | None:
         red=red,
         black=black,
         updated=max(filter(None, newest), default=None),
+        registration=_registration(registration_rows),
     )
+
+
+def _registration(rows: list[tuple]) -> SubjectRegistration | None:
+    if not rows:
+        return None
+    values = dict(zip(_REGISTRATION_FIELDS, rows[0], strict=True))
+    for name in _REGISTRATION_DATES:
+        values[name] = _date(values[name])
+    if values["capital"] is not None and not isinstance(values["capital"], Decimal):
+        # SQLite's raw cursor hands the decimal back as a float or text.
+        values["capital"] = Decimal(str(values["capital"]))
+    return SubjectRegistration(**values)

@@ -168,7 +168,11 @@ def _term(row: SubjectRegistration) -> str:
     return f"{_day(row.term_from) or '—'} 至 {_day(row.term_to) or LONG_TERM}"
 
 
-def basic_info(subject) -> list[tuple[str, str]]:
+# `basic_info`'s registration argument when the caller did not read it: look it up.
+_LOOK_UP = object()
+
+
+def basic_info(subject, registration=_LOOK_UP) -> list[tuple[str, str]]:
     """(Chinese label, value) of the public base information known for a subject, in the
     order of a 信用中国 report's 基本信息, masked for the public; items with no value are
     left out.
@@ -176,7 +180,9 @@ def basic_info(subject) -> list[tuple[str, str]]:
     From the registry's own columns, and for organisations and sole traders the current
     registration (登记注册基本信息) when one was received. The name is the subject's
     (registered or adopted by the credit office), never a name a file carried on its own.
-    `subject` is a Subject or any row with the same attributes (the portal's compiled read).
+    `subject` is a Subject or any row with the same attributes (the portal's compiled read);
+    `registration` the current SubjectRegistration (or None) when the caller already read it
+    with its own statements, as the portal profile does to save a round trip.
     """
     person = subject.kind == SubjectKind.PERSON
     rows = [
@@ -189,9 +195,11 @@ def basic_info(subject) -> list[tuple[str, str]]:
             with contextlib.suppress(FieldCryptoError):
                 rows.append(("身份证号码", mask_id_number(decrypt_id(subject.id_cipher))))
     else:
-        row = SubjectRegistration.objects.filter(
-            subject_id=subject.id, superseded_at__isnull=True
-        ).first()
+        row = registration
+        if row is _LOOK_UP:
+            row = SubjectRegistration.objects.filter(
+                subject_id=subject.id, superseded_at__isnull=True
+            ).first()
         if row is None:
             rows.append(("法定代表人（负责人）", subject.legal_rep))
         else:
