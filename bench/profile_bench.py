@@ -53,6 +53,46 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"server did not answer {url}")
 
 
+def _process_tree(pid: int) -> list[int]:
+    """The server process and its workers (granian forks them)."""
+    pids = [pid]
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = path.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            pids.append(int(path.parent.name))
+    return pids
+
+
+def _backend_pids() -> list[int]:
+    """PostgreSQL backends connected to the benchmark database (the server's connections)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of the processes (Linux /proc; a process gone since counts 0)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--engine", choices=["postgresql", "sqlite"], default="postgresql")
@@ -122,7 +162,11 @@ def main() -> None:
         # The machine is shared: a load average above the core count means the figures
         # measure the neighbours as much as the page.
         before = os.getloadavg()
+        server_pids = _process_tree(server.pid)
+        backend_pids = _backend_pids()
+        cpu_before = _cpu_seconds(server_pids), _cpu_seconds(backend_pids)
         out = subprocess.run(wrk, check=True, capture_output=True, text=True).stdout
+        cpu_after = _cpu_seconds(server_pids), _cpu_seconds(backend_pids)
         after = os.getloadavg()
         print(out)
         print(
@@ -139,6 +183,15 @@ def main() -> None:
                 f"req/s={float(rps.group(1)):.0f} p99={float(p99.group(1)) * scale:.1f} ms "
                 f"non-2xx={non2xx.group(1) if non2xx else 0} "
                 f"loadavg={before[0]:.2f}->{after[0]:.2f}"
+            )
+        done = re.search(r"(\d+) requests in", out)
+        if done and int(done.group(1)):
+            # CPU per request holds still when the machine is shared; req/s does not (it
+            # measures the neighbours as much as the page).
+            n = int(done.group(1))
+            print(
+                f"CPU per request: server {(cpu_after[0] - cpu_before[0]) / n * 1000:.3f} ms, "
+                f"PostgreSQL backends {(cpu_after[1] - cpu_before[1]) / n * 1000:.3f} ms"
             )
     finally:
         server.terminate()

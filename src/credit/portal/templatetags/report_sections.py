@@ -18,13 +18,20 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
+# A list section's heading and what it says when the subject is on no such list; the same
+# words as `_profile_section.html` passes to `_list_entries.html`.
+ENTRY_TEXTS = {
+    "red": ("守信激励名单", "未列入守信激励（红名单）"),
+    "black": ("失信惩戒名单", "未列入失信惩戒（黑名单）"),
+}
+
 
 @register.simple_tag(takes_context=True)
 def report_sections(context, sections, *, more_links=False, public_id="", no_links=False):
     parts = []
     detailed = None
     for section in sections:
-        if not (section.datasets or section.entry_color):
+        if not (section.datasets or section.entries):
             parts.append(_plain(section))
             continue
         detailed = detailed or get_template("portal/_profile_section.html")
@@ -68,7 +75,15 @@ def record_cells(row, no_links=False) -> SafeString:
 
 
 def _plain(section) -> SafeString:
-    if section.basic:
+    if section.entry_color:
+        heading, empty = ENTRY_TEXTS[section.entry_color]
+        body = format_html(
+            '<h3 class="list-heading {}">{}</h3>\n  <p class="empty">{}</p>',
+            section.entry_color,
+            heading,
+            empty,
+        )
+    elif section.basic:
         body = format_html(
             '<dl class="facts basic">{}</dl>',
             format_html_join("", "<div><dt>{}</dt><dd>{}</dd></div>", section.basic),
