@@ -62,6 +62,7 @@ class Scope(models.TextChoices):
     RECORDS_WRITE = "records:write", "上报信用记录"
     RECORDS_READ = "records:read", "读取共享信用记录"
     CHECKS_RUN = "checks:run", "发起信用核查"
+    OBJECTIONS_HANDLE = "objections:handle", "办理信用信息异议"
 
 
 class ApiClient(models.Model):

@@ -15,6 +15,11 @@ ACTIONS = {
     "batch_source_deleted": "删除批次源文件",
     "record_updated": "更新信用记录",
     "record_withdrawn": "撤回信用记录",
+    "fact_disputed": "添加异议标注",
+    "fact_undisputed": "撤销异议标注",
+    "application.create": "提交申请",
+    "application.step": "办理申请环节",
+    "application.close": "申请办结",
     "fact_delivery.retry": "重试事实变更事件送达",
     "record_publish_minor": "设置轻微处罚公示",
     "publicity_recomputed": "重算公示期",
@@ -94,6 +99,8 @@ OBJECTS = {
 }
 
 RESOURCES = {
+    "applications.material": "申请材料",
+    "applications.application": "申请详情",
     "records.shared": "共享信用记录",
     "measures.check": "信用核查",
     "subjects.review": "主体核对",
