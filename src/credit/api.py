@@ -103,13 +103,17 @@ install_error_handlers(api)
 def _mount() -> None:
     from credit.checks.api import router as checks_router
     from credit.collection.api import router as collection_router
+    from credit.objections.api import router as objections_router
     from credit.portal.api import router as portal_router
+    from credit.portal.objection_api import router as public_objections_router
     from credit.records.api import router as sharing_router
 
     api.add_router("/", collection_router)
     api.add_router("/public", portal_router)
     api.add_router("/", checks_router)
     api.add_router("/shared", sharing_router)
+    api.add_router("/public", public_objections_router)
+    api.add_router("/", objections_router)
 
 
 _mount()

@@ -30,5 +30,7 @@ urlpatterns = [
     path("console/", include("credit.console.urls")),
     path("catalog/", include("credit.catalog.urls")),
     path("lists/", include("credit.lists.urls")),
+    path("console/objections/", include("credit.objections.console_urls")),
+    path("", include("credit.portal.objection_urls")),
     path("", include("credit.portal.urls")),
 ]

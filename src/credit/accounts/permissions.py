@@ -21,7 +21,9 @@ from credit.core.errors import PermissionDenied
 # Staff using the API from the console act with their role's scopes.
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     Role.CREDIT_ADMIN: frozenset(Scope.values),
-    Role.OPERATOR: frozenset({Scope.RECORDS_WRITE, Scope.RECORDS_READ, Scope.CHECKS_RUN}),
+    Role.OPERATOR: frozenset(
+        {Scope.RECORDS_WRITE, Scope.RECORDS_READ, Scope.CHECKS_RUN, Scope.OBJECTIONS_HANDLE}
+    ),
     Role.AUDITOR: frozenset(),
 }
 

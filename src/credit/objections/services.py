@@ -55,6 +55,26 @@ def objectable_fact(kind: str, fact_id: int | None):
     return fact
 
 
+def objectable_by_document(kind: str, number: str) -> int:
+    """The fact a paper application names by its document number (window entry)."""
+    number = (number or "").strip()
+    if kind not in FactKind.values or not number:
+        raise ServiceError("required", "字段“决定文书号”：必须填写")
+    model = facts.kind(kind).model
+    condition = facts.visible(kind, Audience.PUBLIC) | facts.visible(kind, Audience.SHARING)
+    field = "doc_number" if kind == FactKind.RECORD else "decision_number"
+    ids = list(
+        model._default_manager.filter(condition, **{field: number}).values_list("pk", flat=True)[:2]
+    )
+    if not ids:
+        raise ServiceError("fact_not_found", "字段“决定文书号”：未找到正在公示或共享的该文书号信息")
+    if len(ids) > 1:
+        raise ServiceError(
+            "fact_ambiguous", "字段“决定文书号”：该文书号对应多条信息，请联系数据提供单位核对"
+        )
+    return ids[0]
+
+
 def fact_label(kind: str, fact) -> str:
     if kind == FactKind.RECORD:
         return f"{fact.dataset.name} {fact.doc_number}"[:300]

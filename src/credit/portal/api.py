@@ -10,10 +10,12 @@ import datetime as dt
 
 from django.http import HttpResponseRedirect
 from ninja import Query, Router, Schema, Status
+from pydantic import Field as PydanticField
 
+from credit import facts
 from credit.core.errors import NotFound
 from credit.lists.queries import public_entries_of
-from credit.portal import present
+from credit.portal import disputes, present
 from credit.subjects import queries as subjects
 from credit.subjects.search import search_subjects
 
@@ -60,6 +62,7 @@ class RecordOut(Schema):
     content: str
     public_until: dt.date | None
     fields: list[FieldOut]
+    disputed: bool = PydanticField(False, description="异议标注：存在已受理尚未办结的异议")
 
 
 class ListEntryOut(Schema):
@@ -70,6 +73,7 @@ class ListEntryOut(Schema):
     period_start: dt.date | None
     period_end: dt.date | None
     authority: str
+    disputed: bool = PydanticField(False, description="异议标注：存在已受理尚未办结的异议")
 
 
 class ProfileOut(Schema):
@@ -126,8 +130,9 @@ def search(request, params: Query[SearchParams]):
     }
 
 
-def _record(r: present.PublicRecord) -> dict:
+def _record(r: present.PublicRecord, disputed: set[str] = frozenset()) -> dict:
     return {
+        "disputed": r.token in disputed,
         "id": r.token,
         "dataset": r.dataset_code,
         "doc_number": r.doc_number,
@@ -163,6 +168,8 @@ def profile(request, public_id: str):
         shown = present.profile(subject, with_fields=True, allow_empty=True)
     if shown is None:
         return Status(404, {"code": "not_found", "message": "未找到该信用主体"})
+    disputed = disputes.record_tokens([*shown.licences, *shown.penalties])
+    entries_disputed = facts.disputed(facts.LIST_ENTRY, [e.pk for e in entries])
     return {
         "id": shown.public_id,
         "name": shown.name,
@@ -173,15 +180,16 @@ def profile(request, public_id: str):
         "id_number": shown.id_number,
         "region": shown.region,
         "updated": shown.updated,
-        "licences": [_record(r) for r in shown.licences],
-        "penalties": [_record(r) for r in shown.penalties],
-        "redlist": [_entry(e) for e in entries if e.list_type.color == "red"],
-        "blacklist": [_entry(e) for e in entries if e.list_type.color == "black"],
+        "licences": [_record(r, disputed) for r in shown.licences],
+        "penalties": [_record(r, disputed) for r in shown.penalties],
+        "redlist": [_entry(e, entries_disputed) for e in entries if e.list_type.color == "red"],
+        "blacklist": [_entry(e, entries_disputed) for e in entries if e.list_type.color == "black"],
     }
 
 
-def _entry(e) -> dict:
+def _entry(e, disputed: set[int] = frozenset()) -> dict:
     return {
+        "disputed": e.pk in disputed,
         "list_code": e.list_type.code,
         "list_name": e.list_type.name,
         "decision_number": e.decision_number,

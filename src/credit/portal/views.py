@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
+from credit import facts
 from credit.core.normalize import as_int
-from credit.portal import listing, present, profile_page
+from credit.portal import disputes, listing, present, profile_page
 from credit.portal.opaque import record_pk
 from credit.records import queries as records
 from credit.subjects import queries as subject_queries
@@ -75,6 +76,8 @@ def subject_profile(request, public_id: str):
         "portal/profile.html",
         {
             "profile": profile,
+            "disputed_tokens": disputes.record_tokens(disputes.profile_rows(profile)),
+            "disputed_entries": disputes.entry_keys(data.subject.id),
             "noindex": profile.is_person,
             "shown_per_dataset": profile_page.SHOWN_PER_DATASET,
         },
@@ -124,6 +127,7 @@ def record_detail(request, token: str):
         "portal/record.html",
         {
             "record": shown,
+            "disputed": bool(facts.disputed(facts.RECORD, [record.pk])),
             "title": DATASET_TITLES.get(shown.dataset_code, shown.dataset_name),
             "noindex": shown.subject_is_person,
         },
