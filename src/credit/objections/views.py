@@ -118,6 +118,16 @@ def material(request, objection_id: int, material_id: int):
 ACTIONS = ("accept", "reject", "self-check", "verify")
 
 
+def _refused(request, objection, message: str):
+    return render(
+        request,
+        "objections/refused.html",
+        {"section": "objections", "title": "办理未完成", "message": message,
+         "objection": objection},
+        status=400,
+    )  # fmt: skip
+
+
 @login_required
 @require_POST
 def act(request, objection_id: int, action: str):
@@ -125,13 +135,22 @@ def act(request, objection_id: int, action: str):
     if action not in ACTIONS:
         raise Http404("未知的办理操作")
     objection = _objection(actor, objection_id)
+    allowed = (
+        permissions.can_verify(actor, objection)
+        if action == "verify"
+        else permissions.can_accept(actor)
+    )
+    if not allowed:
+        raise PermissionDenied
     form_class = {"self-check": forms.SelfCheckForm, "verify": forms.VerifyForm}.get(
         action, forms.NoteForm
     )
     form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-        return redirect("objections_console:detail", objection_id=objection.pk)
+        return _refused(request, objection, "；".join(
+            f"{form.fields[name].label}：{error}" for name, errors in form.errors.items()
+            for error in errors
+        ))  # fmt: skip
     note = form.cleaned_data.get("note", "")
     try:
         if action == "accept":
@@ -145,14 +164,7 @@ def act(request, objection_id: int, action: str):
     except ServiceError as exc:
         if exc.status == 403:
             raise PermissionDenied(exc.message) from None
-        messages.error(request, exc.message)
-        return render(
-            request,
-            "objections/refused.html",
-            {"section": "objections", "title": "办理未完成", "message": exc.message,
-             "objection": objection},
-            status=400,
-        )  # fmt: skip
+        return _refused(request, objection, exc.message)
     messages.success(request, "已办理")
     return redirect("objections_console:detail", objection_id=objection.pk)
 
