@@ -25,6 +25,19 @@ def disputed(kind: str, ids: Iterable) -> set[int]:
     )
 
 
+def disputed_of_subjects(kind: str, subject_ids: Iterable) -> set[int]:
+    """The ids of facts of `kind` about `subject_ids` under an open dispute (one indexed
+    query; for answers that hold facts without their ids, such as credit checks)."""
+    wanted = {int(i) for i in subject_ids if i is not None}
+    if not wanted:
+        return set()
+    return set(
+        Dispute.objects.filter(
+            kind=kind, subject_id__in=wanted, closed_at__isnull=True
+        ).values_list("fact_id", flat=True)
+    )
+
+
 def is_disputed(kind: str, fact_id: int) -> bool:
     return bool(disputed(kind, [fact_id]))
 

@@ -114,7 +114,12 @@ class Dispute(models.Model):
                 fields=["kind", "fact_id"],
                 name="dispute_open",
                 condition=models.Q(closed_at__isnull=True),
-            )
+            ),
+            models.Index(
+                fields=["subject_id"],
+                name="dispute_open_subject",
+                condition=models.Q(closed_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
