@@ -95,6 +95,24 @@ def _limited(request):
     "record 为公开信用档案接口返回的记录 id；法人填统一社会信用代码，自然人填身份证号，须与该记录的"
     "主体一致。materials 为证明材料：PDF、JPG、PNG 或 OFD（按文件内容判断），最多 10 个，每个不超过 "
     "10 MB。任一项有误则整体不保存。返回受理编号和查询码（查询码只返回这一次）。",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "example": {
+                        "record": "PBKgEzlRN7fkft4TxtWZXg",
+                        "subject_name": "本溪市某商贸有限公司",
+                        "uscc": "91210502MA00000012",
+                        "applicant_name": "李四",
+                        "applicant_phone": "024-12345678",
+                        "applicant_relationship": "legal_rep",
+                        "reason": "处罚金额登记错误，应为二百元",
+                        "materials": ["营业执照.pdf"],
+                    }
+                }
+            }
+        }
+    },
 )
 def submit_objection(request, body: Form[ObjectionIn], materials: File[list[UploadedFile]] = None):
     refused = _limited(request)
