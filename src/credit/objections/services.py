@@ -290,10 +290,15 @@ def _close(actor: Actor, objection: Objection, outcome: str, note: str) -> Objec
     return objection
 
 
+MAX_ID = 2**63 - 1
+
+
 def get_for(actor: Actor, objection_id: int | None) -> Objection:
+    if objection_id is None or not 0 < objection_id <= MAX_ID:
+        raise NotFound("异议不存在")
     objection = (
         Objection.objects.select_related("application", "department")
-        .filter(pk=objection_id or 0)
+        .filter(pk=objection_id)
         .first()
     )
     if objection is None or not permissions.can_read(actor, objection):
