@@ -23,20 +23,29 @@ def record_tokens(rows: Iterable) -> set[str]:
     return {by_pk[pk] for pk in facts.disputed(facts.RECORD, by_pk)}
 
 
-def entry_keys(subject_id: int) -> set[tuple[str, str]]:
-    """(list code, decision number) of the subject's disputed list entries."""
-    ids = Dispute.objects.filter(
-        kind=facts.LIST_ENTRY, subject_id=subject_id, closed_at__isnull=True
-    ).values_list("fact_id", flat=True)
-    if not ids:
-        return set()
+def for_profile(profile, subject_id: int) -> tuple[set[str], set[tuple[str, str]]]:
+    """(disputed record tokens, disputed entry keys) of a profile page: one query on the
+    open disputes of the subject; a second only when one of them is a list entry."""
+    rows = list(
+        Dispute.objects.filter(subject_id=subject_id, closed_at__isnull=True).values_list(
+            "kind", "fact_id"
+        )
+    )
+    if not rows:
+        return set(), set()
+    records = {fact_id for kind, fact_id in rows if kind == facts.RECORD}
+    tokens = {r.token for r in profile_rows(profile) if record_pk(r.token) in records}
+    entries = {fact_id for kind, fact_id in rows if kind == facts.LIST_ENTRY}
+    return tokens, (_entry_keys(entries) if entries else set())
+
+
+def _entry_keys(ids) -> set[tuple[str, str]]:
     model = facts.kind(facts.LIST_ENTRY).model
-    return {
-        (code, number)
-        for code, number in model._default_manager.filter(pk__in=list(ids)).values_list(
+    return set(
+        model._default_manager.filter(pk__in=list(ids)).values_list(
             "list_type__code", "decision_number"
         )
-    }
+    )
 
 
 def profile_rows(profile) -> list:

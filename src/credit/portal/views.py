@@ -71,13 +71,14 @@ def subject_profile(request, public_id: str):
         if survivor:
             return redirect("portal:subject", public_id=survivor)
         return _not_found(request, "未找到该信用主体")
+    disputed = disputes.for_profile(profile, data.subject.id)
     return render(
         request,
         "portal/profile.html",
         {
             "profile": profile,
-            "disputed_tokens": disputes.record_tokens(disputes.profile_rows(profile)),
-            "disputed_entries": disputes.entry_keys(data.subject.id),
+            "disputed_tokens": disputed[0],
+            "disputed_entries": disputed[1],
             "noindex": profile.is_person,
             "shown_per_dataset": profile_page.SHOWN_PER_DATASET,
         },
