@@ -54,6 +54,10 @@ def no_general_limit(settings):
     settings.CREDIT_APPLICATION_SUBMITS_PER_MINUTE = 1_000
 
 
+def profile_text(client, public_id) -> str:
+    return client.get(f"/subjects/{public_id}/").content.decode()
+
+
 def _submit_on_portal(client, record, **overrides):
     data = _form(**overrides)
     data["materials"] = [_pdf_file()]
@@ -106,6 +110,18 @@ def test_portal_flow_to_outcome_with_the_marker_while_open(
     api = public.get(f"/api/v1/public/subjects/{portal_data.company.public_id}").json()
     flags = {r["doc_number"]: r["disputed"] for r in api["penalties"]}
     assert flags[record.doc_number] is True
+    # The profile's section rows (facts.dossier) carry it: by record id in the API.
+    section_flags = {
+        row["id"]: row["disputed"]
+        for section in api["sections"]
+        for dataset in section["datasets"]
+        for row in dataset["records"]
+    }
+    assert section_flags[token] is True
+    assert sum(section_flags.values()) == 1
+    # The console's subject page shows the same sections with the marker.
+    console_page = office.get(f"/console/subjects/{portal_data.company.public_id}/")
+    assert MARKER in console_page.content.decode()
 
     assert (
         office.post(
@@ -126,6 +142,13 @@ def test_portal_flow_to_outcome_with_the_marker_while_open(
     assert MARKER not in public.get(f"/publicity/records/{token}/").content.decode()
     api = public.get(f"/api/v1/public/subjects/{portal_data.company.public_id}").json()
     assert not any(r["disputed"] for r in api["penalties"])
+    assert not any(
+        row["disputed"]
+        for section in api["sections"]
+        for dataset in section["datasets"]
+        for row in dataset["records"]
+    )
+    assert MARKER not in profile_text(public, portal_data.company.public_id)
     answer = public.get(
         f"/api/v1/public/applications/{tracking}", headers={"X-Query-Code": code}
     ).json()

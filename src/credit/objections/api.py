@@ -74,6 +74,12 @@ class SelfCheckIn(NoteIn):
 
 class VerifyIn(NoteIn):
     outcome: str = Field(..., description="处理结果：corrected 更正、deleted 删除、upheld 维持")
+    changes: dict[str, str] | None = Field(
+        None,
+        description="更正内容（仅 corrected 且异议信息为信用记录时）：字段交换代码或中文名称 → "
+        "更正后的值；按数据上报的校验规则核验后入库，原版本保留在历史中，已接收该记录的系统收到"
+        "“更正”通知。不填则表示已通过数据上报或工作台报送更正版本。",
+    )
 
 
 def _out(o, with_steps: bool = False) -> dict:
@@ -186,10 +192,19 @@ def self_check(request, objection_id: int, body: SelfCheckIn):
     "/objections/{objection_id}/verify",
     response={200: ObjectionOut, **ERRORS},
     summary="协查并给出处理结果",
-    description="数据提供单位核实后给出结果：deleted 删除（记录即时撤回）、corrected 更正（通过数据上报"
-    "报送同一文书号的更正版本）、upheld 维持。异议标注随即撤销。需要权限范围 objections:handle。",
-    openapi_extra=json_example({"outcome": "upheld", "note": "经核实处罚决定事实清楚"}),
+    description="数据提供单位核实后给出结果：deleted 删除（记录即时撤回）、corrected 更正（随 changes "
+    "报送更正内容，或已通过数据上报报送同一文书号的更正版本）、upheld 维持。异议标注随即撤销。"
+    "需要权限范围 objections:handle。",
+    openapi_extra=json_example(
+        {
+            "outcome": "corrected",
+            "note": "经核实罚款金额登记有误，已更正",
+            "changes": {"罚款金额（万元）": "0.5"},
+        }
+    ),
 )
 def verify(request, objection_id: int, body: VerifyIn):
     objection = _get(request, objection_id)
-    return _out(services.verify(request.actor, objection, body.outcome, body.note), True)
+    return _out(
+        services.verify(request.actor, objection, body.outcome, body.note, body.changes), True
+    )

@@ -20,6 +20,7 @@ from django.db import transaction
 from credit import facts
 from credit.applications import services as applications
 from credit.applications.models import Application, ApplicationKind, ApplicationState
+from credit.collection import corrections
 from credit.core.actors import Actor
 from credit.core.errors import NotFound, PermissionDenied, ServiceError
 from credit.core.normalize import has_control_chars
@@ -238,13 +239,25 @@ def self_check(
     return objection
 
 
-def verify(actor: Actor, objection: Objection, outcome: str, note: str) -> Objection:
-    """协查 by the providing department, with the outcome: 更正, 删除 or 维持."""
+def verify(
+    actor: Actor, objection: Objection, outcome: str, note: str, changes: dict | None = None
+) -> Objection:
+    """协查 by the providing department, with the outcome: 更正, 删除 or 维持.
+
+    For 更正 of a record the department may send the corrected fields here (`changes`, by
+    exchange code or label): they take the normal correction path first
+    (collection.corrections: the pipeline keeps the old version in the history and the
+    record's `corrected` event tells every consumer), and the objection closes only once
+    the correction is stored. Without `changes`, the corrected version was sent by file, API
+    or the console's 更正 page."""
     if not permissions.can_verify(actor, objection):
         raise PermissionDenied("只有数据提供单位或信用办可以办理协查")
     if outcome not in Outcome.values:
         raise ServiceError("invalid_field", "字段“处理结果”：请选择更正、删除或维持")
     note = _note(note, "核实意见", required=True)
+    if changes:
+        _expect(Objection.objects.get(pk=objection.pk), ObjectionState.VERIFYING)
+        _correct_fact(actor, objection, outcome, note, changes)
     with transaction.atomic():
         objection = _locked(objection)
         _expect(objection, ObjectionState.VERIFYING)
@@ -258,6 +271,20 @@ def verify(actor: Actor, objection: Objection, outcome: str, note: str) -> Objec
         if outcome == Outcome.DELETED:
             _delete_fact(actor, objection, note)
         return _close(actor, objection, outcome, note)
+
+
+def _correct_fact(
+    actor: Actor, objection: Objection, outcome: str, note: str, changes: dict
+) -> None:
+    if outcome != Outcome.CORRECTED or objection.fact_kind != FactKind.RECORD:
+        raise ServiceError(
+            "invalid_field", "字段“更正内容”：仅在处理结果为“更正”且异议信息为信用记录时填写"
+        )
+    if not isinstance(changes, dict):
+        raise ServiceError("invalid_field", "字段“更正内容”：应为“字段名: 更正后的值”的对象")
+    record = facts.kind(FactKind.RECORD).model._default_manager.get(pk=objection.fact_id)
+    reason = f"异议核实更正（{objection.application.tracking_number}）：{note}"[:1000]
+    corrections.correct(actor, record, changes, reason)
 
 
 def _delete_fact(actor: Actor, objection: Objection, note: str) -> None:
