@@ -258,6 +258,11 @@ GET_CASES = [
     ("admin_user", "/console/review/", ["page"]),
     ("admin_user", "/console/objections/", OBJECTION_FILTERS),
     ("operator_user", "/console/objections/", OBJECTION_FILTERS),
+    (
+        "admin_user",
+        "/console/reports/applications/",
+        ["state", "overdue", "tracking_number", "received_from", "received_to", "page"],
+    ),
     ("admin_user", "/console/review/merges/", ["page"]),
     ("admin_user", "/console/review/subjects/{review_subject}/", ["with", "page"]),
 ]
@@ -488,8 +493,44 @@ def _objection_window_form(world):
     }
 
 
+def _special_report_application_form(world):
+    return {
+        "subject_name": "本溪市某公司",
+        "uscc": CHECK_SUBJECT_USCC,
+        "applicant_name": "李四",
+        "applicant_phone": "13800000000",
+        "applicant_relationship": "legal_rep",
+        "period_from": "2020-09-01",
+        "period_to": TODAY.isoformat(),
+        "purpose": "政府采购投标",
+    }
+
+
 # (role, url, baseline form, {field: kind}); a kind of None means only "no 500".
 FORM_CASES = [
+    (
+        None,
+        "/reports/special/apply/",
+        _special_report_application_form,
+        {
+            "subject_name": "text",
+            "uscc": "text",
+            "applicant_name": "text",
+            "applicant_phone": "text",
+            "applicant_relationship": "choice",
+            "agent_name": "text",
+            "agent_relationship": "text",
+            "period_from": "date",
+            "period_to": "date",
+            "purpose": "text",
+        },
+    ),
+    (
+        None,
+        "/applications/status/report.pdf",
+        lambda world: {"tracking_number": "BG202601010001", "query_code": "ABCDEFGH23"},
+        {"tracking_number": "text", "query_code": "text"},
+    ),
     (
         None,
         "/applications/status/",

@@ -264,6 +264,33 @@ TABLE: dict[str, dict] = {
         "GET": R(LOGIN, 403, 403, 200, 200),
         WRITE: R(LOGIN, 405, 405, 405, 405),
     },
+    # Special-report applications (issue 14): the credit office decides, the auditor reads.
+    # The fixture's application was refused, so deciding again is refused (400).
+    "console/reports/applications/": {
+        "url": "/console/reports/applications/",
+        "GET": R(LOGIN, 403, 403, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    "console/reports/applications/<int:request_id>/": {
+        "url": "/console/reports/applications/{special_request}/",
+        "GET": R(LOGIN, 403, 403, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    "console/reports/applications/<int:request_id>/materials/<int:material_id>/": {
+        "url": "/console/reports/applications/{special_request}/materials/{special_material}/",
+        "GET": R(LOGIN, 403, 403, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    "console/reports/applications/<int:request_id>/accept/": {
+        "url": "/console/reports/applications/{special_request}/accept/",
+        "GET": R(LOGIN, 405, 405, 405, 405),
+        WRITE: R(LOGIN, 403, 403, 403, 400),
+    },
+    "console/reports/applications/<int:request_id>/reject/": {
+        "url": "/console/reports/applications/{special_request}/reject/",
+        "GET": R(LOGIN, 405, 405, 405, 405),
+        WRITE: R(LOGIN, 403, 403, 403, 400),
+    },
     # --- console: 本单位记录 (issue 13) -----------------------------------------------------
     # Every department's operators list their own records (another department's list is
     # empty, its records do not exist for them); the credit office and auditors see all,
@@ -357,6 +384,13 @@ TABLE: dict[str, dict] = {
         WRITE: ALL(400),
     },
     "applications/status/": {"url": "/applications/status/", "GET": ALL(200), WRITE: ALL(400)},
+    # The issued special report, by tracking number and query code posted (never in a URL).
+    "applications/status/report.pdf": {
+        "url": "/applications/status/report.pdf",
+        "GET": ALL(405),
+        WRITE: ALL(400),
+    },
+    "reports/special/apply/": {"url": "/reports/special/apply/", "GET": ALL(200), WRITE: ALL(400)},
     # --- console: audit trail --------------------------------------------------------------
     "console/audit/changes/": {
         "url": "/console/audit/changes/",
@@ -715,6 +749,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
     name_seen, merge = _review_objects(system, portal.company)
     report, _pdf = report_services.public_report(system, portal.company)
     objection = _objection_at_verification(portal, Actor.for_user(admin_user))
+    special_request = _special_report_refused(Actor.for_user(admin_user))
     tokens = {}
     for name, scope in (
         ("tok_write", Scope.RECORDS_WRITE),
@@ -744,6 +779,8 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
             "report": report.number,
             "objection": objection.pk,
             "material": objection.application.materials.get().pk,
+            "special_request": special_request.pk,
+            "special_material": special_request.application.materials.get().pk,
         },
         "users": {
             "owner": operator_user,
@@ -771,6 +808,25 @@ def _objection_at_verification(portal, office):
     )
     objections.accept(office, objection)
     return objections.self_check(office, objection, False, "转协查")
+
+
+def _special_report_refused(office):
+    """A special-report application of the owner's company, refused (不予受理)."""
+    from credit.reports import applications as report_applications
+    from credit.reports.domains import seed_domains
+    from credit.reports.models import ReportDomain
+    from tests.objections.conftest import company_party, pdf
+
+    seed_domains(Actor.system("测试"))
+    request, _ = report_applications.submit(
+        Actor(label="公众申请人"),
+        party=company_party(),
+        period_from=None,
+        period_to=None,
+        domain_ids=[ReportDomain.objects.get(code="market").pk],
+        uploads=[pdf()],
+    )
+    return report_applications.reject(office, request, "权限矩阵测试")
 
 
 def _review_objects(system, company):

@@ -19,6 +19,7 @@ from credit.objections.forms import ObjectionForm, StatusForm
 from credit.portal import present
 from credit.portal.opaque import record_pk
 from credit.records import queries as records
+from credit.reports import applications as report_applications
 
 PUBLIC_APPLICANT = "公众申请人（网站）"
 
@@ -94,7 +95,8 @@ def new_objection(request, token: str):
 @require_http_methods(["GET", "HEAD", "POST"])
 def application_status(request):
     form = StatusForm(request.POST or None)
-    found, error, status = None, "", 200
+    found, error, status, report = None, "", 200, None
+    about_label = "异议信息"
     if request.method == "POST":
         refused = _limited(request)
         if refused is not None:
@@ -108,14 +110,25 @@ def application_status(request):
                 error, status = exc.message, 404
             else:
                 objection = objections.for_application(application)
-                found = application_queries.status(
-                    application, objection.fact_label if objection else ""
-                )
+                special = report_applications.for_application(application)
+                about = objection.fact_label if objection else ""
+                if special is not None:
+                    about = report_applications.describe(special)
+                    about_label = "申请事项"
+                    report = special.report
+                found = application_queries.status(application, about)
         else:
             status = 400
     return render(
         request,
         "portal/application_status.html",
-        {"form": form, "status": found, "error": error, "noindex": True},
+        {
+            "form": form,
+            "status": found,
+            "error": error,
+            "report": report,
+            "about_label": about_label,
+            "noindex": True,
+        },
         status=status,
     )
