@@ -122,6 +122,9 @@ def test_portal_application_accepted_in_the_console_and_downloaded_from_the_stat
         purpose__startswith=f"申请人下载专项信用报告（受理编号 {tracking}",
     ).exists()
 
+    # The public status API names the report too.
+    api = public.get(f"/api/v1/public/applications/{tracking}", headers={"X-Query-Code": code})
+    assert api.json()["report_number"] == number and api.json()["outcome"] == "已出具"
     # A wrong query code opens nothing and downloads nothing.
     wrong = public.post(
         "/applications/status/report.pdf", {"tracking_number": tracking, "query_code": "WRONG2345"}

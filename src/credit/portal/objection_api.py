@@ -19,6 +19,7 @@ from credit.core import ratelimit
 from credit.core.actors import Actor
 from credit.objections import services as objections
 from credit.portal.opaque import record_pk
+from credit.reports import applications as report_applications
 
 router = Router(tags=["异议申请（公开）"], auth=None)
 PUBLIC_APPLICANT = "公众申请人（接口）"
@@ -75,6 +76,10 @@ class StatusOut(Schema):
     outcome: str
     outcome_note: str
     closed_on: dt.date | None
+    report_number: str | None = Field(
+        None,
+        description="专项信用报告申请：已出具报告的编号（22 位），凭受理编号和查询码在办理进度查询页面下载",
+    )
 
 
 def _limited(request):
@@ -149,9 +154,18 @@ def application_status(
 ):
     application = applications.find_for_applicant(tracking_number[:40], x_query_code[:40])
     objection = objections.for_application(application)
-    found = application_queries.status(application, objection.fact_label if objection else "")
+    special = report_applications.for_application(application)
+    about = objection.fact_label if objection else ""
+    if special is not None:
+        about = report_applications.describe(special)
+    found = application_queries.status(application, about)
     return {
-        **{k: getattr(found, k) for k in StatusOut.model_fields if k != "steps"},
+        "report_number": special.report.number if special and special.report else None,
+        **{
+            k: getattr(found, k)
+            for k in StatusOut.model_fields
+            if k not in ("steps", "report_number")
+        },
         "steps": [
             {
                 "step": s.label,
