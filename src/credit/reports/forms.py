@@ -1,5 +1,7 @@
 from django import forms
 
+from credit.core.forms import SafeInputMixin
+
 MAX_PDF_BYTES = 20 * 1024 * 1024
 
 
@@ -86,3 +88,57 @@ class SpecialReportForm(forms.Form):
         if start and end and start > end:
             self.add_error("period_from", "起始日不能晚于截止日")
         return data
+
+
+class SpecialReportApplicationForm(SafeInputMixin, forms.Form):
+    """The subject's application for a special report (portal): who applies, the period and
+    domains. Shape only; `reports.applications.submit` decides and names the field."""
+
+    subject_name = forms.CharField(label="主体名称", max_length=200)
+    uscc = forms.CharField(label="统一社会信用代码", max_length=18)
+    applicant_name = forms.CharField(label="申请人姓名", max_length=100)
+    applicant_phone = forms.CharField(label="申请人电话", max_length=20)
+    applicant_relationship = forms.ChoiceField(label="申请人与主体关系", choices=())
+    agent_name = forms.CharField(label="代理人姓名", max_length=100, required=False)
+    agent_phone = forms.CharField(label="代理人电话", max_length=20, required=False)
+    agent_relationship = forms.CharField(label="代理人与主体关系", max_length=100, required=False)
+    period_from = forms.DateField(
+        label="查询期间自",
+        help_text="默认 2020年9月1日。",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    period_to = forms.DateField(
+        label="查询期间至", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    domains = forms.ModelMultipleChoiceField(
+        label="查询领域",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一个领域"},
+    )
+    purpose = forms.CharField(
+        label="用途",
+        max_length=200,
+        required=False,
+        help_text="如：政府采购投标、专项资金申报。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from credit.applications.models import Relationship
+        from credit.reports.models import ReportDomain
+
+        super().__init__(*args, **kwargs)
+        self.fields["domains"].queryset = ReportDomain.objects.filter(active=True)
+        self.fields["applicant_relationship"].choices = Relationship.choices
+
+    def party(self):
+        from credit.applications.services import Party
+
+        data = self.cleaned_data
+        return Party(**{k: data.get(k, "") or "" for k in Party.__dataclass_fields__})
+
+
+class ApplicationNoteForm(SafeInputMixin, forms.Form):
+    note = forms.CharField(
+        label="办理意见", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

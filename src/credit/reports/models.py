@@ -87,3 +87,37 @@ class CreditReport(models.Model):
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None
+
+
+class SpecialReportRequest(models.Model):
+    """A special report asked for by the subject (portal or service window): the period and
+    domains asked; the application (credit.applications) carries the applicant, materials,
+    tracking number, query code and steps; `report` is the report issued on acceptance,
+    delivered through the application's status page."""
+
+    application = models.OneToOneField(
+        "applications.Application",
+        verbose_name="申请",
+        on_delete=models.PROTECT,
+        related_name="special_report_request",
+    )
+    period_from = models.DateField("查询期间自")
+    period_to = models.DateField("查询期间至")
+    domains = models.ManyToManyField(ReportDomain, verbose_name="查询领域", related_name="+")
+    purpose = models.CharField("用途", max_length=200, blank=True, default="")
+    report = models.ForeignKey(
+        CreditReport,
+        verbose_name="出具的报告",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "专项信用报告申请"
+        verbose_name_plural = "专项信用报告申请"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return str(self.application)

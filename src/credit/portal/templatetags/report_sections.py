@@ -18,6 +18,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
+# The 异议标注 after the first cell of a fact under an open objection (the same words as
+# `_disputed_marker.html`, which the templates include).
+DISPUTED_MARKER = SafeString(
+    '<span class="disputed-marker" title="该信息存在已受理尚未办结的异议">异议处理中</span>'
+)
+
 # A list section's heading and what it says when the subject is on no such list; the same
 # words as `_profile_section.html` passes to `_list_entries.html`.
 ENTRY_TEXTS = {
@@ -60,14 +66,16 @@ def record_cells(row, no_links=False) -> SafeString:
     if not cells:
         return SafeString("")
     first = cells[0]
+    marker = DISPUTED_MARKER if getattr(row, "disputed", False) else ""
     if no_links:
-        head = format_html('<td data-label="{}">{}</td>', first.label, first.short)
+        head = format_html('<td data-label="{}">{}{}</td>', first.label, first.short, marker)
     else:
         head = format_html(
-            '<td data-label="{}"><a href="{}">{}</a></td>',
+            '<td data-label="{}"><a href="{}">{}</a>{}</td>',
             first.label,
             reverse("portal:record", args=[row.token]),
             first.value or "查看",
+            marker,
         )
     return head + format_html_join(
         "", '<td data-label="{}">{}</td>', ((c.label, c.short) for c in cells[1:])
