@@ -120,6 +120,7 @@ RESOURCES = {
     "admin.record": "后台查看信用记录",
     "admin.list_entry": "后台查看名单条目",
     "reports.report": "信用报告",
+    "evaluation.grade": "信用评价结果",
 }
 
 FIELDS = {

@@ -91,11 +91,28 @@ class LoadedModel:
         bands = sorted(((b.min_score, b.grade) for b in model.bands.all()), reverse=True)
         return cls(model, rules, caps, bands)
 
+    @classmethod
+    def cached(cls, model: EvaluationModel) -> LoadedModel:
+        """A published version never changes (the admin edits drafts only), so its rules
+        are read once per process: regrading one subject after an event then costs only
+        the rules' aggregates and the write."""
+        if model.state == "draft":
+            return cls.of(model)
+        # Keyed by the publication time too: ids may be reused after a rollback (tests).
+        key = (model.pk, model.published_at)
+        found = _loaded.get(key)
+        if found is None:
+            found = _loaded[key] = cls.of(model)
+        return found
+
     def grade_of(self, score: Decimal) -> str:
         for min_score, grade in self.bands:
             if score >= min_score:
                 return grade
         return self.bands[-1][1] if self.bands else ""
+
+
+_loaded: dict[tuple, LoadedModel] = {}
 
 
 def _clamp(value: Decimal, low: Decimal | None, high: Decimal | None) -> Decimal:

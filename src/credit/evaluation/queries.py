@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -87,6 +88,14 @@ def current_grade(subject_id: int) -> Grade | None:
     )
 
 
+def current_grade_by_public_id(public_id: str) -> Grade | None:
+    return (
+        Grade.objects.filter(subject__public_id=public_id, is_current=True)
+        .select_related("model")
+        .first()
+    )
+
+
 def history(subject_id: int) -> list[Grade]:
     return list(
         Grade.objects.filter(subject_id=subject_id)
@@ -133,6 +142,62 @@ def explain(grade: Grade) -> list[dict]:
     return out
 
 
+def shared_grade(subject_id: int) -> dict | None:
+    """The grade as the sharing API and credit checks send it."""
+    info = current_grades([subject_id]).get(subject_id)
+    if info is None:
+        return None
+    return {
+        "grade": info.grade,
+        "meaning": info.meaning,
+        "score": str(info.score),
+        "valid_from": info.valid_from,
+        "model_version": info.model_version,
+    }
+
+
+def check_grades(subject_ids: Iterable[int]) -> dict[int, dict]:
+    """The grade of each subject as a credit check's answer stores it (JSON-ready), in one
+    query."""
+    ids = {int(i) for i in subject_ids}
+    if not ids:
+        return {}
+    rows = (
+        Grade.objects.filter(is_current=True, subject_id__in=ids)
+        .values_list("subject_id", "grade", "valid_from", "model_id", "model__version")
+        .order_by()
+    )
+    rows = list(rows)
+    meanings = _meanings({r[3] for r in rows})
+    return {
+        subject_id: {
+            "grade": grade,
+            "meaning": meanings.get((model_id, grade), ""),
+            "valid_from": valid_from.isoformat(),
+            "model_version": version,
+        }
+        for subject_id, grade, valid_from, model_id, version in rows
+    }
+
+
+# The portal switch, read once per process for a few seconds: the profile is the busiest
+# page and must not pay a query for a setting that changes once in a long while. A save in
+# this process forgets it at once (apps.py); other processes see it within the time.
+SETTING_SECONDS = 30
+_switch: tuple[float, bool] | None = None
+
+
 def portal_shows_grades() -> bool:
+    global _switch
+    now = time.monotonic()
+    if _switch is not None and now - _switch[0] < SETTING_SECONDS:
+        return _switch[1]
     settings = EvaluationSettings.objects.first()
-    return bool(settings and settings.show_on_portal)
+    value = bool(settings and settings.show_on_portal)
+    _switch = (now, value)
+    return value
+
+
+def forget_settings(*args, **kwargs) -> None:
+    global _switch
+    _switch = None
