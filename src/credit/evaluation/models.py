@@ -132,7 +132,7 @@ class Rule(models.Model):
         "信息事项代码",
         max_length=50,
         blank=True,
-        help_text="计分依据为信息事项时填写，如 penalty。",
+        help_text="计分依据为信息事项时填写信息事项代码（见信息目录）。",
     )
     severities = models.JSONField(
         "失信严重程度", default=list, blank=True, help_text='如 ["一般", "严重"]；留空不限。'
@@ -141,14 +141,13 @@ class Rule(models.Model):
         "字段条件",
         default=dict,
         blank=True,
-        help_text='记录字段（交换代码）须等于的值，如 {"PJ_PJLB": "纳税信用", "PJ_PJJG": "A"}；'
-        "值为列表时等于其一即可。",
+        help_text='记录字段须等于的值，写作 {"字段交换代码": "值"}；值为列表时等于其一即可。',
     )
     list_codes = models.JSONField(
         "名单代码",
         default=list,
         blank=True,
-        help_text='计分依据为名单时填写，如 ["court_dishonest"]。',
+        help_text="计分依据为名单时填写名单代码的列表。",
     )
     list_color = models.CharField(
         "名单类别",
