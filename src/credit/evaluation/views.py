@@ -23,6 +23,7 @@ def console_context(subject) -> dict | None:
     explained = queries.explain(grade)
     for dimension in explained:
         for indicator in dimension["indicators"]:
+            indicator["scored"] = any(rule["score"] for rule in indicator["rules"])
             for rule in indicator["rules"]:
                 rule["facts"] = [_fact_link(f) for f in rule["facts"]]
     return {
