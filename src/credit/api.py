@@ -106,7 +106,9 @@ def _mount() -> None:
     from credit.collection.dept_api import router as dept_records_router
     from credit.evaluation.api import router as evaluation_router
     from credit.notices.api import router as notices_router
+    from credit.objections.api import router as objections_router
     from credit.portal.api import router as portal_router
+    from credit.portal.objection_api import router as public_objections_router
     from credit.records.api import router as sharing_router
     from credit.reports.api import router as reports_router
 
@@ -118,6 +120,8 @@ def _mount() -> None:
     api.add_router("/shared", sharing_router)
     api.add_router("/", notices_router)
     api.add_router("/", evaluation_router)
+    api.add_router("/public", public_objections_router)
+    api.add_router("/", objections_router)
 
 
 _mount()

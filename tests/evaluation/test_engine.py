@@ -152,3 +152,28 @@ def test_a_draft_without_every_grade_is_refused(model):
     with pytest.raises(ServiceError) as refused:
         services.publish(Actor.system("测试"), draft)
     assert "A、B、C、D" in refused.value.message
+
+
+def test_disputed_facts_count_or_are_ignored_as_the_model_says(demo_subjects, model):
+    from credit.facts import transitions
+
+    services.evaluate()
+    subject = demo_subjects[1]
+    record = Record.objects.get(subject=subject)
+    transitions.open_dispute(Actor.system("测试"), "record", record.pk, subject.pk, "YY-1")
+    events.deliver_pending()
+    # The default model counts disputed facts.
+    assert queries.current_grades([subject.pk])[subject.pk].score == Decimal(95)
+
+    draft = services.new_draft(Actor.system("测试"), model)
+    draft.disputed_facts = "ignore"
+    draft.save()
+    services.publish(Actor.system("测试"), draft)
+    services.evaluate([subject.pk])
+    assert queries.current_grades([subject.pk])[subject.pk].score == Decimal(100)
+
+    transitions.close_dispute(
+        Actor.system("测试"), "record", record.pk, subject.pk, "YY-1", "异议不成立"
+    )
+    events.deliver_pending()
+    assert queries.current_grades([subject.pk])[subject.pk].score == Decimal(95)

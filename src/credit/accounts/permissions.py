@@ -28,6 +28,7 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
             Scope.CHECKS_RUN,
             Scope.NOTICES_READ,
             Scope.EVALUATIONS_READ,
+            Scope.OBJECTIONS_HANDLE,
         }
     ),
     Role.AUDITOR: frozenset(),
