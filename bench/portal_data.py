@@ -20,7 +20,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = "credit_bench_portal"
+# Another benchmark names its own database (CREDIT_BENCH_DB or by setting this attribute),
+# so that two benchmarks never recreate each other's.
+BENCH_DB = os.environ.get("CREDIT_BENCH_DB", "credit_bench_portal")
 SQLITE_PATH = ROOT / "bench" / "out" / "portal.sqlite3"
 ENV = {
     "CREDIT_SECRET_KEY": "bench-secret-key",

@@ -348,6 +348,7 @@ PATH_CASES = [
     ("admin_user", "post", "/console/review/subjects/{}/decide/"),
     ("admin_user", "post", "/console/review/names/{}/"),
     ("admin_user", "post", "/console/review/merges/{}/undo/"),
+    ("operator_user", "get", "/api/v1/evaluations/{}"),
 ]
 
 

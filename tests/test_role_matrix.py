@@ -31,6 +31,7 @@ from credit.catalog.models import Dataset
 from credit.checks.store import run_check
 from credit.collection.models import Batch
 from credit.core.actors import Actor
+from credit.evaluation import services as evaluation
 from credit.lists import services as list_services
 from credit.lists.models import ListType
 from credit.portal.opaque import record_token
@@ -656,6 +657,13 @@ TABLE: dict[str, dict] = {
         "GET": R(401, 200, 200, 403, 200, **T(403, 200, 403)),
         WRITE: ALL(405, api=True),
     },
+    # A subject's grade: every department (operators' role scopes include evaluations:read);
+    # the auditor reads logs only; a token needs the scope evaluations:read.
+    "api/v1/evaluations/<uscc>": {
+        "url": "/api/v1/evaluations/{company_uscc}",
+        "GET": R(401, 200, 200, 403, 200, **T(403, 403, 403)),
+        WRITE: ALL(405, api=True),
+    },
 }
 
 
@@ -748,6 +756,8 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
     system = Actor.system("测试")
     name_seen, merge = _review_objects(system, portal.company)
     report, _pdf = report_services.public_report(system, portal.company)
+    evaluation.load_model(system)
+    evaluation.evaluate([portal.company.pk])
     objection = _objection_at_verification(portal, Actor.for_user(admin_user))
     special_request = _special_report_refused(Actor.for_user(admin_user))
     tokens = {}
@@ -768,6 +778,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
             "check": check.pk,
             "entry": entry.pk,
             "company": portal.company.public_id,
+            "company_uscc": portal.company.uscc,
             "record": record_token(portal.public_penalty.pk),
             "record_id": portal.public_penalty.pk,
             "department": scjg.pk,

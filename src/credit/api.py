@@ -104,6 +104,7 @@ def _mount() -> None:
     from credit.checks.api import router as checks_router
     from credit.collection.api import router as collection_router
     from credit.collection.dept_api import router as dept_records_router
+    from credit.evaluation.api import router as evaluation_router
     from credit.notices.api import router as notices_router
     from credit.objections.api import router as objections_router
     from credit.portal.api import router as portal_router
@@ -118,6 +119,7 @@ def _mount() -> None:
     api.add_router("/", checks_router)
     api.add_router("/shared", sharing_router)
     api.add_router("/", notices_router)
+    api.add_router("/", evaluation_router)
     api.add_router("/public", public_objections_router)
     api.add_router("/", objections_router)
 

@@ -40,6 +40,7 @@ SCOPE_ROUTES: dict[str, list[str]] = {
         "GET /api/v1/checks/stats",
     ],
     Scope.NOTICES_READ: ["GET /api/v1/notices", "PUT /api/v1/notices/webhook"],
+    Scope.EVALUATIONS_READ: ["GET /api/v1/evaluations/{uscc}"],
 }
 
 # (code, HTTP status, meaning). Every error answer is {"code", "message"}: the message says

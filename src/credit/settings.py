@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "credit.notices",
     "credit.checks",
     "credit.review",
+    "credit.evaluation",
     "credit.reports",
     "credit.applications",
     "credit.objections",

@@ -27,6 +27,7 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
             Scope.RECORDS_READ,
             Scope.CHECKS_RUN,
             Scope.NOTICES_READ,
+            Scope.EVALUATIONS_READ,
             Scope.OBJECTIONS_HANDLE,
         }
     ),

@@ -387,6 +387,7 @@ def _item_out(
     records: dict,
     measures: _MeasureCache,
     counts: dict,
+    grades: dict | None = None,
 ) -> tuple[dict, tuple | None]:
     """One subject's part of the answer, counted into `counts`; with its hit, if any:
     (index, row, verdicts, applicable measures, (black, red, records))."""
@@ -421,6 +422,8 @@ def _item_out(
         red_entries=red,
         records=subject_records,
         measures=[_measure_out(m, list_types) for m in applicable],
+        # The subject's public credit evaluation (grade, meaning, valid from), or None.
+        evaluation=(grades or {}).get(row["id"]),
     )
     for label in verdicts:
         counts[label] += 1

@@ -40,8 +40,9 @@ COLUMNS = (
     "不良记录",
     "适用措施",
     "反馈情况",
+    "信用评价",
 )
-WIDTHS = (7, 36, 10, 30, 22, 22, 22, 40, 40, 10, 60, 50, 40)
+WIDTHS = (7, 36, 10, 30, 22, 22, 22, 40, 40, 10, 60, 50, 40, 30)
 # Public ids per query: within SQLite's parameter limit.
 CHUNK = 900
 # Excel refuses longer cell text.
@@ -274,3 +275,11 @@ def _row(item: dict, feedback: dict[str, str]) -> Iterator:
         yield _text(
             "\n".join(f"{m['code']}：{feedback.get(m['code'], '待反馈')}" for m in measures)
         )
+    yield grade_text(item.get("evaluation"))
+
+
+def grade_text(evaluation: dict | None) -> str:
+    """A grade as one cell: "B（诚信度较好，2026-12-01 起）"."""
+    if not evaluation:
+        return ""
+    return f"{evaluation['grade']}（{evaluation['meaning']}，{evaluation['valid_from']} 起）"

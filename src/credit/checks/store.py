@@ -34,6 +34,7 @@ from credit.core.actors import Actor
 from credit.core.errors import NotFound
 from credit.core.identifiers import IdentifierError, validate_uscc
 from credit.core.pgcursor import server_cursor
+from credit.evaluation import queries as evaluation
 from credit.measures.models import Measure
 
 # The access log's resource code; it predates the checks app and old rows hold it.
@@ -80,6 +81,7 @@ def _clean_single(actor: Actor, scenario, query: SubjectQuery, purpose: str):
         if found is not None and (found[1] or found[2]):
             return None, fastpath.resolved(query, code, found)
         row = found[0] if found is not None else None
+        grades = evaluation.check_grades([row["id"]]) if row is not None else {}
         counts = defaultdict(int)
         item, _hit = _item_out(
             0,
@@ -89,6 +91,7 @@ def _clean_single(actor: Actor, scenario, query: SubjectQuery, purpose: str):
             {},
             _MeasureCache(scenario.code),
             counts,
+            grades,
         )
         answer = _answer_out(actor, scenario, purpose, now, None, counts, [item])
         request_id = actor.request_id or audit_context.request_id.get()
@@ -159,6 +162,9 @@ def _run(actor, scenario, purpose, queries, now, today, single=None) -> CreditCh
         records = shared_negative_records(matched_ids, today) if matched_ids else {}
     mark_disputed(records, entries)
     measures = _MeasureCache(scenario.code)
+    grades = evaluation.check_grades(
+        r["row"]["id"] for r in resolutions if r.get("status") == "matched"
+    )
 
     items: list[dict] = []
     hits: list[tuple[int, dict, list[str], list[Measure], tuple[int, int, int]]] = []
@@ -171,7 +177,7 @@ def _run(actor, scenario, purpose, queries, now, today, single=None) -> CreditCh
             continue
         if subject_id is not None:
             first_at[subject_id] = index
-        item, hit = _item_out(index, query, res, entries, records, measures, counts)
+        item, hit = _item_out(index, query, res, entries, records, measures, counts, grades)
         items.append(item)
         if hit is not None:
             hits.append(hit)

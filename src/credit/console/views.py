@@ -30,6 +30,7 @@ from credit.console.profile import build as subject_profile_sections
 from credit.core.actors import Actor
 from credit.core.errors import NotFound, PermissionDenied, ServiceError
 from credit.core.normalize import has_control_chars
+from credit.evaluation import views as evaluation_views
 from credit.subjects import queries as subject_queries
 
 PAGE_SIZE = 20
@@ -192,6 +193,7 @@ def subject_profile(request, public_id):
         {
             "subject": subject,
             "sections": subject_profile_sections(actor, subject),
+            "evaluation": evaluation_views.console_context(subject),
         },
     )
 

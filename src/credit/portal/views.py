@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from credit import facts
 from credit.core.normalize import as_int
+from credit.evaluation import views as evaluation_views
 from credit.portal import listing, present, profile_page
 from credit.portal.opaque import record_pk
 from credit.records import queries as records
@@ -92,6 +93,10 @@ def subject_profile(request, public_id: str):
             "profile": profile,
             "noindex": profile.is_person,
             "shown_per_dataset": profile_page.SHOWN_PER_DATASET,
+            # Shown only when the credit office switched it on (evaluation settings).
+            "portal_grade": None
+            if profile.is_person
+            else evaluation_views.portal_context(profile.public_id),
         },
     )
 

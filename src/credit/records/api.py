@@ -20,7 +20,7 @@ from credit.catalog import attributes
 from credit.catalog import queries as catalog
 from credit.core.errors import NotFound
 from credit.core.masking import mask_id_number
-from credit.records import queries
+from credit.records import extras, queries
 from credit.subjects.models import Subject
 
 router = Router(tags=["信用信息共享"], auth=api_auth)
@@ -52,11 +52,22 @@ class SharedRecord(Schema):
     )
 
 
+class SharedGrade(Schema):
+    grade: str = PydanticField(..., description="公共信用综合评价等级 A/B/C/D")
+    meaning: str = PydanticField(..., description="等级含义")
+    score: str = PydanticField(..., description="综合得分")
+    valid_from: dt.date = PydanticField(..., description="本等级生效日期")
+    model_version: int = PydanticField(..., description="评价模型版本号")
+
+
 class SharedOut(Schema):
     subject_id: str
     name: str
     kind: str
     uscc: str | None
+    evaluation: SharedGrade | None = PydanticField(
+        None, description="现行公共信用综合评价（不参加评价的主体为空）"
+    )
     records: list[SharedRecord]
 
 
@@ -111,6 +122,7 @@ def shared_records(request, key: str, params: Query[Purpose]):
         "name": subject.name,
         "kind": subject.get_kind_display(),
         "uscc": subject.uscc,
+        "evaluation": extras.grade_of(subject.pk),
         "records": [_record_out(r, described, r.pk in disputed) for r in shown],
     }
 

@@ -24,6 +24,8 @@ DISPUTED_MARKER = SafeString(
     '<span class="disputed-marker" title="该信息存在已受理尚未办结的异议">异议处理中</span>'
 )
 
+GRADE_SECTION = "信用评价"
+
 # A list section's heading and what it says when the subject is on no such list; the same
 # words as `_profile_section.html` passes to `_list_entries.html`.
 ENTRY_TEXTS = {
@@ -37,7 +39,9 @@ def report_sections(context, sections, *, more_links=False, public_id="", no_lin
     parts = []
     detailed = None
     for section in sections:
-        if not (section.datasets or section.entries):
+        # The platform's own grade, when the credit office shows grades to the public.
+        graded = section.title == GRADE_SECTION and context.get("portal_grade")
+        if not (section.datasets or section.entries or graded):
             parts.append(_plain(section))
             continue
         detailed = detailed or get_template("portal/_profile_section.html")

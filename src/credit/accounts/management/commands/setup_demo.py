@@ -61,6 +61,9 @@ class Command(BaseCommand):
         # The reports app's domains link departments: seeded once they exist.
         if "seed_report_domains" in get_commands():
             call_command("seed_report_domains", stdout=self.stdout, stderr=self.stderr)
+        # The evaluation's default model is configuration too (kept when one is published).
+        if "load_evaluation_model" in get_commands():
+            call_command("load_evaluation_model", stdout=self.stdout, stderr=self.stderr)
         if not (settings.DEBUG or getattr(settings, "CREDIT_DEMO", False)):
             self.stdout.write(
                 self.style.WARNING(
@@ -72,6 +75,11 @@ class Command(BaseCommand):
         self._accounts(actor, Path(accounts_file), base_url.rstrip("/"))
         if not no_data:
             self._demo_data()
+            if "load_evaluation_model" in get_commands():
+                # Grade the demo subjects (the monthly job and fact events do it later).
+                call_command(
+                    "load_evaluation_model", "--evaluate", stdout=self.stdout, stderr=self.stderr
+                )
 
     def _accounts(self, actor: Actor, path: Path, base_url: str) -> None:
         credit_office = Department.objects.filter(is_credit_office=True).first()
