@@ -116,6 +116,9 @@ def _mount() -> None:
     api.add_router("/", checks_router)
     api.add_router("/shared", sharing_router)
     api.add_router("/", notices_router)
+    from credit.commitments.api import router as commitments_router
+
+    api.add_router("/", commitments_router)
 
 
 _mount()

@@ -87,13 +87,13 @@ def code_problem(code: str, made_on: str = "") -> str:
     try:
         date = dt.datetime.strptime(day, "%Y%m%d").date()
     except ValueError:
-        return f"中的日期“{day}”不是有效日期"
+        return f"编码中的日期“{day}”不是有效日期"
     if serial == "000000":
-        return "的流水号不能为 000000"
+        return "流水号不能为 000000"
     if made_on and date.isoformat() != made_on:
-        return f"中的日期“{day}”与承诺日期 {made_on} 不一致"
+        return f"编码中的日期“{day}”与承诺日期 {made_on} 不一致"
     if region[:2] == "00":
-        return f"中的行政区划代码“{region}”无效"
+        return f"编码中的行政区划代码“{region}”无效"
     return ""
 
 
@@ -110,7 +110,7 @@ class _RowCheck:
         code = values.get(CODE, "")
         problem = code_problem(code, values.get(MADE_ON, ""))
         if problem:
-            yield CODE, BAD_CODE, f"「承诺编码」{problem}"
+            yield CODE, BAD_CODE, problem
             return
         kind = values.get(KIND, "")
         if kind == CommitmentKind.REPAIR.label and not self.platform:
@@ -121,7 +121,7 @@ class _RowCheck:
             Commitment.objects.filter(code=code).values("department__uscc", "state", "kind").first()
         )
         if stored is not None and stored["department__uscc"] != values.get(AUTHORITY_USCC):
-            yield CODE, CODE_TAKEN, f"「承诺编码」{code} 已由其他受理单位使用，承诺编码全市唯一"
+            yield CODE, CODE_TAKEN, f"{code} 已由其他受理单位使用，承诺编码全市唯一"
             return
         wanted = STATE_BY_LABEL.get(values.get(STATE) or Fulfilment.PENDING.label)
         current = stored["state"] if stored else Fulfilment.PENDING

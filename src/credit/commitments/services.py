@@ -34,9 +34,8 @@ class CommitmentRefused(ServiceError):
     """A commitment row the pipeline refused; `problems` lists (column, Chinese message)."""
 
     def __init__(self, problems: list[tuple[str, str]], prefix: str = "承诺信息有误"):
-        shown = "；".join(
-            f"{column}{message}" if column else message for column, message in problems[:5]
-        )
+        # The pipeline's messages already name their column.
+        shown = "；".join(message for _, message in problems[:5])
         super().__init__("commitment_invalid", f"{prefix}：{shown}", status=422)
         self.problems = problems
         self.details = [{"field": column, "message": message} for column, message in problems]
