@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
+from credit.commitments.ingest import DATASET_CODE as COMMITMENT_DATASET
 from credit.core.normalize import as_int
 from credit.portal import listing, present, profile_page
 from credit.portal.opaque import record_pk
@@ -121,6 +122,12 @@ def publicity_list(request, dataset_code: str):
             "query": query.urlencode(),
         },
     )
+
+
+@require_safe
+def commitments(request):
+    """Public credit commitments (主动型, and others marked 是否公开): the catalog's list."""
+    return publicity_list(request, COMMITMENT_DATASET)
 
 
 @require_safe
