@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from credit.accounts.models import Department
 from credit.audit.context import request_id
@@ -36,6 +36,7 @@ def _actor(request) -> Actor:
 
 
 @login_required
+@require_safe
 def queue(request):
     actor = _actor(request)
     sees_all = permissions.sees_every_department(actor)
@@ -109,6 +110,7 @@ def detail(request, commitment_id: int):
             "form": form,
             "may_verify": may_verify and commitment.state != "broken",
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -151,5 +153,8 @@ def create(request):
             messages.success(request, f"已登记信用承诺 {commitment.code}")
             return redirect("commitments_console:detail", commitment_id=commitment.pk)
     return render(
-        request, "console/commitments/create.html", {"section": "commitments", "form": form}
+        request,
+        "console/commitments/create.html",
+        {"section": "commitments", "form": form},
+        status=400 if request.method == "POST" else 200,
     )
