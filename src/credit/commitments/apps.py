@@ -7,7 +7,8 @@ class CommitmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from credit.collection import consumers
-        from credit.commitments import ingest
+        from credit.collection.demo import seed
+        from credit.commitments import demo, ingest
 
         # Commitment records keep their Commitment row (verification state, due date) in
         # step, inside the batch's load transaction; the row check refuses bad 承诺编码 and
@@ -18,3 +19,6 @@ class CommitmentsConfig(AppConfig):
             row_check=ingest.row_check,
             after_load=ingest.apply_batch,
         )
+        # The demo seed verifies a few commitments as 失信 once the files are imported.
+        if demo.break_some not in seed.AFTER_SEED:
+            seed.AFTER_SEED.append(demo.break_some)
