@@ -203,3 +203,19 @@ def test_repair_commitment_of_a_person(catalog, scjg):
         commitment, facts="修复材料虚假", decision="本市监撤〔2026〕2号", actor=Actor.system()
     )
     assert breach.subject_id == person.pk
+
+
+def test_the_breach_is_in_credit_checks_like_a_penalty_and_the_commitment_is_not(
+    sent, operator_user
+):
+    from credit.measures.queries import check_records
+
+    breach = services.mark_broken(
+        sent["1"],
+        facts="材料虚假",
+        decision="本市监信〔2026〕11号",
+        actor=Actor.for_user(operator_user),
+    )
+    reported = set(check_records().values_list("pk", flat=True))
+    assert breach.pk in reported
+    assert sent["1"].record_id not in reported  # a commitment itself is not 不良
