@@ -48,6 +48,8 @@ def test_every_post_has_a_chinese_description_and_an_example_body(client):
         "/api/v1/objections/{objection_id}/reject",
         "/api/v1/objections/{objection_id}/self-check",
         "/api/v1/objections/{objection_id}/verify",
+        "/api/v1/commitments",
+        "/api/v1/commitments/{commitment_id}/verify",
     }
     for path, operation in posts:
         assert CJK.search(operation.get("description", "")), path

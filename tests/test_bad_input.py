@@ -148,6 +148,18 @@ def world(request, departments):
                 run_now=True,
             )
             made[name] = Record.objects.get()
+        elif name == "commitment":
+            from credit.collection import services as collection
+            from credit.commitments.models import Commitment
+            from tests.commitments.samples import commitment_row
+
+            collection.submit_rows(
+                Actor.system(),
+                dataset_code="commitment",
+                department=request.getfixturevalue("scjg"),
+                items=[commitment_row(1, made=dt.date(2026, 9, 30))],
+            )
+            made[name] = Commitment.objects.get()
         elif name == "samr_list":
             made[name] = ListType.objects.get(code="samr_serious_violation")
         elif name == "list_company":
@@ -228,6 +240,17 @@ OBJECTION_FILTERS = [
     "state", "fact_kind", "overdue", "tracking_number", "received_from", "received_to", "page"
 ]  # fmt: skip
 
+COMMITMENT_FILTERS = [
+    "due",
+    "state",
+    "kind",
+    "made_from",
+    "made_to",
+    "subject",
+    "department",
+    "page",
+]
+
 GET_CASES = [
     (None, "/search/", ["q", "page"]),
     (None, "/publicity/penalties/", SEARCH_FILTERS),
@@ -255,6 +278,9 @@ GET_CASES = [
     ("operator_user", "/console/records/", RECORD_FILTERS),
     ("admin_user", "/console/records/", RECORD_FILTERS),
     ("operator_user", "/console/records/{record}/", ["page"]),
+    ("operator_user", "/console/commitments/", COMMITMENT_FILTERS),
+    ("admin_user", "/console/commitments/", COMMITMENT_FILTERS),
+    (None, "/commitments/", SEARCH_FILTERS),
     ("admin_user", "/console/review/", ["page"]),
     ("admin_user", "/console/objections/", OBJECTION_FILTERS),
     ("operator_user", "/console/objections/", OBJECTION_FILTERS),
@@ -279,6 +305,8 @@ def _needs(url: str) -> list[str]:
     if "{record}" in url:
         needs += ["catalog", "record"]
     needs += [name for name in ("review_subject", "name_seen", "merge") if f"{{{name}}}" in url]
+    if "commitments" in url:
+        needs += ["catalog", "commitment"] if "{commitment}" in url else ["catalog"]
     return needs
 
 
@@ -339,6 +367,8 @@ PATH_CASES = [
     ("operator_user", "post", "/console/records/{}/correct/"),
     ("operator_user", "post", "/console/lists/{}/waive/"),
     ("operator_user", "post", "/console/lists/{notified}/{}/"),
+    ("operator_user", "get", "/console/commitments/{}/"),
+    ("operator_user", "post", "/console/commitments/{}/"),
     ("admin_user", "get", "/console/review/subjects/{}/"),
     (None, "get", "/objections/new/{}/"),
     (None, "post", "/objections/new/{}/"),
@@ -462,6 +492,26 @@ def _record_withdraw_form(world):
 
 def _record_correct_form(world):
     return {"reason": "金额更正", "f_CF_NR": "警告并处罚款3000元"}
+
+
+def _commitment_verify_form(world):
+    # 失信 without its facts and document: never valid, so nothing is written.
+    return {"result": "broken", "facts": "", "decision": "", "severity": "一般"}
+
+
+def _commitment_create_form(world):
+    # Without the commitment date: never valid, so nothing is sent to the pipeline.
+    return {
+        "subject_name": "本溪市坏输入承诺有限公司",
+        "subject_kind": "法人及非法人组织",
+        "subject_uscc": uscc(717171),
+        "kind": "voluntary",
+        "made_on": "",
+        "matter": "守法经营",
+        "reason": "主动承诺",
+        "text": "守法诚信经营",
+        "public": "on",
+    }
 
 
 def _review_decide_form(world):
@@ -672,6 +722,37 @@ FORM_CASES = [
         "/console/records/{record}/correct/",
         _record_correct_form,
         {"reason": "textarea", "f_CF_NR": "textarea", "f_CF_JDRQ": None, "confirm": None},
+    ),
+    (
+        "operator_user",
+        "/console/commitments/{commitment}/",
+        _commitment_verify_form,
+        {
+            "result": "choice",
+            "note": "textarea",
+            "facts": "textarea",
+            "decision": "text",
+            "severity": "choice",
+        },
+    ),
+    (
+        "operator_user",
+        "/console/commitments/new/",
+        _commitment_create_form,
+        {
+            "subject_name": "text",
+            "subject_kind": "choice",
+            "subject_uscc": "uscc",
+            "legal_rep": "text",
+            "id_number": "uscc",
+            "kind": "choice",
+            "made_on": "date",
+            "matter": "text",
+            "reason": "text",
+            "text": "textarea",
+            "due_on": "date",
+            "public": None,
+        },
     ),
     (
         "admin_user",

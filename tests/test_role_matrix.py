@@ -77,6 +77,7 @@ TABLE: dict[str, dict] = {
     "search/": {"url": "/search/?q=钢铁", **PUBLIC_PAGE},
     "subjects/<str:public_id>/": {"url": "/subjects/{company}/", **PUBLIC_PAGE},
     "publicity/": {"url": "/publicity/", **PUBLIC_PAGE},
+    "commitments/": {"url": "/commitments/", **PUBLIC_PAGE},
     # Each 社会公开 dataset by code, and by its older alias (/publicity/penalties/).
     "publicity/<slug:dataset_code>/": {
         "url": "/publicity/penalty/",
@@ -316,6 +317,24 @@ TABLE: dict[str, dict] = {
         "GET": R(LOGIN, 200, 404, 403, 200),
         WRITE: R(LOGIN, 400, 404, 403, 400),
     },
+    # --- console: 承诺核查 (issue 13) ---------------------------------------------------------
+    # Like 本单位记录: each department its own commitments, the office and auditors all;
+    # auditors never register or verify. An empty form comes back with its errors (400).
+    "console/commitments/": {
+        "url": "/console/commitments/",
+        "GET": R(LOGIN, 200, 200, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    "console/commitments/new/": {
+        "url": "/console/commitments/new/",
+        "GET": R(LOGIN, 200, 200, 403, 200),
+        WRITE: R(LOGIN, 400, 400, 403, 400),
+    },
+    "console/commitments/<int:commitment_id>/": {
+        "url": "/console/commitments/{commitment}/",
+        "GET": R(LOGIN, 200, 404, 200, 200),
+        WRITE: R(LOGIN, 400, 404, 403, 400),
+    },
     # --- console: subject review queue (credit office; auditors read) ----------------------
     "console/review/": {
         "url": "/console/review/",
@@ -545,6 +564,25 @@ TABLE: dict[str, dict] = {
         WRITE: R(401, 422, 404, 403, 422, **T(422, 403, 403)),
         "body": "correct",
     },
+    # Commitments (issue 13), scope commitments:write (none of the single-scope tokens has
+    # it). Writes: an unknown accepting department (404), a 失信 without its facts (400).
+    "api/v1/commitments": {
+        "url": "/api/v1/commitments",
+        "GET": R(401, 200, 200, 403, 200, **T(403, 403, 403)),
+        WRITE: R(401, 404, 404, 403, 404, **T(403, 403, 403)),
+        "body": "commitment",
+    },
+    "api/v1/commitments/<commitment_id>": {
+        "url": "/api/v1/commitments/{commitment}",
+        "GET": R(401, 200, 404, 403, 200, **T(403, 403, 403)),
+        WRITE: ALL(405, api=True),
+    },
+    "api/v1/commitments/<commitment_id>/verify": {
+        "url": "/api/v1/commitments/{commitment}/verify",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 400, 404, 403, 400, **T(403, 403, 403)),
+        "body": "verify",
+    },
     "api/v1/public/subjects": {
         "url": "/api/v1/public/subjects?q=钢铁",
         "GET": ALL(200, api=True),
@@ -722,6 +760,19 @@ def _bodies(objects) -> dict:
             "data": {"outcome": "nonsense", "note": ""},
             "content_type": "application/json",
         },
+        "commitment": lambda: {
+            "data": {
+                "subject": {"name": "矩阵测试公司", "kind": "法人及非法人组织"},
+                "kind": "voluntary",
+                "made_on": "2026-11-02",
+                "matter": "守法经营",
+                "reason": "权限矩阵测试",
+                "text": "权限矩阵测试",
+                "department": 999_999,
+            },
+            "content_type": "application/json",
+        },
+        "verify": lambda: {"data": {"result": "broken"}, "content_type": "application/json"},
         # A measure the check did not apply: refused (400) after the permission check.
         "feedback": lambda: {
             "data": {"items": [{"index": 0, "measure": "NO-SUCH", "applied": True}]},
@@ -760,6 +811,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
     evaluation.evaluate([portal.company.pk])
     objection = _objection_at_verification(portal, Actor.for_user(admin_user))
     special_request = _special_report_refused(Actor.for_user(admin_user))
+    commitment = _commitment(scjg)
     tokens = {}
     for name, scope in (
         ("tok_write", Scope.RECORDS_WRITE),
@@ -792,6 +844,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
             "material": objection.application.materials.get().pk,
             "special_request": special_request.pk,
             "special_material": special_request.application.materials.get().pk,
+            "commitment": commitment.pk,
         },
         "users": {
             "owner": operator_user,
@@ -838,6 +891,19 @@ def _special_report_refused(office):
         uploads=[pdf()],
     )
     return report_applications.reject(office, request, "权限矩阵测试")
+
+
+def _commitment(department):
+    """A commitment accepted by the market regulator, sent through the pipeline."""
+    from credit.collection import services as collection
+    from credit.commitments.models import Commitment
+    from tests.commitments.samples import commitment_row
+
+    row = commitment_row(1, made=dt.date(2026, 9, 30))
+    collection.submit_rows(
+        Actor.system(), dataset_code="commitment", department=department, items=[row]
+    )
+    return Commitment.objects.get(code=row["承诺编码"])
 
 
 def _review_objects(system, company):

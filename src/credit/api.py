@@ -122,6 +122,9 @@ def _mount() -> None:
     api.add_router("/", evaluation_router)
     api.add_router("/public", public_objections_router)
     api.add_router("/", objections_router)
+    from credit.commitments.api import router as commitments_router
+
+    api.add_router("/", commitments_router)
 
 
 _mount()

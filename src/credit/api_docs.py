@@ -42,6 +42,12 @@ SCOPE_ROUTES: dict[str, list[str]] = {
     Scope.NOTICES_READ: ["GET /api/v1/notices", "PUT /api/v1/notices/webhook"],
     Scope.EVALUATIONS_READ: ["GET /api/v1/evaluations/{uscc}"],
 }
+SCOPE_ROUTES[Scope.COMMITMENTS_WRITE] = [
+    "GET /api/v1/commitments",
+    "GET /api/v1/commitments/{commitment_id}",
+    "POST /api/v1/commitments",
+    "POST /api/v1/commitments/{commitment_id}/verify",
+]
 
 # (code, HTTP status, meaning). Every error answer is {"code", "message"}: the message says
 # in Chinese what was wrong (which field, which row); the code is for programs.

@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/<path:rest>", api_not_found),
     path("console/audit/", include("credit.console.audit_urls")),
     path("console/checks/", include("credit.checks.console_urls")),
+    path("console/commitments/", include("credit.console.commitment_urls")),
     path("console/lists/", include("credit.lists.console_urls")),
     path("console/records/", include("credit.console.record_urls")),
     path("console/review/", include("credit.review.console_urls")),

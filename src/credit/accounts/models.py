@@ -65,6 +65,7 @@ class Scope(models.TextChoices):
     NOTICES_READ = "notices:read", "接收撤回通知"
     EVALUATIONS_READ = "evaluations:read", "读取信用评价"
     OBJECTIONS_HANDLE = "objections:handle", "办理信用信息异议"
+    COMMITMENTS_WRITE = "commitments:write", "登记和核查信用承诺"
 
 
 class ApiClient(models.Model):

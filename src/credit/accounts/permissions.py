@@ -33,6 +33,8 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
     ),
     Role.AUDITOR: frozenset(),
 }
+# Operators register and verify their department's credit commitments (issue 13).
+ROLE_SCOPES[Role.OPERATOR] = ROLE_SCOPES[Role.OPERATOR] | {Scope.COMMITMENTS_WRITE}
 
 # The scope each API area needs. Reading a batch (status, errors, report) belongs to the
 # system that reports data: a token that only runs checks or reads shared records must not

@@ -89,6 +89,10 @@ ACTIONS = {
     "reports.domain.seed": "初始化专项报告领域",
     "report_domain.create": "新建专项报告领域",
     "report_domain.update": "修改专项报告领域",
+    "commitment.import": "导入信用承诺",
+    "commitment.signed": "签署信用修复承诺",
+    "commitment.kept": "承诺核查：履约",
+    "commitment.broken": "承诺核查：失信",
 }
 
 OBJECTS = {
@@ -111,6 +115,7 @@ OBJECTS = {
     "CalendarYear": "节假日年度",
     "reports.ReportDomain": "专项报告领域",
     "evaluation.EvaluationModel": "评价模型",
+    "Commitment": "信用承诺",
 }
 
 RESOURCES = {
@@ -131,6 +136,7 @@ RESOURCES = {
     "admin.list_entry": "后台查看名单条目",
     "reports.report": "信用报告",
     "evaluation.grade": "信用评价结果",
+    "commitments.queue": "承诺核查（非公开承诺）",
 }
 
 FIELDS = {

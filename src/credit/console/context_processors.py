@@ -28,6 +28,7 @@ def permissions(request):
     """`can`: what the signed-in user may open, so the menu offers only that (the pages
     and services refuse the rest on their own). Lazy, as above."""
     from credit.accounts import permissions as rules
+    from credit.commitments import permissions as commitment_rules
     from credit.core.actors import Actor
     from credit.reports import permissions as report_rules
 
@@ -46,6 +47,7 @@ def permissions(request):
             "review": rules.can_read_subject_review(actor),
             "reports": report_rules.can_read_report_register(actor),
             "admin": user.is_credit_admin,
+            "commitments": commitment_rules.can_list_commitments(actor),
         }
 
     return {"can": SimpleLazyObject(flags)}

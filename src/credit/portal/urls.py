@@ -13,5 +13,7 @@ urlpatterns = [
     # (/publicity/penalties/), the address the site links to.
     path("publicity/<slug:dataset_code>/", views.publicity_list, name="publicity"),
     path("privacy/", views.privacy, name="privacy"),
+    # 信用承诺公示: the commitment dataset's public list under the address the site links to.
+    path("commitments/", views.commitments, name="commitments"),
     path("sitemap/", views.sitemap, name="sitemap"),
 ]

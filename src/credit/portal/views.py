@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
 from credit import facts
+from credit.commitments.ingest import DATASET_CODE as COMMITMENT_DATASET
 from credit.core.normalize import as_int
 from credit.evaluation import views as evaluation_views
 from credit.portal import listing, present, profile_page
@@ -127,6 +128,12 @@ def publicity_list(request, dataset_code: str):
             "query": query.urlencode(),
         },
     )
+
+
+@require_safe
+def commitments(request):
+    """Public credit commitments (主动型, and others marked 是否公开): the catalog's list."""
+    return publicity_list(request, COMMITMENT_DATASET)
 
 
 @require_safe

@@ -398,3 +398,68 @@ def court_rows(
             }
         )
     return plan
+
+
+COMMITMENT_MATTERS = {
+    SCJG: [
+        ("食品经营许可", "以承诺替代经营场所使用证明"),
+        ("药品零售许可", "以承诺替代执业药师在岗证明"),
+    ],
+    HOUSING: [("建筑工程施工许可", "以承诺替代施工图审查合格证明")],
+    ECOLOGY: [("排污许可", "以承诺替代环境监测报告")],
+}
+COMMITMENT_TEXT = "本单位承诺所提交的材料真实有效，符合许可条件；如有虚假或未在期限内补正，愿承担相应法律责任，并同意将失信信息依法公示。"
+
+
+def commitment_rows(
+    people, departments, periods, today: dt.date, rng: random.Random, back: WorkdaysBack, count
+) -> Plan:
+    """信用承诺: mostly 审批替代型 with a 核查期限 (some verified 履约 by a later file, the
+    rest pending: those past their due date are overdue), some 主动型 (public, no due date).
+    失信 ones are made by the commitments app's verification after the seed."""
+    plan: Plan = defaultdict(list)
+    companies = _registrable(people)
+    serial: dict[str, int] = defaultdict(int)
+    names = [n for n in COMMITMENT_MATTERS if n in departments]
+    for _ in range(count):
+        name = names[rng.randrange(len(names))]
+        period = periods[rng.randrange(len(periods))]
+        made = back(period, rng.randint(1, 7))
+        key = f"{made:%Y%m%d}"
+        serial[key] += 1
+        subject = companies[rng.randrange(len(companies))]
+        voluntary = rng.random() < 0.25
+        matter, reason = (
+            ("守法诚信经营", "主动向社会作出信用承诺")
+            if voluntary
+            else rng.choice(COMMITMENT_MATTERS[name])
+        )
+        uscc = departments[name].uscc
+        row = {
+            "承诺主体名称": subject.name,
+            "承诺主体类别": subject.kind,
+            "统一社会信用代码": subject.uscc,
+            "法定代表人（负责人）": subject.legal_rep,
+            "承诺编码": f"210500{key}{serial[key]:06d}",
+            "承诺类型": "主动型" if voluntary else "审批替代型",
+            "承诺日期": _fmt(made),
+            "受理单位": name,
+            "受理单位统一社会信用代码": uscc,
+            "承诺事由": reason,
+            "承诺内容": COMMITMENT_TEXT,
+            "承诺事项": matter,
+            "核查期限": "" if voluntary else _fmt(add_months(made, 2)),
+            "履约状态": "未到期",
+            "核查日期": "",
+            "是否公开": "是",
+            "数据来源单位": name,
+            "数据来源单位统一社会信用代码": uscc,
+        }
+        plan[(name, "commitment", period)].append(row)
+        checked = add_months(made, 1)
+        later = [p for p in periods if p >= checked]
+        if not voluntary and later and checked <= today and rng.random() < 0.5:
+            plan[(name, "commitment", later[0])].append(
+                dict(row, 履约状态="履约", 核查日期=_fmt(checked))
+            )
+    return plan

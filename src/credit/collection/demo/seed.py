@@ -155,7 +155,14 @@ def _seed_demo(subjects: int, licences: int, penalties: int, log) -> dict[str, i
     totals.update(_list_decisions(folder, departments, people, rng, system, log))
     totals.update(_catalogue(folder, departments, people, periods, system, log))
     totals.update(_error_batches(folder, departments, people, rng, system, log))
+    for step in AFTER_SEED:
+        totals.update(step(log))
     return dict(totals)
+
+
+# Demo steps of apps above collection, run after the imports (registered from their
+# AppConfig.ready; collection names none of them): e.g. commitments found broken.
+AFTER_SEED: list[Callable[[Callable[[str], None]], dict[str, int]]] = []
 
 
 def _catalogue(folder, departments, people, periods, system, log) -> dict[str, int]:
@@ -176,6 +183,7 @@ def _catalogue(folder, departments, people, periods, system, log) -> dict[str, i
         catalogue.enforcement_rows(*common, max(8, size // 30)),
         catalogue.honour_rows(*common, max(6, size // 60)),
         catalogue.evaluation_rows(*common, max(10, size // 10)),
+        catalogue.commitment_rows(*common, max(12, size // 50)),
     ]
     if office is not None:
         parts.append(
