@@ -81,6 +81,10 @@ ACTIONS = {
     "reports.domain.seed": "初始化专项报告领域",
     "report_domain.create": "新建专项报告领域",
     "report_domain.update": "修改专项报告领域",
+    "commitment.import": "导入信用承诺",
+    "commitment.signed": "签署信用修复承诺",
+    "commitment.kept": "承诺核查：履约",
+    "commitment.broken": "承诺核查：失信",
 }
 
 OBJECTS = {
@@ -103,6 +107,7 @@ OBJECTS = {
     "CalendarYear": "节假日年度",
     "reports.ReportDomain": "专项报告领域",
     "evaluation.EvaluationModel": "评价模型",
+    "Commitment": "信用承诺",
 }
 
 RESOURCES = {
@@ -120,6 +125,7 @@ RESOURCES = {
     "admin.record": "后台查看信用记录",
     "admin.list_entry": "后台查看名单条目",
     "reports.report": "信用报告",
+    "commitments.queue": "承诺核查（非公开承诺）",
 }
 
 FIELDS = {
