@@ -21,6 +21,7 @@ from credit.catalog import queries as catalog
 from credit.core.digests import sm3_hex
 from credit.core.masking import mask_text_ids
 from credit.core.periods import add_months
+from credit.evaluation import queries as evaluation
 from credit.lists.models import Color, ListEntry
 from credit.records import publicity
 from credit.records.models import Record
@@ -101,6 +102,8 @@ class Dossier:
     labels: list[str]
     counts: dict[str, int]
     advice: list[str] = field(default_factory=list)
+    # The platform's grade as stated (grade_stamp()), "" when the report states none.
+    grade_stamp: str = ""
 
     def digest(self) -> str:
         """SM3 of what the report states: equal dossiers print the same report."""
@@ -267,6 +270,34 @@ def _registration_label(subject: Subject) -> str:
     return RegStatus(status).label if status else ""
 
 
+EVALUATION = "信用评价"
+GRADE_TABLE = "公共信用综合评价（信用本溪）"
+
+
+def _platform_grade(subject: Subject, audience) -> tuple[Table | None, str]:
+    """The platform's own grade (公共信用综合评价) for the public report's 信用评价, only while
+    the credit office shows grades to the public (the evaluation settings' portal switch),
+    and its stamp: what a stored report must still state (reports/freshness.py)."""
+    if audience != facts.Audience.PUBLIC or not evaluation.portal_shows_grades():
+        return None, ""
+    grade = evaluation.current_grades([subject.pk]).get(subject.pk)
+    if grade is None:
+        return None, ""
+    row = [
+        grade.grade,
+        grade.meaning or "",
+        f"第 {grade.model_version} 版",
+        _fmt(grade.valid_from),
+    ]
+    table = Table(GRADE_TABLE, ["评价等级", "等级含义", "评价模型", "生效日期"], [row], 1, "评价")
+    return table, "|".join(row)
+
+
+def grade_stamp(subject: Subject) -> str:
+    """The grade a public report of `subject` would state now ("" for none)."""
+    return _platform_grade(subject, facts.Audience.PUBLIC)[1]
+
+
 def build(subject: Subject, audience=facts.Audience.PUBLIC, day: dt.date | None = None) -> Dossier:
     """The facts `audience` may see about `subject` on `day`, by report section."""
     from django.utils import timezone
@@ -281,6 +312,9 @@ def build(subject: Subject, audience=facts.Audience.PUBLIC, day: dt.date | None 
     ):
         for title, tables in part.items():
             by_section[title].extend(tables)
+    grade_table, stamp = _platform_grade(subject, audience)
+    if grade_table is not None:
+        by_section[EVALUATION].insert(0, grade_table)
     sections = [Section(title, by_section.get(title, [])) for title in SECTIONS]
     counts = {s.title: s.count for s in sections if s.title != BASIC}
     labels = [label] if (label := _registration_label(subject)) else []
@@ -299,4 +333,5 @@ def build(subject: Subject, audience=facts.Audience.PUBLIC, day: dt.date | None 
         labels=labels,
         counts=counts,
         advice=advice,
+        grade_stamp=stamp,
     )

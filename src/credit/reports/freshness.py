@@ -11,7 +11,8 @@ on the report (`confirm`), and later downloads that day serve the stored file di
   day afterwards (it compares the count it started with);
 - a fact event is still waiting for its subscribers: between a change's commit and the
   subscriber's run every download reads the facts, as before;
-- the subject's name or code is no longer the one on the cover;
+- the subject's name or code is no longer the one on the cover, or the platform's grade the
+  report states (信用评价, while the credit office shows grades) is no longer the current one;
 - the day has changed: publicity windows and repair dates move with the calendar, not with
   events.
 
@@ -28,6 +29,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from credit.facts.models import FactEvent
+from credit.reports import dossier
 from credit.reports.models import CreditReport, ReportKind
 
 _CHUNK = 5000
@@ -38,6 +40,9 @@ def confirmed_today(report: CreditReport, subject) -> bool:
         return False
     # The registry's own edits (a rename) are not fact events; the cover must still be right.
     if report.subject_name != subject.name or report.subject_code != (subject.uscc or ""):
+        return False
+    # Grades are recomputed, and shown or hidden by the credit office, without fact events.
+    if report.grade_stamp != dossier.grade_stamp(subject):
         return False
     # The partial index `fact_event_pending` makes this a look at a (nearly) empty index.
     return not FactEvent.objects.filter(delivered_at__isnull=True).exists()

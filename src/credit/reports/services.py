@@ -150,6 +150,7 @@ def _issue(
                     domains=[d.name for d in getattr(dossier, "domains", [])],
                     issued_at=now,
                     content_digest=digest,
+                    grade_stamp=getattr(dossier, "grade_stamp", ""),
                     pdf_digest=sm3_hex(data),
                     pdf_size=len(data),
                     pdf_path=str(path.relative_to(settings.MEDIA_ROOT)),
