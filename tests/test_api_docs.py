@@ -43,6 +43,11 @@ def test_every_post_has_a_chinese_description_and_an_example_body(client):
         "/api/v1/checks/{check_id}/feedback",
         "/api/v1/records/{record_id}/withdraw",
         "/api/v1/records/{record_id}/correct",
+        "/api/v1/public/objections",
+        "/api/v1/objections/{objection_id}/accept",
+        "/api/v1/objections/{objection_id}/reject",
+        "/api/v1/objections/{objection_id}/self-check",
+        "/api/v1/objections/{objection_id}/verify",
     }
     for path, operation in posts:
         assert CJK.search(operation.get("description", "")), path

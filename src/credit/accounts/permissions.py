@@ -22,7 +22,13 @@ from credit.core.errors import PermissionDenied
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     Role.CREDIT_ADMIN: frozenset(Scope.values),
     Role.OPERATOR: frozenset(
-        {Scope.RECORDS_WRITE, Scope.RECORDS_READ, Scope.CHECKS_RUN, Scope.NOTICES_READ}
+        {
+            Scope.RECORDS_WRITE,
+            Scope.RECORDS_READ,
+            Scope.CHECKS_RUN,
+            Scope.NOTICES_READ,
+            Scope.OBJECTIONS_HANDLE,
+        }
     ),
     Role.AUDITOR: frozenset(),
 }
