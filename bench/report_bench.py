@@ -5,17 +5,20 @@ Usage:
 
 URL defaults to $CREDIT_DATABASE_URL (PostgreSQL: the database `<name>_bench` next to it
 is dropped and recreated; SQLite: a fresh file under bench/out/). Every figure comes from
-the same run:
+the same run, each printed with the machine's load average (the machine may be shared):
 
 1. setup through the real import path: one company with 200 public penalties and
    20 licences (GB18030 CSV, `submit_file`);
 2. issuing (cold): dossier read + HTML + WeasyPrint + pyHanko signature, in-process,
-   `--renders` times, each forced to render (what a request costs after a fact changed
-   and before the background refresh ran) — p50/p95 and the split of the time;
-3. downloading (warm): granian (2 workers) serving the app, 8 client threads requesting
-   the report for `--seconds` (the stored, signed file after the dossier check) —
-   requests/s, p50/p95;
-4. the verify page by number under wrk (32 connections) — requests/s, p50/p99.
+   `--renders` times, each forced to render (what the background refresh after a fact
+   event costs, or a request that comes before it) — p50/p95 and the split of the time;
+3. the floors: WeasyPrint rendering one page with one CJK line (the font subset and
+   embedded), pyHanko signing that one-page PDF, and signing the 200-record report;
+4. downloading in-process, one client: the first download of a day (reads the facts and
+   compares their digest) and a later one (the stored file, `reports/freshness.py`);
+5. downloading over HTTP (warm): granian (2 workers) serving the app, 8 client threads
+   requesting the report for `--seconds` — requests/s, p50/p95;
+6. the verify page by number under wrk (32 connections) — requests/s, p50/p99.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(BENCH), str(ROOT), str(ROOT / "src")]
+
+# check_bench sets its own CREDIT_DATABASE_URL when imported: read ours first.
+GIVEN_URL = os.environ.get("CREDIT_DATABASE_URL", "")
 
 import check_bench  # noqa: E402
 import import_bench  # noqa: E402
@@ -110,6 +116,8 @@ def setup(url: str) -> str:
 
 
 def cold(public_id: str, renders: int) -> dict:
+    import weasyprint
+    from django.conf import settings
     from django.utils import timezone
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -120,45 +128,119 @@ def cold(public_id: str, renders: int) -> dict:
 
     subject = Subject.objects.get(public_id=public_id)
     signing.signer()  # load the key once, as a serving process does
-    totals, reads, pdfs = [], [], []
+    split: dict[str, list[float]] = {k: [] for k in ("total", "read", "html", "pdf", "sign")}
     size = pages = 0
     for i in range(renders):
         started = time.perf_counter()
         dossier = dossiers.build(subject, facts.Audience.PUBLIC)
         dossier.digest()
         read = time.perf_counter()
-        data = render.pdf(
+        # render.pdf, step by step (the same calls), to see where the time goes.
+        number = f"{i:022d}"
+        url = render.verify_url(number)
+        page = render.html(
             "reports/public_report.html",
             {
-                "number": f"{i:022d}",
+                "number": number,
                 "issued_at": timezone.now(),
                 "dossier": dossier,
                 "counts": list(dossier.counts.items()),
                 "advice": dossier.advice,
+                "verify_url": url,
+                "qr": render.qr_data_uri(url),
+                "issuer": settings.CREDIT_REPORT_ISSUER,
             },
-            reason="基准",
         )
+        html = time.perf_counter()
+        unsigned = weasyprint.HTML(string=page, base_url=str(settings.BASE_DIR)).write_pdf(
+            pdf_identifier=number.encode(), uncompressed_pdf=False
+        )
+        laid = time.perf_counter()
+        data = signing.sign(unsigned, reason="基准")
         done = time.perf_counter()
-        totals.append(done - started)
-        reads.append(read - started)
-        pdfs.append(done - read)
+        for key, value in (
+            ("total", done - started),
+            ("read", read - started),
+            ("html", html - read),
+            ("pdf", laid - html),
+            ("sign", done - laid),
+        ):
+            split[key].append(value)
         size = len(data)
         pages = int(PdfFileReader(io.BytesIO(data)).root["/Pages"]["/Count"])
     return {
         "renders": renders,
-        "p50": statistics.median(totals),
-        "p95": pct(totals, 95),
-        "read_p50": statistics.median(reads),
-        "pdf_p50": statistics.median(pdfs),
+        "p50": statistics.median(split["total"]),
+        "p95": pct(split["total"], 95),
+        "split": {k: statistics.median(v) for k, v in split.items()},
         "bytes": size,
         "pages": pages,
+        "unsigned": unsigned,
     }
+
+
+def floors(unsigned_report: bytes, rounds: int = 5) -> dict:
+    """What no change to the report's layout can go below: WeasyPrint laying out and writing
+    one page with the CJK font subset and embedded, pyHanko signing that page."""
+    import weasyprint
+
+    from credit.reports import signing
+
+    page = (
+        "<html><body style=\"font-family: 'Noto Sans CJK SC'\">"
+        "<p>公共信用信息报告</p></body></html>"
+    )
+    empty, sign_empty, sign_report = [], [], []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        one = weasyprint.HTML(string=page).write_pdf()
+        laid = time.perf_counter()
+        signing.sign(one, reason="基准")
+        signed = time.perf_counter()
+        signing.sign(unsigned_report, reason="基准")
+        done = time.perf_counter()
+        empty.append(laid - started)
+        sign_empty.append(signed - laid)
+        sign_report.append(done - signed)
+    return {
+        "empty_page": statistics.median(empty),
+        "sign_empty": statistics.median(sign_empty),
+        "sign_report": statistics.median(sign_report),
+    }
+
+
+def downloads_in_process(public_id: str, rounds: int = 20) -> dict:
+    """One client: the first download of a day (facts read, digest compared, the stored file)
+    and a later one (the stored file after freshness.confirmed_today)."""
+    from credit.facts import events
+    from credit.reports import services
+    from credit.reports.models import CreditReport
+    from credit.subjects.models import Subject
+
+    events.deliver_pending()  # the import's events, as the on-commit task does
+    subject = Subject.objects.get(public_id=public_id)
+    actor = services.anonymous("127.0.0.1")
+    report, _ = services.public_report(actor, subject)
+    checked, stored = [], []
+    for _ in range(rounds):
+        CreditReport.objects.filter(pk=report.pk).update(confirmed_on=None)
+        started = time.perf_counter()
+        services.public_report(actor, subject)
+        middle = time.perf_counter()
+        again, _ = services.public_report(actor, subject)
+        done = time.perf_counter()
+        assert again.pk == report.pk
+        checked.append(middle - started)
+        stored.append(done - middle)
+    return {"checked": statistics.median(checked), "stored": statistics.median(stored)}
 
 
 def warm(public_id: str, seconds: int, threads: int = 8) -> dict:
     url = f"http://127.0.0.1:{PORT}/api/v1/public/subjects/{public_id}/report.pdf"
-    with urllib.request.urlopen(url, timeout=300) as response:  # issues it once
+    with urllib.request.urlopen(url, timeout=300) as response:  # the report of step 4
         number = response.headers["X-Report-Number"]
+        response.read()
+    with urllib.request.urlopen(url, timeout=300) as response:  # confirms it for today
         response.read()
     latencies: list[float] = []
     errors = [0]
@@ -219,7 +301,7 @@ def verify_rps(number: str, seconds: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--database-url", default=os.environ.get("CREDIT_DATABASE_URL", ""))
+    parser.add_argument("--database-url", default=GIVEN_URL)
     parser.add_argument("--renders", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=20)
     args = parser.parse_args()
@@ -230,10 +312,24 @@ def main() -> None:
     print(f"database {url.split('@')[-1]}, load {load_average()}")
     public_id = setup(url)
     c = cold(public_id, args.renders)
+    sp = c["split"]
     print(
         f"issue (cold, in-process, {c['renders']} renders, {c['pages']} pages, "
-        f"{c['bytes'] // 1024} KB): p50 {c['p50']:.2f} s, p95 {c['p95']:.2f} s "
-        f"(dossier read {c['read_p50'] * 1000:.0f} ms, HTML+PDF+signature {c['pdf_p50']:.2f} s); "
+        f"{c['bytes'] // 1024} KB): p50 {c['p50']:.2f} s, p95 {c['p95']:.2f} s; medians: "
+        f"dossier read {sp['read'] * 1000:.0f} ms, HTML {sp['html'] * 1000:.0f} ms, "
+        f"WeasyPrint {sp['pdf']:.2f} s, signature {sp['sign'] * 1000:.0f} ms; "
+        f"load {load_average()}"
+    )
+    f = floors(c["unsigned"])
+    print(
+        f"floors: WeasyPrint one CJK page {f['empty_page'] * 1000:.0f} ms, "
+        f"signing it {f['sign_empty'] * 1000:.0f} ms, signing the report "
+        f"{f['sign_report'] * 1000:.0f} ms; load {load_average()}"
+    )
+    d = downloads_in_process(public_id)
+    print(
+        f"download in-process, one client: first of the day (facts read) "
+        f"{d['checked'] * 1000:.1f} ms, later (stored file) {d['stored'] * 1000:.1f} ms; "
         f"load {load_average()}"
     )
     # Production mode with fixed development keys (the records were encrypted with them).

@@ -4,17 +4,22 @@ from django.apps import AppConfig
 
 
 def _facts_changed(event) -> None:
-    """A subject's facts changed: issue its public report again in the background when
-    someone asked for one recently, so the next download is the stored file instead of a
+    """A subject's facts changed: its stored public report must be checked again before the
+    next download (freshness.py), and is issued again in the background when someone asked
+    for one recently, so the next download is the stored file instead of a
     rendering (the render, not the lookup, is what a report request costs)."""
     from django.conf import settings
     from django.utils import timezone
 
+    from credit.reports import freshness
     from credit.reports.models import CreditReport, ReportKind
     from credit.reports.tasks import refresh_public_reports
 
+    if not event.subject_ids:
+        return
+    freshness.forget(event.subject_ids)
     days = int(settings.CREDIT_REPORT_REFRESH_DAYS)
-    if not days or not event.subject_ids:
+    if not days:
         return
     since = timezone.now() - timedelta(days=days)
     wanted = list(

@@ -21,6 +21,8 @@ from credit.catalog import queries as catalog
 from credit.core.digests import sm3_hex
 from credit.core.masking import mask_text_ids
 from credit.core.periods import add_months
+from credit.evaluation import queries as evaluation
+from credit.facts.disputes import disputed_of_subjects
 from credit.lists.models import Color, ListEntry
 from credit.records import publicity
 from credit.records.models import Record
@@ -45,6 +47,10 @@ SECTIONS = (
 )
 # Never printed, whatever a catalog version says: identity documents.
 _NEVER_SHOWN_ROLES = frozenset({"subject_id_number", "legal_rep_id_number", "subject_id_type"})
+# The 异议标注 column, present in a table only when one of its facts is under an open
+# objection (the portal's marker words).
+DISPUTE_COLUMN = "异议标注"
+DISPUTED = "异议处理中"
 # Records shown per dataset; a subject with more is told how many there are.
 SHOWN_PER_DATASET = 200
 
@@ -101,6 +107,8 @@ class Dossier:
     labels: list[str]
     counts: dict[str, int]
     advice: list[str] = field(default_factory=list)
+    # The platform's grade as stated (grade_stamp()), "" when the report states none.
+    grade_stamp: str = ""
 
     def digest(self) -> str:
         """SM3 of what the report states: equal dossiers print the same report."""
@@ -129,7 +137,17 @@ def _repairable_from(record: Record, attrs, rules) -> dt.date | None:
     return add_months(record.decision_date, rule.min_months)
 
 
-def table_of(rows: list[Record], limit: int = SHOWN_PER_DATASET) -> Table:
+def _with_dispute_column(columns: list[str], body: list[list[str]], flags: list[bool]) -> None:
+    """Append the 异议标注 column in place when any shown fact is disputed."""
+    if any(flags):
+        columns.append(DISPUTE_COLUMN)
+        for line, flag in zip(body, flags, strict=True):
+            line.append(DISPUTED if flag else "")
+
+
+def table_of(
+    rows: list[Record], limit: int = SHOWN_PER_DATASET, disputed: frozenset[int] = frozenset()
+) -> Table:
     """The table of records of one dataset (newest first): the dataset's display fields
     that may be printed, led by the document number and authority when they are not
     among them."""
@@ -148,6 +166,7 @@ def table_of(rows: list[Record], limit: int = SHOWN_PER_DATASET) -> Table:
         line = [getter(record) for _, getter in extra]
         line += [mask_text_ids(_fmt(data.get(code, ""))) for code in shown]
         body.append(line)
+    _with_dispute_column(columns, body, [r.pk in disputed for r in rows[:limit]])
     return Table(attrs.name or newest.dataset.name, columns, body, len(rows), attrs.category)
 
 
@@ -165,8 +184,11 @@ def _record_tables(
         by_dataset[record.dataset_id].append(record)
     tables: dict[str, list[Table]] = defaultdict(list)
     rules = publicity.load_rules() if by_dataset else None
+    disputed = (
+        frozenset(disputed_of_subjects(facts.RECORD, [subject.pk])) if by_dataset else frozenset()
+    )
     for rows in by_dataset.values():
-        table = table_of(rows)
+        table = table_of(rows, disputed=disputed)
         attrs = attributes.of_version(rows[0].dataset.current_version or rows[0].dataset_version)
         if attrs.category == "不良":
             advice.extend(_repair_advice(table.title, rows, attrs, rules, day))
@@ -223,8 +245,11 @@ def _entry_tables(
     for entry in entries:
         grouped[entry.list_type_id].append(entry)
     tables: dict[str, list[Table]] = defaultdict(list)
-    columns = ["决定文书号", "认定机关", "决定日期", "有效期自", "有效期至"]
+    disputed = (
+        frozenset(disputed_of_subjects(facts.LIST_ENTRY, [subject.pk])) if grouped else frozenset()
+    )
     for rows in grouped.values():
+        columns = ["决定文书号", "认定机关", "决定日期", "有效期自", "有效期至"]
         kind = rows[0].list_type
         body = [
             [
@@ -239,6 +264,7 @@ def _entry_tables(
             ]
             for e in rows
         ]
+        _with_dispute_column(columns, body, [e.pk in disputed for e in rows])
         section = RED if kind.color == Color.RED else BLACK
         if kind.color == Color.BLACK and kind.early_removal_allowed:
             for e in rows:
@@ -267,6 +293,34 @@ def _registration_label(subject: Subject) -> str:
     return RegStatus(status).label if status else ""
 
 
+EVALUATION = "信用评价"
+GRADE_TABLE = "公共信用综合评价（信用本溪）"
+
+
+def _platform_grade(subject: Subject, audience) -> tuple[Table | None, str]:
+    """The platform's own grade (公共信用综合评价) for the public report's 信用评价, only while
+    the credit office shows grades to the public (the evaluation settings' portal switch),
+    and its stamp: what a stored report must still state (reports/freshness.py)."""
+    if audience != facts.Audience.PUBLIC or not evaluation.portal_shows_grades():
+        return None, ""
+    grade = evaluation.current_grades([subject.pk]).get(subject.pk)
+    if grade is None:
+        return None, ""
+    row = [
+        grade.grade,
+        grade.meaning or "",
+        f"第 {grade.model_version} 版",
+        _fmt(grade.valid_from),
+    ]
+    table = Table(GRADE_TABLE, ["评价等级", "等级含义", "评价模型", "生效日期"], [row], 1, "评价")
+    return table, "|".join(row)
+
+
+def grade_stamp(subject: Subject) -> str:
+    """The grade a public report of `subject` would state now ("" for none)."""
+    return _platform_grade(subject, facts.Audience.PUBLIC)[1]
+
+
 def build(subject: Subject, audience=facts.Audience.PUBLIC, day: dt.date | None = None) -> Dossier:
     """The facts `audience` may see about `subject` on `day`, by report section."""
     from django.utils import timezone
@@ -281,6 +335,9 @@ def build(subject: Subject, audience=facts.Audience.PUBLIC, day: dt.date | None 
     ):
         for title, tables in part.items():
             by_section[title].extend(tables)
+    grade_table, stamp = _platform_grade(subject, audience)
+    if grade_table is not None:
+        by_section[EVALUATION].insert(0, grade_table)
     sections = [Section(title, by_section.get(title, [])) for title in SECTIONS]
     counts = {s.title: s.count for s in sections if s.title != BASIC}
     labels = [label] if (label := _registration_label(subject)) else []
@@ -299,4 +356,5 @@ def build(subject: Subject, audience=facts.Audience.PUBLIC, day: dt.date | None 
         labels=labels,
         counts=counts,
         advice=advice,
+        grade_stamp=stamp,
     )

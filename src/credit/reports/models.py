@@ -70,6 +70,15 @@ class CreditReport(models.Model):
         on_delete=models.PROTECT,
     )
     requested_by = models.CharField("申请人", max_length=150, blank=True)
+    # Public reports: the day the subject's facts were last found to be what this report
+    # states. A download on that day serves the stored file without reading the facts again,
+    # unless a fact event has named the subject since (it clears the day and counts itself
+    # in `fact_changes`, which a concurrent check compares before it records its day).
+    confirmed_on = models.DateField("内容核对日", null=True, blank=True)
+    fact_changes = models.PositiveIntegerField("出具后信息变更次数", default=0)
+    # The platform's grade the report states (grade, meaning, model, valid from), "" for
+    # none: grades change without a fact event, so a stored report is compared with it.
+    grade_stamp = models.CharField("所载评价等级", max_length=300, blank=True, default="")
     # Special reports: the domains asked for, by name as printed.
     domains = models.JSONField("领域", default=list, blank=True)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,7 +23,7 @@ from credit.core.actors import Actor
 from credit.core.digests import sm3_hex
 from credit.core.errors import NotFound, PermissionDenied, ServiceError
 from credit.reports import dossier as dossiers
-from credit.reports import permissions, render, signing, special
+from credit.reports import files, freshness, permissions, render, signing, special
 from credit.reports.models import CreditReport, ReportKind
 from credit.subjects.models import Subject, SubjectKind
 
@@ -64,18 +63,6 @@ def new_number(now: dt.datetime) -> str:
     return local.strftime("%Y%m%d%H%M%S") + f"{secrets.randbelow(10**8):08d}"
 
 
-def _folder(now: dt.datetime) -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "reports" / timezone.localtime(now).strftime("%Y%m")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
 def _current(subject: Subject, kind: str) -> CreditReport | None:
     return (
         CreditReport.objects.filter(subject=subject, kind=kind, superseded_at__isnull=True)
@@ -98,12 +85,19 @@ def public_report(actor: Actor, subject: Subject) -> tuple[CreditReport, bytes]:
     """The public report of `subject` as of today, and its signed PDF."""
     if subject.kind == SubjectKind.PERSON:
         raise NotReportable("公共信用信息报告只向法人及非法人组织、个体工商户出具")
+    current = _current(subject, ReportKind.PUBLIC)
+    if current is not None and freshness.confirmed_today(current, subject):
+        data = read_pdf(current)
+        if data is not None:
+            _log(actor, current, "公共信用信息报告下载")
+            return current, data
+    changes_seen = current.fact_changes if current is not None else 0
     dossier = dossiers.build(subject, facts.Audience.PUBLIC)
     digest = dossier.digest()
-    current = _current(subject, ReportKind.PUBLIC)
     if current is not None and current.content_digest == digest:
         data = read_pdf(current)
         if data is not None:
+            freshness.confirm(current, changes_seen, dossier.day)
             _log(actor, current, "公共信用信息报告下载")
             return current, data
     report, data = _issue(actor, subject, ReportKind.PUBLIC, dossier, digest)
@@ -129,8 +123,7 @@ def _issue(
         except signing.SigningUnavailable as exc:
             logger.error("credit report not signed: %s", exc)
             raise ReportsUnavailable(str(exc)) from exc
-        path = _folder(now) / f"{number}.pdf"
-        _write(path, data)
+        path = files.store(number, data, encrypted=kind == ReportKind.SPECIAL, now=now)
         try:
             with transaction.atomic():
                 # Whoever issued the same content meanwhile wins; ours is dropped.
@@ -157,6 +150,7 @@ def _issue(
                     domains=[d.name for d in getattr(dossier, "domains", [])],
                     issued_at=now,
                     content_digest=digest,
+                    grade_stamp=getattr(dossier, "grade_stamp", ""),
                     pdf_digest=sm3_hex(data),
                     pdf_size=len(data),
                     pdf_path=str(path.relative_to(settings.MEDIA_ROOT)),
@@ -203,16 +197,9 @@ def special_report(
 
 
 def read_pdf(report: CreditReport) -> bytes | None:
-    path = Path(settings.MEDIA_ROOT) / report.pdf_path
-    try:
-        data = path.read_bytes()
-    except OSError:
-        logger.warning("stored report %s is missing at %s", report.number, path)
-        return None
-    if sm3_hex(data) != report.pdf_digest:
-        logger.error("stored report %s does not match its digest", report.number)
-        return None
-    return data
+    """The issued signed PDF (decrypted for a special report); None when it is gone or
+    not the file issued. Callers log the access."""
+    return files.read(report)
 
 
 def _log(actor: Actor, report: CreditReport, purpose: str) -> None:
