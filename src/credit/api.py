@@ -108,6 +108,7 @@ def _mount() -> None:
     from credit.portal.api import router as portal_router
     from credit.records.api import router as sharing_router
     from credit.reports.api import router as reports_router
+    from credit.supervision.api import router as supervision_router
 
     api.add_router("/", collection_router)
     api.add_router("/", dept_records_router)
@@ -116,6 +117,7 @@ def _mount() -> None:
     api.add_router("/", checks_router)
     api.add_router("/shared", sharing_router)
     api.add_router("/", notices_router)
+    api.add_router("/", supervision_router)
 
 
 _mount()

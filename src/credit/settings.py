@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "credit.checks",
     "credit.review",
     "credit.reports",
+    "credit.supervision",
     "credit.console",
     "credit.portal",
 ]

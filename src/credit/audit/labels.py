@@ -78,6 +78,10 @@ ACTIONS = {
     "reports.domain.seed": "初始化专项报告领域",
     "report_domain.create": "新建专项报告领域",
     "report_domain.update": "修改专项报告领域",
+    "sample.draw": "双随机抽取检查对象",
+    "sampling_ratio.create": "新增分级抽查比例",
+    "sampling_ratio.update": "修改分级抽查比例",
+    "sampling_ratio.delete": "删除分级抽查比例",
 }
 
 OBJECTS = {
@@ -99,6 +103,8 @@ OBJECTS = {
     "job": "后台任务",
     "CalendarYear": "节假日年度",
     "reports.ReportDomain": "专项报告领域",
+    "SampleDraw": "双随机抽查",
+    "SamplingRatio": "分级抽查比例",
 }
 
 RESOURCES = {
@@ -116,6 +122,7 @@ RESOURCES = {
     "admin.record": "后台查看信用记录",
     "admin.list_entry": "后台查看名单条目",
     "reports.report": "信用报告",
+    "supervision.sample": "双随机抽查结果（含信用等级）",
 }
 
 FIELDS = {
@@ -169,6 +176,15 @@ FIELDS = {
     "objection_waived_on": "书面放弃陈述申辩日期",
     "objection_waiver_number": "放弃陈述申辩书文号",
     "objection_waiver_file_name": "放弃陈述申辩书面材料（原文件名）",
+    "population": "抽查范围",
+    "population_note": "范围说明",
+    "seed": "随机种子",
+    "ratios": "抽查比例",
+    "counts": "分级抽中数/范围内主体数",
+    "drawn": "抽中主体数",
+    "ratio": "抽查比例",
+    "stratum": "信用等级",
+    "note": "说明",
 }
 
 VALUES = {

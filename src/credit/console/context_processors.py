@@ -30,6 +30,7 @@ def permissions(request):
     from credit.accounts import permissions as rules
     from credit.core.actors import Actor
     from credit.reports import permissions as report_rules
+    from credit.supervision import permissions as supervision_rules
 
     def flags():
         user = getattr(request, "user", None)
@@ -46,6 +47,7 @@ def permissions(request):
             "review": rules.can_read_subject_review(actor),
             "reports": report_rules.can_read_report_register(actor),
             "admin": user.is_credit_admin,
+            "supervision": supervision_rules.can_read_draws(actor),
         }
 
     return {"can": SimpleLazyObject(flags)}
