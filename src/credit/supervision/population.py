@@ -34,11 +34,7 @@ def is_licence_version(version: DatasetVersion) -> bool:
 
 
 def licence_version_ids() -> list[int]:
-    return [
-        v.pk
-        for v in DatasetVersion.objects.only("id", "definition", "national_category")
-        if is_licence_version(v)
-    ]
+    return [v.pk for v in DatasetVersion.objects.only("id", "definition") if is_licence_version(v)]
 
 
 def licensee_ids(department_id: int) -> set[int]:

@@ -117,8 +117,8 @@ def draw_sample(
     if population_kind == Population.GRADED:
         graded = grade_source.grades_of(None)
         ids = population.drawable(graded)
-        graded = {pk: graded[pk] for pk in ids}
-    else:
+        graded = {pk: graded[pk] for pk in ids if pk in graded}
+    elif ids:
         graded = grade_source.grades_of(ids)
     if not ids:
         raise ServiceError(
