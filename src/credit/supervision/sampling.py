@@ -63,9 +63,12 @@ def draw(
 ) -> list[StratumResult]:
     """Draw from `population` (subject key → stratum) with `ratios` (stratum → 0…1) and
     `seed`; one result per stratum, in the order A, B, C, D, 未评价."""
+    buckets: dict[str, list[str]] = {stratum: [] for stratum in STRATA}
+    for key, stratum in population.items():
+        buckets[stratum].append(key)
     results = []
     for stratum in STRATA:
-        members = sorted(key for key, s in population.items() if s == stratum)
+        members = sorted(buckets[stratum])
         ratio = Decimal(ratios.get(stratum, 0))
         count = quota(len(members), ratio)
         rng = random.Random(f"{seed}/{stratum}")
