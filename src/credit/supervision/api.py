@@ -64,7 +64,18 @@ class SampleOut(Schema):
     subjects: list[dict[str, Any]]
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+class ProblemOut(Schema):
+    field: str = Field(..., description="出错的字段，如 ratios；空表示整个请求体")
+    loc: list[Any]
+    type: str | None = None
+    message: str
+
+
+class InvalidRequestOut(ErrorOut):
+    details: list[ProblemOut] = Field(..., description="每处问题一条")
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidRequestOut}
 SAMPLE_EXAMPLE = {
     "population": "listed",
     "subjects": ["91210502MA00000012", "91210502MA00000021"],
