@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "credit.notices",
     "credit.checks",
     "credit.review",
+    "credit.evaluation",
     "credit.reports",
     "credit.supervision",
     "credit.console",

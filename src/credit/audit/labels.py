@@ -24,6 +24,9 @@ ACTIONS = {
     "publicity_windows_updated": "公示状态到期变更",
     "publicity_rule_saved": "修改公示期限规则",
     "catalog_version_created": "新建目录版本",
+    "evaluation_run": "信用综合评价",
+    "evaluation_model_published": "发布评价模型",
+    "evaluation_model_drafted": "新建评价模型草稿",
     "department.create": "新建部门",
     "department.update": "修改部门",
     "user.create": "新建用户",
@@ -105,6 +108,7 @@ OBJECTS = {
     "reports.ReportDomain": "专项报告领域",
     "SampleDraw": "双随机抽查",
     "SamplingRatio": "分级抽查比例",
+    "evaluation.EvaluationModel": "评价模型",
 }
 
 RESOURCES = {
