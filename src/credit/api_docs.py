@@ -32,6 +32,11 @@ SCOPE_ROUTES: dict[str, list[str]] = {
         "GET /api/v1/checks/stats",
     ],
     Scope.NOTICES_READ: ["GET /api/v1/notices", "PUT /api/v1/notices/webhook"],
+    Scope.EVALUATIONS_READ: [
+        "POST /api/v1/samples",
+        "GET /api/v1/samples/{sample_id}",
+        "GET /api/v1/samples/{sample_id}/xlsx",
+    ],
 }
 
 # (code, HTTP status, meaning). Every error answer is {"code", "message"}: the message says

@@ -100,6 +100,33 @@ GRADED_PLAN = ["A"] * 12 + ["B"] * 8 + ["C"] * 5 + ["D"] * 3 + ["none"] * 2
 
 
 def give_grades(subjects: list[Subject], plan: list[str]) -> dict[int, str]:
-    """Give `subjects` (in USCC order) the grades of `plan` as the evaluation would hold
-    them; returns subject id → grade ("none": left without one)."""
-    raise NotImplementedError("needs credit.evaluation")
+    """Give `subjects` (in USCC order) the grades of `plan` as the evaluation holds them:
+    a current `Grade` of the default model, its score inside the grade's band and one
+    scored rule, so `current_grades` explains it in words. Returns subject id → grade
+    ("none": left without one). (The engine itself is exercised by
+    test_draws.test_a_draw_from_grades_the_engine_computed.)"""
+    from django.utils import timezone
+
+    from credit.evaluation import services as evaluation
+    from credit.evaluation.models import Grade, Rule
+
+    model = evaluation.load_model(Actor.system("测试"))
+    bands = {b.grade: b.min_score for b in model.bands.all()}
+    minus = Rule.objects.filter(indicator__dimension__model=model).order_by("pk").first()
+    out = {}
+    ordered = sorted(subjects, key=lambda s: s.uscc)
+    for subject, grade in zip(ordered, plan, strict=True):
+        out[subject.pk] = grade
+        if grade == "none":
+            continue
+        score = max(bands[grade], 0) + 1
+        Grade.objects.create(
+            subject=subject,
+            grade=grade,
+            score=score,
+            model=model,
+            valid_from=dt.date.today(),
+            computed_at=timezone.now(),
+            details={str(minus.pk): [str(score - 100), []]},
+        )
+    return out

@@ -203,3 +203,29 @@ def test_an_empty_population_is_refused(graded, admin_user, credit_office):
             population_kind="licensees",
         )
     assert caught.value.code == "empty_population"
+
+
+def test_a_draw_from_grades_the_engine_computed(licensees, operator_user):
+    """End to end: the evaluation grades the licensees with its default model, and the
+    draw stratifies by exactly those grades, with their reasons."""
+    from credit.evaluation import services as evaluation
+    from credit.evaluation.queries import current_grades
+
+    evaluation.load_model(Actor.system("测试"))
+    evaluation.evaluate([s.pk for s in licensees.scjg])
+    grades = current_grades([s.pk for s in licensees.scjg])
+    assert len(grades) == len(licensees.scjg)
+    record = services.draw_sample(
+        Actor.for_user(operator_user),
+        department_id=None,
+        population_kind="licensees",
+        ratios={"A": 1, "B": 1, "C": 1, "D": 1, "none": 1},
+        seed="e2e",
+    )
+    assert record.drawn_size == len(licensees.scjg)
+    for item in record.drawn.all():
+        info = grades[item.subject_id]
+        assert item.stratum == info.grade
+        assert item.score == info.score
+        assert item.model_version == str(info.model_version)
+        assert item.reasons[0] == f"{info.grade} 级：{info.meaning}"

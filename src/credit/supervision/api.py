@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 from pydantic import BaseModel
 
 from credit.accounts.apiauth import api_auth, require_scope
+from credit.accounts.models import Scope
 from credit.api_docs import json_example
 from credit.supervision import services
 from credit.supervision.export import stratum_rows
@@ -16,7 +17,7 @@ from credit.supervision.models import Population, SampleDraw, Stratum
 from credit.supervision.sampling import STRATA
 
 router = Router(tags=["分级分类监管"], auth=api_auth)
-SCOPE = "evaluations:read"
+SCOPE = Scope.EVALUATIONS_READ
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

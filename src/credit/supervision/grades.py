@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from credit.evaluation.queries import current_grades
 from credit.supervision.models import Stratum
 
 GRADES = frozenset({Stratum.A, Stratum.B, Stratum.C, Stratum.D})
@@ -27,9 +28,20 @@ UNGRADED = Graded(Stratum.NONE, reasons=("未评价：该主体暂无公共信�
 
 
 def _read(subject_ids: list[int] | None) -> dict:
-    from credit.evaluation.queries import current_grades
-
     return current_grades(subject_ids)
+
+
+def _reasons(info) -> tuple[str, ...]:
+    """The grade's reasons in words; a grade no rule moved says so, with its meaning."""
+    reasons = [str(r) for r in (getattr(info, "reasons", None) or ())]
+    meaning = getattr(info, "meaning", "")
+    if not reasons:
+        reasons.append("评价期内无加分或减分事项，按基础分评定")
+    if meaning:
+        reasons.insert(0, f"{info.grade} 级：{meaning}")
+    if getattr(info, "unregistered", False):
+        reasons.append("无登记注册信息")
+    return tuple(reasons)
 
 
 def grades_of(subject_ids: Iterable[int] | None) -> dict[int, Graded]:
@@ -47,6 +59,6 @@ def grades_of(subject_ids: Iterable[int] | None) -> dict[int, Graded]:
             score=None if score is None else Decimal(str(score)),
             valid_from=getattr(info, "valid_from", None),
             model_version=str(getattr(info, "model_version", "") or ""),
-            reasons=tuple(str(r) for r in (getattr(info, "reasons", None) or ())),
+            reasons=_reasons(info),
         )
     return out
