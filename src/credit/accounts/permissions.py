@@ -23,6 +23,8 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
     Role.CREDIT_ADMIN: frozenset(Scope.values),
     Role.OPERATOR: frozenset(
         {Scope.RECORDS_WRITE, Scope.RECORDS_READ, Scope.CHECKS_RUN, Scope.NOTICES_READ}
+        # Operators draw 双随机 samples in the console; the API from the console the same.
+        | {Scope.EVALUATIONS_READ}
     ),
     Role.AUDITOR: frozenset(),
 }
