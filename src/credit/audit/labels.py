@@ -188,7 +188,6 @@ FIELDS = {
     "drawn": "抽中主体数",
     "ratio": "抽查比例",
     "stratum": "信用等级",
-    "note": "说明",
 }
 
 VALUES = {
