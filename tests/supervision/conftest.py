@@ -112,7 +112,9 @@ def give_grades(subjects: list[Subject], plan: list[str]) -> dict[int, str]:
 
     model = evaluation.load_model(Actor.system("测试"))
     bands = {b.grade: b.min_score for b in model.bands.all()}
-    minus = Rule.objects.filter(indicator__dimension__model=model).order_by("pk").first()
+    rules = Rule.objects.filter(indicator__dimension__model=model).order_by("pk")
+    plus = rules.filter(points__gt=0).first()
+    minus = rules.filter(points__lt=0).first()
     out = {}
     ordered = sorted(subjects, key=lambda s: s.uscc)
     for subject, grade in zip(ordered, plan, strict=True):
@@ -127,6 +129,7 @@ def give_grades(subjects: list[Subject], plan: list[str]) -> dict[int, str]:
             model=model,
             valid_from=dt.date.today(),
             computed_at=timezone.now(),
-            details={str(minus.pk): [str(score - 100), []]},
+            # Above the base score a bonus explains it, below it a deduction.
+            details={str((plus if score > 100 else minus).pk): [str(score - 100), []]},
         )
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
@@ -182,8 +183,6 @@ def get_sample(request, sample_id: int):
 def export_sample(request, sample_id: int):
     require_scope(request, SCOPE)
     name, data = services.export_draw(request.actor, sample_id)
-    from urllib.parse import quote
-
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
