@@ -178,3 +178,24 @@ def test_the_export_holds_each_subject_with_grade_and_reasons_formula_safe(
     strata = {row[0]: row for row in rows[:header] if row and row[0]}
     assert strata["A 级"][1:4] == ("100%", 12, 12)
     assert strata["合计"][2:4] == (31, 31)
+
+
+def test_the_credit_office_sets_a_ratio_in_the_admin(admin_user, operator_user, auditor_user):
+    from credit.audit.models import ChangeLog
+
+    client = _client(admin_user)
+    refused = client.post(
+        "/admin/supervision/samplingratio/add/", {"stratum": "D", "ratio": "1.5", "note": ""}
+    )
+    assert refused.status_code == 200
+    assert "确保该值小于或等于1" in refused.content.decode()
+    response = client.post(
+        "/admin/supervision/samplingratio/add/",
+        {"stratum": "D", "ratio": "0.6", "note": "重点监管"},
+    )
+    assert response.status_code == 302
+    log = ChangeLog.objects.get(action="sampling_ratio.create")
+    assert log.after["ratio"] == "0.6"
+    form = _client(operator_user).get("/console/supervision/new/").context["form"]
+    assert str(form.initial["ratio_d"]) == "0.6000"
+    assert _client(auditor_user).get("/admin/supervision/samplingratio/add/").status_code == 403
