@@ -16,6 +16,7 @@ from credit.checks.api import CheckIn, FeedbackIn
 from credit.collection.api import PushIn
 from credit.collection.dept_api import CorrectIn, WithdrawIn
 from credit.measures.models import Scenario
+from credit.supervision.api import SampleIn
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,7 @@ def test_every_post_has_a_chinese_description_and_an_example_body(client):
         "/api/v1/objections/{objection_id}/verify",
         "/api/v1/commitments",
         "/api/v1/commitments/{commitment_id}/verify",
+        "/api/v1/samples",
     }
     for path, operation in posts:
         assert CJK.search(operation.get("description", "")), path
@@ -70,7 +72,7 @@ def test_every_operation_and_response_is_described_in_chinese(client):
 
 
 def test_json_examples_are_valid_requests():
-    schema_for = {"/api/v1/records": PushIn, "/api/v1/checks": CheckIn}
+    schema_for = {"/api/v1/records": PushIn, "/api/v1/checks": CheckIn, "/api/v1/samples": SampleIn}
     from credit.api import api
 
     schema = api.get_openapi_schema(path_prefix="/api/v1/")

@@ -160,12 +160,26 @@ def world(request, departments):
                 items=[commitment_row(1, made=dt.date(2026, 9, 30))],
             )
             made[name] = Commitment.objects.get()
+        elif name == "scjg_id":
+            made[name] = request.getfixturevalue("scjg").pk
         elif name == "samr_list":
             made[name] = ListType.objects.get(code="samr_serious_violation")
         elif name == "list_company":
             made[name] = make_subject("本溪市新列入测试有限公司", code=uscc(626262))
         elif name in ("review_subject", "name_seen", "merge"):
             made.update(_review_world())
+        elif name == "sample":
+            from credit.supervision import services as supervision
+
+            company = make_subject("本溪市抽查坏输入测试有限公司", code=uscc(828282))
+            operator = request.getfixturevalue("operator_user")
+            made[name] = supervision.draw_sample(
+                Actor.for_user(operator),
+                department_id=None,
+                population_kind="listed",
+                subjects=[company.uscc],
+                seed="1",
+            )
         return made[name]
 
     return need
@@ -291,6 +305,15 @@ GET_CASES = [
     ),
     ("admin_user", "/console/review/merges/", ["page"]),
     ("admin_user", "/console/review/subjects/{review_subject}/", ["with", "page"]),
+    ("operator_user", "/console/supervision/", ["population", "drawn_from", "drawn_to", "page"]),
+    (
+        "admin_user",
+        "/console/supervision/",
+        ["department", "population", "drawn_from", "drawn_to", "page"],
+    ),
+    ("operator_user", "/console/supervision/new/", ["department", "seed"]),
+    ("operator_user", "/console/supervision/{sample}/", ["page"]),
+    ("operator_user", "/console/supervision/{sample}/export.xlsx", ["page"]),
 ]
 
 
@@ -307,6 +330,8 @@ def _needs(url: str) -> list[str]:
     needs += [name for name in ("review_subject", "name_seen", "merge") if f"{{{name}}}" in url]
     if "commitments" in url:
         needs += ["catalog", "commitment"] if "{commitment}" in url else ["catalog"]
+    if "{sample}" in url:
+        needs.append("sample")
     return needs
 
 
@@ -365,6 +390,8 @@ PATH_CASES = [
     ("operator_user", "get", "/console/records/{}/"),
     ("operator_user", "post", "/console/records/{}/withdraw/"),
     ("operator_user", "post", "/console/records/{}/correct/"),
+    ("operator_user", "get", "/console/supervision/{}/"),
+    ("operator_user", "get", "/console/supervision/{}/export.xlsx"),
     ("operator_user", "post", "/console/lists/{}/waive/"),
     ("operator_user", "post", "/console/lists/{notified}/{}/"),
     ("operator_user", "get", "/console/commitments/{}/"),
@@ -554,6 +581,19 @@ def _special_report_application_form(world):
         "period_from": "2020-09-01",
         "period_to": TODAY.isoformat(),
         "purpose": "政府采购投标",
+def _draw_form(world):
+    # The operator's department has no licensees here: the draw is refused with its
+    # reason, never stored.
+    return {
+        "department": world("scjg_id"),
+        "population": "licensees",
+        "subjects": "",
+        "seed": "123456",
+        "ratio_a": "0.05",
+        "ratio_b": "0.1",
+        "ratio_c": "0.2",
+        "ratio_d": "0.4",
+        "ratio_none": "0.1",
     }
 
 
@@ -771,6 +811,22 @@ FORM_CASES = [
         "/console/review/merges/{merge}/undo/",
         _review_undo_form,
         {"reason": "textarea"},
+    ),
+    (
+        "operator_user",
+        "/console/supervision/new/",
+        _draw_form,
+        {
+            "department": "choice",
+            "population": "choice",
+            "subjects": "textarea",
+            "seed": "text",
+            "ratio_a": None,
+            "ratio_b": None,
+            "ratio_c": None,
+            "ratio_d": None,
+            "ratio_none": None,
+        },
     ),
 ]
 

@@ -36,6 +36,7 @@ from credit.lists import services as list_services
 from credit.lists.models import ListType
 from credit.portal.opaque import record_token
 from credit.reports import services as report_services
+from credit.supervision import services as supervision_services
 from tests.portal.conftest import load_portal_data
 
 pytestmark = pytest.mark.django_db
@@ -292,6 +293,29 @@ TABLE: dict[str, dict] = {
         "url": "/console/reports/applications/{special_request}/reject/",
         "GET": R(LOGIN, 405, 405, 405, 405),
         WRITE: R(LOGIN, 403, 403, 403, 400),
+    },
+    # --- console: 双随机抽查 (issue 14): departments draw for themselves and read their own
+    # draws, the credit office for any, auditors read every draw and draw nothing. An empty
+    # draw form comes back with its errors (400).
+    "console/supervision/": {
+        "url": "/console/supervision/",
+        "GET": R(LOGIN, 200, 200, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    "console/supervision/new/": {
+        "url": "/console/supervision/new/",
+        "GET": R(LOGIN, 200, 200, 403, 200),
+        WRITE: R(LOGIN, 400, 400, 403, 400),
+    },
+    "console/supervision/<int:draw_id>/": {
+        "url": "/console/supervision/{sample}/",
+        "GET": R(LOGIN, 200, 404, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    "console/supervision/<int:draw_id>/export.xlsx": {
+        "url": "/console/supervision/{sample}/export.xlsx",
+        "GET": R(LOGIN, 200, 404, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
     },
     # --- console: 本单位记录 (issue 13) -----------------------------------------------------
     # Every department's operators list their own records (another department's list is
@@ -700,6 +724,22 @@ TABLE: dict[str, dict] = {
     "api/v1/evaluations/<uscc>": {
         "url": "/api/v1/evaluations/{company_uscc}",
         "GET": R(401, 200, 200, 403, 200, **T(403, 403, 403)),
+    # 双随机抽查 (issue 14), scope evaluations:read. The draw's body passes the route's
+    # validation and is refused by the service (an empty list of subjects: 400).
+    "api/v1/samples": {
+        "url": "/api/v1/samples",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 400, 400, 403, 400, **T(403, 403, 403)),
+        "body": "sample",
+    },
+    "api/v1/samples/<sample_id>": {
+        "url": "/api/v1/samples/{sample}",
+        "GET": R(401, 200, 404, 403, 200, **T(403, 403, 403)),
+        WRITE: ALL(405, api=True),
+    },
+    "api/v1/samples/<sample_id>/xlsx": {
+        "url": "/api/v1/samples/{sample}/xlsx",
+        "GET": R(401, 200, 404, 403, 200, **T(403, 403, 403)),
         WRITE: ALL(405, api=True),
     },
 }
@@ -778,6 +818,11 @@ def _bodies(objects) -> dict:
             "data": {"items": [{"index": 0, "measure": "NO-SUCH", "applied": True}]},
             "content_type": "application/json",
         },
+        # No subjects to draw from: refused (400) after the permission check.
+        "sample": lambda: {
+            "data": {"population": "listed", "subjects": []},
+            "content_type": "application/json",
+        },
     }
 
 
@@ -812,6 +857,9 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
     objection = _objection_at_verification(portal, Actor.for_user(admin_user))
     special_request = _special_report_refused(Actor.for_user(admin_user))
     commitment = _commitment(scjg)
+    sample = supervision_services.draw_sample(
+        owner, department_id=None, population_kind="listed", subjects=[portal.company.uscc]
+    )
     tokens = {}
     for name, scope in (
         ("tok_write", Scope.RECORDS_WRITE),
@@ -845,6 +893,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
             "special_request": special_request.pk,
             "special_material": special_request.application.materials.get().pk,
             "commitment": commitment.pk,
+            "sample": sample.pk,
         },
         "users": {
             "owner": operator_user,

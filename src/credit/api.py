@@ -111,6 +111,7 @@ def _mount() -> None:
     from credit.portal.objection_api import router as public_objections_router
     from credit.records.api import router as sharing_router
     from credit.reports.api import router as reports_router
+    from credit.supervision.api import router as supervision_router
 
     api.add_router("/", collection_router)
     api.add_router("/", dept_records_router)
@@ -125,6 +126,7 @@ def _mount() -> None:
     from credit.commitments.api import router as commitments_router
 
     api.add_router("/", commitments_router)
+    api.add_router("/", supervision_router)
 
 
 _mount()

@@ -40,7 +40,12 @@ SCOPE_ROUTES: dict[str, list[str]] = {
         "GET /api/v1/checks/stats",
     ],
     Scope.NOTICES_READ: ["GET /api/v1/notices", "PUT /api/v1/notices/webhook"],
-    Scope.EVALUATIONS_READ: ["GET /api/v1/evaluations/{uscc}"],
+    Scope.EVALUATIONS_READ: [
+        "GET /api/v1/evaluations/{uscc}",
+        "POST /api/v1/samples",
+        "GET /api/v1/samples/{sample_id}",
+        "GET /api/v1/samples/{sample_id}/xlsx",
+    ],
 }
 SCOPE_ROUTES[Scope.COMMITMENTS_WRITE] = [
     "GET /api/v1/commitments",

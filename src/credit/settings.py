@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "credit.reports",
     "credit.applications",
     "credit.objections",
+    "credit.supervision",
     "credit.console",
     "credit.portal",
 ]

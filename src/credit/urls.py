@@ -30,6 +30,7 @@ urlpatterns = [
     path("console/records/", include("credit.console.record_urls")),
     path("console/review/", include("credit.review.console_urls")),
     path("console/reports/", include("credit.reports.console_urls")),
+    path("console/supervision/", include("credit.supervision.console_urls")),
     path("console/", include("credit.console.urls")),
     path("catalog/", include("credit.catalog.urls")),
     path("lists/", include("credit.portal.list_urls")),

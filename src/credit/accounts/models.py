@@ -63,7 +63,7 @@ class Scope(models.TextChoices):
     RECORDS_READ = "records:read", "读取共享信用记录"
     CHECKS_RUN = "checks:run", "发起信用核查"
     NOTICES_READ = "notices:read", "接收撤回通知"
-    EVALUATIONS_READ = "evaluations:read", "读取信用评价"
+    EVALUATIONS_READ = "evaluations:read", "读取信用评价、双随机抽查"
     OBJECTIONS_HANDLE = "objections:handle", "办理信用信息异议"
     COMMITMENTS_WRITE = "commitments:write", "登记和核查信用承诺"
 

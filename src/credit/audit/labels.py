@@ -93,6 +93,10 @@ ACTIONS = {
     "commitment.signed": "签署信用修复承诺",
     "commitment.kept": "承诺核查：履约",
     "commitment.broken": "承诺核查：失信",
+    "sample.draw": "双随机抽取检查对象",
+    "sampling_ratio.create": "新增分级抽查比例",
+    "sampling_ratio.update": "修改分级抽查比例",
+    "sampling_ratio.delete": "删除分级抽查比例",
 }
 
 OBJECTS = {
@@ -114,6 +118,8 @@ OBJECTS = {
     "job": "后台任务",
     "CalendarYear": "节假日年度",
     "reports.ReportDomain": "专项报告领域",
+    "SampleDraw": "双随机抽查",
+    "SamplingRatio": "分级抽查比例",
     "evaluation.EvaluationModel": "评价模型",
     "Commitment": "信用承诺",
 }
@@ -137,6 +143,7 @@ RESOURCES = {
     "reports.report": "信用报告",
     "evaluation.grade": "信用评价结果",
     "commitments.queue": "承诺核查（非公开承诺）",
+    "supervision.sample": "双随机抽查结果（含信用等级）",
 }
 
 FIELDS = {
@@ -190,6 +197,14 @@ FIELDS = {
     "objection_waived_on": "书面放弃陈述申辩日期",
     "objection_waiver_number": "放弃陈述申辩书文号",
     "objection_waiver_file_name": "放弃陈述申辩书面材料（原文件名）",
+    "population": "抽查范围",
+    "population_note": "范围说明",
+    "seed": "随机种子",
+    "ratios": "抽查比例",
+    "counts": "分级抽中数/范围内主体数",
+    "drawn": "抽中主体数",
+    "ratio": "抽查比例",
+    "stratum": "信用等级",
 }
 
 VALUES = {

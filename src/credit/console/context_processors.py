@@ -31,6 +31,7 @@ def permissions(request):
     from credit.commitments import permissions as commitment_rules
     from credit.core.actors import Actor
     from credit.reports import permissions as report_rules
+    from credit.supervision import permissions as supervision_rules
 
     def flags():
         user = getattr(request, "user", None)
@@ -48,6 +49,7 @@ def permissions(request):
             "reports": report_rules.can_read_report_register(actor),
             "admin": user.is_credit_admin,
             "commitments": commitment_rules.can_list_commitments(actor),
+            "supervision": supervision_rules.can_read_draws(actor),
         }
 
     return {"can": SimpleLazyObject(flags)}
