@@ -106,7 +106,9 @@ def _mount() -> None:
     from credit.collection.dept_api import router as dept_records_router
     from credit.notices.api import router as notices_router
     from credit.portal.api import router as portal_router
+    from credit.portal.repairs_api import router as repairs_public_router
     from credit.records.api import router as sharing_router
+    from credit.repairs.api import router as repairs_router
     from credit.reports.api import router as reports_router
 
     api.add_router("/", collection_router)
@@ -116,6 +118,8 @@ def _mount() -> None:
     api.add_router("/", checks_router)
     api.add_router("/shared", sharing_router)
     api.add_router("/", notices_router)
+    api.add_router("/public", repairs_public_router)
+    api.add_router("/", repairs_router)
 
 
 _mount()

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "credit.reports",
     "credit.console",
     "credit.portal",
+    "credit.repairs",
 ]
 
 MIDDLEWARE = [

@@ -63,6 +63,7 @@ class Scope(models.TextChoices):
     RECORDS_READ = "records:read", "读取共享信用记录"
     CHECKS_RUN = "checks:run", "发起信用核查"
     NOTICES_READ = "notices:read", "接收撤回通知"
+    REPAIRS_DECIDE = "repairs:decide", "办理信用修复"
 
 
 class ApiClient(models.Model):

@@ -78,6 +78,17 @@ ACTIONS = {
     "reports.domain.seed": "初始化专项报告领域",
     "report_domain.create": "新建专项报告领域",
     "report_domain.update": "修改专项报告领域",
+    # 信用修复 (credit.repairs)
+    "record_repaired": "信用修复：停止公示和共享信用记录",
+    "record_repair_revoked": "撤销信用修复：恢复信用记录",
+    "list_entry.remove_repair": "信用修复移出名单",
+    "list_entry.restore_repair": "撤销信用修复：恢复名单条目",
+    "repair.submitted": "提交信用修复申请",
+    "repair.accepted": "受理信用修复申请",
+    "repair.rejected": "不予受理信用修复申请",
+    "repair.extended": "延长信用修复决定期限",
+    "repair.decided": "作出信用修复决定",
+    "repair.revoked": "撤销信用修复",
 }
 
 OBJECTS = {
@@ -99,6 +110,7 @@ OBJECTS = {
     "job": "后台任务",
     "CalendarYear": "节假日年度",
     "reports.ReportDomain": "专项报告领域",
+    "RepairApplication": "信用修复申请",
 }
 
 RESOURCES = {
@@ -116,6 +128,7 @@ RESOURCES = {
     "admin.record": "后台查看信用记录",
     "admin.list_entry": "后台查看名单条目",
     "reports.report": "信用报告",
+    "repairs.application": "信用修复申请（非公开）",
 }
 
 FIELDS = {
