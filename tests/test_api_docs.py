@@ -43,6 +43,11 @@ def test_every_post_has_a_chinese_description_and_an_example_body(client):
         "/api/v1/checks/{check_id}/feedback",
         "/api/v1/records/{record_id}/withdraw",
         "/api/v1/records/{record_id}/correct",
+        "/api/v1/repairs/{tracking_number}/accept",
+        "/api/v1/repairs/{tracking_number}/reject",
+        "/api/v1/repairs/{tracking_number}/extend",
+        "/api/v1/repairs/{tracking_number}/decide",
+        "/api/v1/repairs/{tracking_number}/revoke",
     }
     for path, operation in posts:
         assert CJK.search(operation.get("description", "")), path

@@ -32,6 +32,15 @@ SCOPE_ROUTES: dict[str, list[str]] = {
         "GET /api/v1/checks/stats",
     ],
     Scope.NOTICES_READ: ["GET /api/v1/notices", "PUT /api/v1/notices/webhook"],
+    Scope.REPAIRS_DECIDE: [
+        "GET /api/v1/repairs",
+        "GET /api/v1/repairs/{tracking_number}",
+        "POST /api/v1/repairs/{tracking_number}/accept",
+        "POST /api/v1/repairs/{tracking_number}/reject",
+        "POST /api/v1/repairs/{tracking_number}/extend",
+        "POST /api/v1/repairs/{tracking_number}/decide",
+        "POST /api/v1/repairs/{tracking_number}/revoke",
+    ],
 }
 
 # (code, HTTP status, meaning). Every error answer is {"code", "message"}: the message says

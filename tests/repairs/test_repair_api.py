@@ -26,7 +26,7 @@ def test_public_eligibility_by_the_profiles_record_id(repair_world):
     old = Client().get("/api/v1/public/repairs/eligibility", {"record": ids[OLD_DOC]})
     assert old.status_code == 200, old.content
     body = old.json()
-    assert (body["kind"], body["repairable"], body["eligible"]) == ("penalty", True, True)
+    assert (body["kind"], body["repairable"], body["eligible"]) == ("penalty_record", True, True)
     assert body["materials"]
     new = Client().get("/api/v1/public/repairs/eligibility", {"record": ids[NEW_DOC]}).json()
     assert new["eligible"] is False and new["earliest"] in new["message"]

@@ -56,7 +56,7 @@ def test_eligibility_uses_the_records_own_window(repair_world):
     today = timezone.localdate()
     old = eligibility.for_record(repair_world.old_penalty, today)
     assert old.repairable and old.eligible
-    assert old.kind == "penalty"
+    assert old.kind == "penalty_record"
     assert any("罚款缴纳凭证" in m for m in old.materials)
 
     new = eligibility.for_record(repair_world.new_penalty, today)

@@ -23,6 +23,7 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
     Role.CREDIT_ADMIN: frozenset(Scope.values),
     Role.OPERATOR: frozenset(
         {Scope.RECORDS_WRITE, Scope.RECORDS_READ, Scope.CHECKS_RUN, Scope.NOTICES_READ}
+        | {Scope.REPAIRS_DECIDE}
     ),
     Role.AUDITOR: frozenset(),
 }

@@ -29,6 +29,7 @@ def permissions(request):
     and services refuse the rest on their own). Lazy, as above."""
     from credit.accounts import permissions as rules
     from credit.core.actors import Actor
+    from credit.repairs import permissions as repair_rules
     from credit.reports import permissions as report_rules
 
     def flags():
@@ -46,6 +47,7 @@ def permissions(request):
             "review": rules.can_read_subject_review(actor),
             "reports": report_rules.can_read_report_register(actor),
             "admin": user.is_credit_admin,
+            "repairs": repair_rules.can_use_queue(actor),
         }
 
     return {"can": SimpleLazyObject(flags)}

@@ -32,7 +32,10 @@ class EligibilityIn(Schema):
 
 class EligibilityOut(Schema):
     record: str
-    kind: str = Field(..., description="penalty 行政处罚；abnormal 经营异常名录；空表示不适用")
+    kind: str = Field(
+        ...,
+        description="penalty_record 行政处罚；abnormal 经营异常名录；list_entry 名单条目；空表示不适用",
+    )
     kind_label: str
     repairable: bool = Field(..., description="该类信息是否适用信用修复")
     eligible: bool = Field(..., description="今天能否提出申请")
@@ -44,7 +47,7 @@ class EligibilityOut(Schema):
 
 ELIGIBILITY_EXAMPLE = {
     "record": "d2FzLXNhbXBsZS10b2tlbg",
-    "kind": "penalty",
+    "kind": "penalty_record",
     "kind_label": "行政处罚",
     "repairable": True,
     "eligible": False,

@@ -106,7 +106,7 @@ def for_record(record: Record, today: dt.date | None = None) -> Eligibility:
     if version.category != Category.BAD:
         return _refused("", record.dataset.name, "该类信息不是失信信息，不适用信用修复")
     if rule == publicity.PENALTY:
-        kind, materials = "penalty", COMMON_MATERIALS + PENALTY_MATERIALS
+        kind, materials = "penalty_record", COMMON_MATERIALS + PENALTY_MATERIALS
     elif rule == publicity.VALID_UNTIL:
         kind, materials = "abnormal", COMMON_MATERIALS + ABNORMAL_MATERIALS
     else:
@@ -123,7 +123,7 @@ def for_record(record: Record, today: dt.date | None = None) -> Eligibility:
     if barred is not None:
         return _with_kind(barred, kind, label, materials)
     end = None
-    if kind == "penalty":
+    if kind == "penalty_record":
         end = publicity.minimum_period_end(record, version, publicity.load_rules())
         earliest = (end + periods.ONE_DAY) if end is not None else record.decision_date
     else:
