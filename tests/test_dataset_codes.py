@@ -30,6 +30,8 @@ ALLOWED = {
     "lists/ingest.py": "⚙ consumer of list_decision: list decisions become list entries",
     "lists/court.py": "⚙ consumer of court_dishonest: court rulings become 失信被执行人 entries",
     "registration/ingest.py": "⚙ consumer of registration: updates the subject's base data",
+    "commitments/ingest.py": "⚙ consumer of commitment: keeps each commitment's verification "
+    "state in step; builds the commitment and commitment_breach rows the services send",
     "catalog/attributes.py": "catalog: defaults for versions loaded before the attributes "
     "existed (the licence rule's fields)",
     "collection/api_examples.py": "documentation text: the API docs' example request",

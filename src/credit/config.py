@@ -504,6 +504,14 @@ OPTIONS: tuple[Option, ...] = (
         "Value sent in the Server header instead of the web server's name and version "
         "(granian cannot omit the header; the application's value replaces its banner).",
     ),
+    Option(
+        "COMMITMENT_VERIFY_WORKDAYS",
+        _non_negative_int,
+        20,
+        "Working days after a 审批替代型 credit commitment within which the accepting "
+        "department verifies it when the commitment names no 核查期限 of its own; past "
+        "it the commitment is listed as overdue. 0: such commitments have no due date.",
+    ),
 )
 
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "credit.collection",
     "credit.lists",
     "credit.registration",
+    "credit.commitments",
     "credit.measures",
     "credit.notices",
     "credit.checks",
@@ -294,6 +295,7 @@ CREDIT_REPORT_SIGNING_PASSWORD = CONFIG["REPORT_SIGNING_PASSWORD"]
 CREDIT_REPORT_DEMO_SIGNING = CONFIG["DEBUG"] or CONFIG["DEMO"]
 CREDIT_REPORT_PER_MINUTE = CONFIG["REPORT_PER_MINUTE"]
 CREDIT_REPORT_REFRESH_DAYS = CONFIG["REPORT_REFRESH_DAYS"]
+CREDIT_COMMITMENT_VERIFY_WORKDAYS = CONFIG["COMMITMENT_VERIFY_WORKDAYS"]
 
 LOGGING = {
     "version": 1,

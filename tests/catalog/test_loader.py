@@ -20,6 +20,8 @@ def test_loading_twice_creates_one_version(system):
     second = load_definitions(system)
     shipped = {
         "abnormal_operation",
+        "commitment",
+        "commitment_breach",
         "court_dishonest",
         "enforcement",
         "evaluation_result",
@@ -152,4 +154,4 @@ def test_load_catalog_command(db, capsys, definitions_copy):
     out = capsys.readouterr().out
     assert "penalty.yaml：行政处罚（penalty）新增，当前版本 v1" in out
     assert "penalty.yaml：行政处罚（penalty）未变化，当前版本 v1" in out
-    assert "共 9 个信息事项，0 个有更新。" in out
+    assert "共 11 个信息事项，0 个有更新。" in out

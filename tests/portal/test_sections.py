@@ -92,7 +92,7 @@ def test_yaml_only_dataset_shows_in_its_section_with_its_list_fields(client, jud
     ]
     # Every section of the report, in the catalog's order, empty ones saying so.
     assert titles == list(SECTIONS)
-    judgment = html.split('<h2 id="section-7">司法判决</h2>', 1)[1].split("</section>", 1)[0]
+    judgment = html.split('<h2 id="section-8">司法判决</h2>', 1)[1].split("</section>", 1)[0]
     assert "测试裁判文书（1）" in judgment
     for label in ("案号", "案由", "判决日期"):
         assert f'<th scope="col">{label}</th>' in judgment

@@ -34,7 +34,7 @@ def test_profile_sections_read_like_a_report(
     nav = page.get_by_role("navigation", name="档案栏目")
     assert nav.get_by_role("link").all_inner_texts()[:3] == ["基本信息", "行政管理", "诚实守信"]
     nav.get_by_role("link", name="司法判决（1）").click()
-    section = page.locator("section", has=page.locator("h2#section-7"))
+    section = page.locator("section", has=page.locator("h2#section-8"))
     assert section.locator("h2").inner_text() == "司法判决"
     text = section.inner_text()
     assert "测试裁判文书（1）" in text and "合同纠纷" in text

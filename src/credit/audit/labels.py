@@ -89,6 +89,10 @@ ACTIONS = {
     "repair.extended": "延长信用修复决定期限",
     "repair.decided": "作出信用修复决定",
     "repair.revoked": "撤销信用修复",
+    "commitment.import": "导入信用承诺",
+    "commitment.signed": "签署信用修复承诺",
+    "commitment.kept": "承诺核查：履约",
+    "commitment.broken": "承诺核查：失信",
 }
 
 OBJECTS = {
@@ -111,6 +115,7 @@ OBJECTS = {
     "CalendarYear": "节假日年度",
     "reports.ReportDomain": "专项报告领域",
     "RepairApplication": "信用修复申请",
+    "Commitment": "信用承诺",
 }
 
 RESOURCES = {
@@ -129,6 +134,7 @@ RESOURCES = {
     "admin.list_entry": "后台查看名单条目",
     "reports.report": "信用报告",
     "repairs.application": "信用修复申请（非公开）",
+    "commitments.queue": "承诺核查（非公开承诺）",
 }
 
 FIELDS = {
