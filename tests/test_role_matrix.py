@@ -616,7 +616,7 @@ TABLE: dict[str, dict] = {
         "url": "/api/v1/repairs/{repair}/revoke",
         "GET": ALL(405, api=True),
         WRITE: R(401, 409, 404, 403, 409, **T(403, 403, 403)),
-        "body": "repair_reason",
+        "body": "repair_revoke",
     },
 }
 
@@ -673,6 +673,10 @@ def _bodies(objects) -> dict:
         },
         "repair_note": lambda: {"data": {"note": ""}, "content_type": "application/json"},
         "repair_reason": lambda: {"data": {"reason": ""}, "content_type": "application/json"},
+        "repair_revoke": lambda: {
+            "data": {"reason": "", "document_number": ""},
+            "content_type": "application/json",
+        },
         "repair_decide": lambda: {
             "data": {"outcome": "refuse", "reason": ""},
             "content_type": "application/json",

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from credit.audit.models import ChangeLog
 from credit.checks.store import run_check
+from credit.commitments.models import CommitmentKind, Fulfilment
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied, ServiceError
 from credit.facts import events
@@ -72,6 +73,18 @@ def test_eligibility_uses_the_records_own_window(repair_world):
         apply_for(repair_world.new_penalty)
     assert new.earliest.isoformat() in refused.value.message
     assert not repair_world.new_penalty.repair_applications.exists()
+
+
+def test_application_records_the_signed_repair_commitment(repair_world):
+    app, code = apply_for(repair_world.old_penalty)
+    commitment = app.commitment
+    assert commitment.kind == CommitmentKind.REPAIR
+    assert commitment.signer_name == "李四"
+    assert commitment.subject_id == repair_world.company.pk
+    assert commitment.department_id == repair_world.old_penalty.department_id
+    assert app.tracking_number in commitment.matter
+    # The query code is shown once and stored hashed only.
+    assert code not in app.query_code_hash and services.query_code_matches(app, code)
 
 
 def test_licences_are_not_repairable(repair_world):
@@ -178,7 +191,7 @@ def test_revoked_repair_restores_the_fact_and_bars_new_applications(
     settings.CREDIT_REPAIR_BAR_MONTHS = 6
     operator = Actor.for_user(operator_user)
     app = repair_now(repair_world.old_penalty, operator)
-    services.revoke(operator, app, "申请材料中的缴款凭证经核实系伪造")
+    services.revoke(operator, app, "申请材料中的缴款凭证经核实系伪造", "本市监撤修〔2026〕1号")
     record = Record.objects.get(pk=repair_world.old_penalty.pk)
     assert record.visibility == Visibility.PUBLIC and record.repaired_at is None
     assert (
@@ -198,6 +211,16 @@ def test_revoked_repair_restores_the_fact_and_bars_new_applications(
         apply_for(record)
     assert answer.earliest.isoformat() in refused.value.message
     assert ChangeLog.objects.filter(action="record_repair_revoked").exists()
+    # The 信用修复型 commitment signed with the application is now 失信, and the breach is a
+    # negative record of the subject.
+    commitment = app.commitment
+    commitment.refresh_from_db()
+    assert commitment.state == Fulfilment.BROKEN
+    assert commitment.decision_number == "本市监撤修〔2026〕1号"
+    breach = commitment.breach_record
+    assert breach.subject_id == record.subject_id
+    assert breach.dataset_version.category == "不良"
+    assert app.revocation_document == "本市监撤修〔2026〕1号"
 
 
 def test_only_the_deciding_department_decides(

@@ -134,6 +134,7 @@ RESOURCES = {
     "admin.list_entry": "后台查看名单条目",
     "reports.report": "信用报告",
     "repairs.application": "信用修复申请（非公开）",
+    "repairs.notice": "信用修复告知书",
     "commitments.queue": "承诺核查（非公开承诺）",
 }
 

@@ -71,6 +71,8 @@ class ApplicationOut(Schema):
     overdue: bool
     outcome_reason: str
     barred_until: dt.date | None
+    commitment_code: str = Field(..., description="信用修复承诺的承诺编码")
+    revocation_document: str
     steps: list[StepOut]
 
 
@@ -85,6 +87,11 @@ class NoteIn(Schema):
 
 class ReasonIn(Schema):
     reason: str = Field(..., max_length=2000, description="理由")
+
+
+class RevokeIn(Schema):
+    reason: str = Field(..., max_length=2000, description="撤销理由（材料虚假的事实）")
+    document_number: str = Field(..., max_length=128, description="撤销修复决定书文号")
 
 
 class DecideIn(Schema):
@@ -123,6 +130,8 @@ APPLICATION_EXAMPLE = {
     "overdue": False,
     "outcome_reason": "",
     "barred_until": None,
+    "commitment_code": "21050020261218000001",
+    "revocation_document": "",
     "steps": [
         {
             "action": "accepted",
@@ -262,13 +271,18 @@ def decide(request, tracking_number: str, body: DecideIn):
     "/repairs/{tracking_number}/revoke",
     response={200: ApplicationOut, **ERRORS},
     summary="撤销信用修复",
-    description="修复所依据的材料虚假时撤销修复：该信息恢复公示和共享，一定期限内不得就同一信息再次申请。"
+    description="修复所依据的材料虚假时撤销修复：该信息恢复公示和共享，一定期限内不得就同一信息再次申请，"
+    "申请时签署的信用修复承诺认定为失信并记入信用记录（违背信用承诺）。"
     "需要权限范围 repairs:decide。",
     openapi_extra={
-        **json_example({"reason": "缴款凭证经核实系伪造"}),
+        **json_example(
+            {"reason": "缴款凭证经核实系伪造", "document_number": "本市监撤修〔2026〕1号"}
+        ),
         **_response_example(APPLICATION_EXAMPLE),
     },
 )
-def revoke(request, tracking_number: str, body: ReasonIn):
-    app = services.revoke(request.actor, _get(request, tracking_number), body.reason)
+def revoke(request, tracking_number: str, body: RevokeIn):
+    app = services.revoke(
+        request.actor, _get(request, tracking_number), body.reason, body.document_number
+    )
     return _read(request, app, "撤销信用修复")

@@ -74,6 +74,7 @@ def queue(request):
 
 class StepForm(SafeInputMixin, forms.Form):
     text = forms.CharField(label="理由", max_length=2000, required=False, widget=forms.Textarea)
+    document_number = forms.CharField(label="决定书文号", max_length=128, required=False)
 
 
 def _detail_page(request, actor: Actor, app, *, form=None, error: str = "", status: int = 200):
@@ -114,7 +115,7 @@ DONE = {
 }
 
 
-def _run(actor: Actor, app, action: str, text: str) -> None:
+def _run(actor: Actor, app, action: str, text: str, document_number: str) -> None:
     if action == "accept":
         services.accept(actor, app, text)
     elif action == "reject":
@@ -124,7 +125,7 @@ def _run(actor: Actor, app, action: str, text: str) -> None:
     elif action in ("repair", "refuse"):
         services.decide(actor, app, repair=action == "repair", reason=text)
     else:
-        services.revoke(actor, app, text)
+        services.revoke(actor, app, text, document_number)
 
 
 @login_required
@@ -138,7 +139,7 @@ def act(request, tracking_number: str, action: str):
     if not form.is_valid():
         return _detail_page(request, actor, app, form=form, status=400)
     try:
-        _run(actor, app, action, form.cleaned_data["text"])
+        _run(actor, app, action, form.cleaned_data["text"], form.cleaned_data["document_number"])
     except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
     except ServiceError as exc:

@@ -63,7 +63,16 @@ class RepairApplication(models.Model):
     agent_name = models.CharField("代理人", max_length=100, blank=True)
     relationship = models.CharField("与主体关系", max_length=50, blank=True)
     statement = models.TextField("修复理由及履行情况", blank=True)
-    # The 信用修复型 commitment, until credit.commitments records it (issue 13).
+    # The 信用修复型 commitment as the applicant signed it; the commitment itself is a
+    # credit.commitments record (失信 on revocation makes the breach record).
+    commitment = models.ForeignKey(
+        "commitments.Commitment",
+        verbose_name="信用修复承诺",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repair_applications",
+    )
     commitment_text = models.TextField("信用修复承诺书内容")
     commitment_signed_name = models.CharField("承诺人签名", max_length=100)
     commitment_at = models.DateTimeField("承诺时间")
@@ -80,6 +89,7 @@ class RepairApplication(models.Model):
     outcome_reason = models.TextField("决定（不予受理）理由", blank=True)
     revoked_at = models.DateTimeField("撤销修复时间", null=True, blank=True)
     revocation_reason = models.TextField("撤销修复理由", blank=True)
+    revocation_document = models.CharField("撤销修复决定书文号", max_length=128, blank=True)
     barred_until = models.DateField("不得再次申请至", null=True, blank=True)
 
     class Meta:

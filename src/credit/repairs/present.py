@@ -65,5 +65,7 @@ def for_department(app: RepairApplication) -> dict:
         "overdue": queries.is_overdue(app),
         "outcome_reason": app.outcome_reason,
         "barred_until": app.barred_until,
+        "commitment_code": app.commitment.code if app.commitment_id else "",
+        "revocation_document": app.revocation_document,
         "steps": steps(app),
     }

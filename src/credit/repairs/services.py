@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from credit.audit.services import log_change
+from credit.commitments import services as commitments
 from credit.core import deadlines
 from credit.core.actors import Actor
 from credit.core.errors import ServiceError
@@ -155,6 +156,17 @@ def submit(
             submitted_at=now,
             accept_due=deadlines.due_date(_today(), repair_settings.accept_workdays()),
         )
+        if fact.department_id is not None:
+            app.commitment = commitments.create_repair_commitment(
+                subject=fact.subject,
+                department=fact.department,
+                text=COMMITMENT_TEXT,
+                signer_name=signed,
+                signed_at=now,
+                matter=f"信用修复申请 {app.tracking_number}",
+                actor=actor,
+            )
+            app.save(update_fields=["commitment"])
         _step(actor, app, "submitted", "", {})
     return app, code
 
@@ -258,22 +270,42 @@ def decide(
 
 
 @transaction.atomic
-def revoke(actor: Actor, app: RepairApplication | int, reason: str) -> RepairApplication:
-    """撤销修复: the materials proved false. The fact is restored through the kernel and no
-    new application for it is accepted until `barred_until`."""
+def revoke(
+    actor: Actor, app: RepairApplication | int, reason: str, document_number: str = ""
+) -> RepairApplication:
+    """撤销修复: the materials proved false. The fact is restored through the kernel, no new
+    application for it is accepted until `barred_until`, and the 信用修复型 commitment is
+    marked 失信, which makes the breach a negative record of the subject
+    (`commitments.mark_broken`; `document_number` is the revocation decision)."""
     original, app = app, _lock(app)
     perms.require_decide(actor, app)
     _require_state(app, State.REPAIRED)
     reason = _text(reason, "撤销理由")
+    document_number = _text(
+        document_number, "撤销修复决定书文号", required=app.commitment_id is not None, limit=128
+    )
     before = _snapshot(app)
     note = f"撤销信用修复（受理编号 {app.tracking_number}）：{reason}"
     if app.fact_kind == FactKind.RECORD:
         records.revoke_repair(actor, app.record, note)
     else:
         lists.revoke_repair(actor, app.list_entry, note)
+    if app.commitment_id is not None:
+        # The repair permission was checked above. The platform records the breach in the
+        # decider's name: the commitment pipeline admits a 信用修复型 commitment's new
+        # version only from the platform (commitments.ingest), and the deciding system may
+        # hold repairs:decide without the reporting scope verification asks for.
+        breach_actor = Actor.system(f"{actor.label}（撤销信用修复）", actor.request_id)
+        commitments.mark_broken(
+            app.commitment,
+            facts=f"信用修复申请 {app.tracking_number} 提供虚假材料：{reason}",
+            decision=document_number,
+            actor=breach_actor,
+        )
     app.state = State.REVOKED
     app.revoked_at = timezone.now()
     app.revocation_reason = reason
+    app.revocation_document = document_number
     app.barred_until = eligibility.bar_until(_today())
     app.save()
     _step(actor, app, "revoked", reason, before)
