@@ -1,4 +1,4 @@
-"""Configurable periods of credit repair (domain.md §5), from Django settings."""
+"""Configurable periods of credit repair (domain.md §5): CREDIT_REPAIR_* (config.py)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,17 @@ from django.conf import settings
 
 
 def accept_workdays() -> int:
-    return int(getattr(settings, "CREDIT_REPAIR_ACCEPT_WORKDAYS", 3))
+    return settings.CREDIT_REPAIR_ACCEPT_WORKDAYS
 
 
 def decide_workdays() -> int:
-    return int(getattr(settings, "CREDIT_REPAIR_DECIDE_WORKDAYS", 5))
+    return settings.CREDIT_REPAIR_DECIDE_WORKDAYS
 
 
 def extension_workdays() -> int:
-    return int(getattr(settings, "CREDIT_REPAIR_EXTENSION_WORKDAYS", 5))
+    return settings.CREDIT_REPAIR_EXTENSION_WORKDAYS
 
 
 def bar_months() -> int:
     """Months after a revoked repair during which the same fact may not be applied for."""
-    return int(getattr(settings, "CREDIT_REPAIR_BAR_MONTHS", 12))
+    return settings.CREDIT_REPAIR_BAR_MONTHS
