@@ -261,3 +261,32 @@ def test_refusal_and_rejection_leave_the_fact_public(repair_world, operator_user
     assert "不予受理理由" in no_reason.value.message
     app3.refresh_from_db()
     assert app3.state == State.SUBMITTED
+
+
+def test_clocks_count_working_days_across_national_day_and_its_make_up_saturday(
+    repair_world, operator_user, admin_user
+):
+    """Received Wed 2026-09-30, the eve of the 国庆 holiday (10-01 … 10-07): 受理 within 3
+    working days is 10-08, 10-09 and the make-up working Saturday 10-10. Accepted 10-09,
+    决定 within 5 is 10-10, 10-12 … 10-15; the extension adds 10-16, 10-19 … 10-22."""
+    operator = Actor.for_user(operator_user)
+    app, _ = apply_for(repair_world.old_penalty, on=dt.date(2026, 9, 30))
+    assert app.accept_due == dt.date(2026, 10, 10)
+    services.accept(operator, app, on=dt.date(2026, 10, 9))
+    assert app.decide_due == dt.date(2026, 10, 15)
+    services.extend(operator, app, "需向税务部门核实")
+    assert app.decide_due == dt.date(2026, 10, 22)
+    assert app.extended_at is not None
+
+
+def test_overdue_lists_breached_clocks_only(repair_world, operator_user):
+    from credit.repairs import queries
+    from credit.repairs.models import RepairApplication
+
+    late, _ = apply_for(repair_world.old_penalty, on=dt.date(2026, 9, 30))
+    overdue = RepairApplication.objects.filter(queries.overdue(dt.date(2026, 10, 11)))
+    assert list(overdue) == [late]  # due 10-10: breached on 10-11
+    assert not RepairApplication.objects.filter(queries.overdue(dt.date(2026, 10, 10))).exists()
+    services.accept(Actor.for_user(operator_user), late, on=dt.date(2026, 10, 9))
+    assert not RepairApplication.objects.filter(queries.overdue(dt.date(2026, 10, 15))).exists()
+    assert RepairApplication.objects.filter(queries.overdue(dt.date(2026, 10, 16))).get() == late

@@ -112,9 +112,13 @@ def submit(
     statement: str = "",
     agent_name: str = "",
     relationship: str = "",
+    on: dt.date | None = None,
 ) -> tuple[RepairApplication, str]:
     """Store an application that passed the self-check; returns it and its query code
-    (shown once). Refused whole, nothing stored, when the fact may not be repaired now."""
+    (shown once). Refused whole, nothing stored, when the fact may not be repaired now.
+    `on`: the day it was received (a window application entered later), which starts the
+    受理 clock; the fact must be repairable today."""
+    received = on or _today()
     applicant_name = _text(applicant_name, "申请人姓名", limit=100)
     applicant_phone = _text(applicant_phone, "联系电话", limit=30)
     if not commitment_accepted:
@@ -154,7 +158,7 @@ def submit(
             commitment_signed_name=signed,
             commitment_at=now,
             submitted_at=now,
-            accept_due=deadlines.due_date(_today(), repair_settings.accept_workdays()),
+            accept_due=deadlines.due_date(received, repair_settings.accept_workdays()),
         )
         if fact.department_id is not None:
             app.commitment = commitments.create_repair_commitment(
@@ -196,8 +200,11 @@ def _require_state(app: RepairApplication, *states: str) -> None:
 
 
 @transaction.atomic
-def accept(actor: Actor, app: RepairApplication | int, note: str = "") -> RepairApplication:
-    """受理: the department verified the applicant's identity from the materials."""
+def accept(
+    actor: Actor, app: RepairApplication | int, note: str = "", on: dt.date | None = None
+) -> RepairApplication:
+    """受理: the department verified the applicant's identity from the materials; the
+    decision clock runs from `on` (the day of acceptance, today by default)."""
     original, app = app, _lock(app)
     perms.require_decide(actor, app)
     _require_state(app, State.SUBMITTED)
@@ -205,7 +212,7 @@ def accept(actor: Actor, app: RepairApplication | int, note: str = "") -> Repair
     before = _snapshot(app)
     app.state = State.ACCEPTED
     app.accepted_at = timezone.now()
-    app.decide_due = deadlines.due_date(_today(), repair_settings.decide_workdays())
+    app.decide_due = deadlines.due_date(on or _today(), repair_settings.decide_workdays())
     app.save()
     _step(actor, app, "accepted", note, before)
     return _sync(original, app)
