@@ -48,6 +48,11 @@ def test_every_post_has_a_chinese_description_and_an_example_body(client):
         "/api/v1/repairs/{tracking_number}/extend",
         "/api/v1/repairs/{tracking_number}/decide",
         "/api/v1/repairs/{tracking_number}/revoke",
+        "/api/v1/public/objections",
+        "/api/v1/objections/{objection_id}/accept",
+        "/api/v1/objections/{objection_id}/reject",
+        "/api/v1/objections/{objection_id}/self-check",
+        "/api/v1/objections/{objection_id}/verify",
     }
     for path, operation in posts:
         assert CJK.search(operation.get("description", "")), path

@@ -84,6 +84,7 @@ def expected_error(kind: str, name: str) -> str | None:
 @pytest.fixture(autouse=True)
 def _no_rate_limit(settings):
     settings.CREDIT_RATE_LIMIT_PER_MINUTE = 0
+    settings.CREDIT_APPLICATION_SUBMITS_PER_MINUTE = 0
 
 
 @pytest.fixture
@@ -250,6 +251,9 @@ RECORD_FILTERS = [
     "page",
     "tab",
 ]
+OBJECTION_FILTERS = [
+    "state", "fact_kind", "overdue", "tracking_number", "received_from", "received_to", "page"
+]  # fmt: skip
 
 GET_CASES = [
     (None, "/search/", ["q", "page"]),
@@ -279,6 +283,8 @@ GET_CASES = [
     ("admin_user", "/console/records/", RECORD_FILTERS),
     ("operator_user", "/console/records/{record}/", ["page"]),
     ("admin_user", "/console/review/", ["page"]),
+    ("admin_user", "/console/objections/", OBJECTION_FILTERS),
+    ("operator_user", "/console/objections/", OBJECTION_FILTERS),
     ("admin_user", "/console/review/merges/", ["page"]),
     ("admin_user", "/console/review/subjects/{review_subject}/", ["with", "page"]),
     ("operator_user", "/console/repairs/", ["state", "overdue", "subject", "department", "page"]),
@@ -363,6 +369,11 @@ PATH_CASES = [
     ("operator_user", "post", "/console/lists/{}/waive/"),
     ("operator_user", "post", "/console/lists/{notified}/{}/"),
     ("admin_user", "get", "/console/review/subjects/{}/"),
+    (None, "get", "/objections/new/{}/"),
+    (None, "post", "/objections/new/{}/"),
+    ("admin_user", "get", "/console/objections/{}/"),
+    ("admin_user", "post", "/console/objections/{}/accept/"),
+    ("admin_user", "get", "/console/objections/{}/materials/1/"),
     ("admin_user", "post", "/console/review/subjects/{}/decide/"),
     ("admin_user", "post", "/console/review/names/{}/"),
     ("admin_user", "post", "/console/review/merges/{}/undo/"),
@@ -504,8 +515,45 @@ def _review_undo_form(world):
     return {"reason": "合并有误"}
 
 
+def _objection_window_form(world):
+    return {
+        "fact_kind": "record",
+        "doc_number": "本市监罚〔2026〕1号",
+        "subject_name": "本溪市某公司",
+        "uscc": "",
+        "applicant_name": "李四",
+        "applicant_phone": "13800000000",
+        "applicant_relationship": "legal_rep",
+        "reason": "记录有误",
+    }
+
+
 # (role, url, baseline form, {field: kind}); a kind of None means only "no 500".
 FORM_CASES = [
+    (
+        None,
+        "/applications/status/",
+        lambda world: {"tracking_number": "YY202601010001", "query_code": "ABCDEFGH23"},
+        {"tracking_number": "text", "query_code": "text"},
+    ),
+    (
+        "admin_user",
+        "/console/objections/window/",
+        _objection_window_form,
+        {
+            "fact_kind": "choice",
+            "doc_number": "text",
+            "subject_name": "text",
+            "uscc": "text",
+            "id_number": "text",
+            "applicant_name": "text",
+            "applicant_phone": "text",
+            "applicant_relationship": "choice",
+            "agent_name": "text",
+            "agent_relationship": "text",
+            "reason": "textarea",
+        },
+    ),
     (None, "/console/login/", _login_form, {"username": "login", "password": "login"}),
     (
         "operator_user",

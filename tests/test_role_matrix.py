@@ -321,6 +321,43 @@ TABLE: dict[str, dict] = {
         "GET": R(LOGIN, 405, 405, 405, 405),
         WRITE: R(LOGIN, 403, 403, 403, 400),
     },
+    # --- console: objections (credit office all, a department its 协查 items) -------------
+    # The fixture's objection is at 协查 with the owner's department.
+    "console/objections/": {
+        "url": "/console/objections/",
+        "GET": R(LOGIN, 200, 200, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    # Window entry is the credit office's; an empty form comes back with its errors.
+    "console/objections/window/": {
+        "url": "/console/objections/window/",
+        "GET": R(LOGIN, 403, 403, 403, 200),
+        WRITE: R(LOGIN, 403, 403, 403, 400),
+    },
+    "console/objections/<int:objection_id>/": {
+        "url": "/console/objections/{objection}/",
+        "GET": R(LOGIN, 200, 404, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    # Materials: the deciding department, the credit office and the auditor (logged).
+    "console/objections/<int:objection_id>/materials/<int:material_id>/": {
+        "url": "/console/objections/{objection}/materials/{material}/",
+        "GET": R(LOGIN, 200, 404, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    # 协查 without an outcome: refused with the reason (400) once the caller may verify.
+    "console/objections/<int:objection_id>/<slug:action>/": {
+        "url": "/console/objections/{objection}/verify/",
+        "GET": R(LOGIN, 405, 405, 405, 405),
+        WRITE: R(LOGIN, 400, 404, 403, 400),
+    },
+    # --- portal: due-process applications (public; empty forms come back with errors) ---
+    "objections/new/<str:token>/": {
+        "url": "/objections/new/{record}/",
+        "GET": ALL(200),
+        WRITE: ALL(400),
+    },
+    "applications/status/": {"url": "/applications/status/", "GET": ALL(200), WRITE: ALL(400)},
     # --- console: audit trail --------------------------------------------------------------
     "console/audit/changes/": {
         "url": "/console/audit/changes/",
@@ -533,6 +570,54 @@ TABLE: dict[str, dict] = {
         "GET": ALL(405, api=True),
         WRITE: ALL(405, api=True),
     },
+    # Public: an empty multipart body is refused by validation; no query code, no status.
+    "api/v1/public/objections": {
+        "url": "/api/v1/public/objections",
+        "GET": ALL(405, api=True),
+        WRITE: ALL(422, api=True),
+    },
+    "api/v1/public/applications/<tracking_number>": {
+        "url": "/api/v1/public/applications/YY202601010001",
+        "GET": ALL(404, api=True),
+        WRITE: ALL(405, api=True),
+    },
+    # Department systems (objections:handle; operators' sessions carry it, auditors' none).
+    "api/v1/objections": {
+        "url": "/api/v1/objections",
+        "GET": R(401, 200, 200, 403, 200, **T(403, 403, 403)),
+        WRITE: ALL(405, api=True),
+    },
+    "api/v1/objections/<objection_id>": {
+        "url": "/api/v1/objections/{objection}",
+        "GET": R(401, 200, 404, 403, 200, **T(403, 403, 403)),
+        WRITE: ALL(405, api=True),
+    },
+    # The objection is at 协查: accepting it again is refused (400) for the office.
+    "api/v1/objections/<objection_id>/accept": {
+        "url": "/api/v1/objections/{objection}/accept",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 403, 404, 403, 400, **T(403, 403, 403)),
+        "body": "empty_json",
+    },
+    "api/v1/objections/<objection_id>/reject": {
+        "url": "/api/v1/objections/{objection}/reject",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 403, 404, 403, 400, **T(403, 403, 403)),
+        "body": "empty_json",
+    },
+    "api/v1/objections/<objection_id>/self-check": {
+        "url": "/api/v1/objections/{objection}/self-check",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 403, 404, 403, 400, **T(403, 403, 403)),
+        "body": "empty_json",
+    },
+    # An unknown outcome: refused (400) once the caller may verify.
+    "api/v1/objections/<objection_id>/verify": {
+        "url": "/api/v1/objections/{objection}/verify",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 400, 404, 403, 400, **T(403, 403, 403)),
+        "body": "bad_outcome",
+    },
     "api/v1/shared/subjects/<key>/records": {
         "url": "/api/v1/shared/subjects/{company}/records?purpose=行政审批核查",
         "GET": R(401, 200, 200, 403, 200, **T(403, 200, 403)),
@@ -681,6 +766,11 @@ def _bodies(objects) -> dict:
             "data": {"outcome": "refuse", "reason": ""},
             "content_type": "application/json",
         },
+        "empty_json": lambda: {"data": {}, "content_type": "application/json"},
+        "bad_outcome": lambda: {
+            "data": {"outcome": "nonsense", "note": ""},
+            "content_type": "application/json",
+        },
         # A measure the check did not apply: refused (400) after the permission check.
         "feedback": lambda: {
             "data": {"items": [{"index": 0, "measure": "NO-SUCH", "applied": True}]},
@@ -716,6 +806,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
     name_seen, merge = _review_objects(system, portal.company)
     report, _pdf = report_services.public_report(system, portal.company)
     repair = _accepted_repair(scjg, tmp_path, owner)
+    objection = _objection_at_verification(portal, Actor.for_user(admin_user))
     tokens = {}
     for name, scope in (
         ("tok_write", Scope.RECORDS_WRITE),
@@ -744,6 +835,8 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
             "merge": merge.pk,
             "report": report.number,
             "repair": repair.tracking_number,
+            "objection": objection.pk,
+            "material": objection.application.materials.get().pk,
         },
         "users": {
             "owner": operator_user,
@@ -774,6 +867,24 @@ def _accepted_repair(scjg, tmp_path, owner):
         commitment_accepted=True,
     )
     return repairs.accept(owner, app, "权限矩阵测试")
+
+
+def _objection_at_verification(portal, office):
+    """An objection to the owner's public penalty, accepted and sent to it for 协查."""
+    from credit.objections import services as objections
+    from tests.objections.conftest import company_party, pdf
+
+    objection, _ = objections.submit(
+        Actor(label="公众申请人"),
+        kind="record",
+        fact_id=portal.public_penalty.pk,
+        party=company_party(),
+        reason="权限矩阵测试",
+        uploads=[pdf()],
+        channel="portal",
+    )
+    objections.accept(office, objection)
+    return objections.self_check(office, objection, False, "转协查")
 
 
 def _review_objects(system, company):
@@ -840,6 +951,7 @@ def test_role_action_matrix(world, settings):
     # The portal's rate limit is not what this test is about.
     settings.CREDIT_RATE_LIMIT_PER_MINUTE = 1_000_000
     settings.CREDIT_REPORT_PER_MINUTE = 0
+    settings.CREDIT_APPLICATION_SUBMITS_PER_MINUTE = 1_000_000
     values = world["values"]
     wrong, seen, clients = [], [], {}
     for key, row in TABLE.items():

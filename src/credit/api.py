@@ -105,7 +105,9 @@ def _mount() -> None:
     from credit.collection.api import router as collection_router
     from credit.collection.dept_api import router as dept_records_router
     from credit.notices.api import router as notices_router
+    from credit.objections.api import router as objections_router
     from credit.portal.api import router as portal_router
+    from credit.portal.objection_api import router as public_objections_router
     from credit.portal.repairs_api import router as repairs_public_router
     from credit.records.api import router as sharing_router
     from credit.repairs.api import router as repairs_router
@@ -120,6 +122,8 @@ def _mount() -> None:
     api.add_router("/", notices_router)
     api.add_router("/public", repairs_public_router)
     api.add_router("/", repairs_router)
+    api.add_router("/public", public_objections_router)
+    api.add_router("/", objections_router)
 
 
 _mount()

@@ -24,6 +24,14 @@ SCOPE_ROUTES: dict[str, list[str]] = {
         "POST /api/v1/records",
     ],
     Scope.RECORDS_READ: ["GET /api/v1/shared/subjects/{key}/records"],
+    Scope.OBJECTIONS_HANDLE: [
+        "GET /api/v1/objections",
+        "GET /api/v1/objections/{objection_id}",
+        "POST /api/v1/objections/{objection_id}/accept",
+        "POST /api/v1/objections/{objection_id}/reject",
+        "POST /api/v1/objections/{objection_id}/self-check",
+        "POST /api/v1/objections/{objection_id}/verify",
+    ],
     Scope.CHECKS_RUN: [
         "POST /api/v1/checks",
         "GET /api/v1/checks/{check_id}",

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     # from this server instead of a CDN that closed government networks cannot reach.
     "ninja",
     "django_tasks",
+    "django_filters",
     "credit.core.tasks_app.TasksDatabaseConfig",  # django_tasks_db, with Chinese admin names
     "credit.core",
     "credit.accounts",
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "credit.checks",
     "credit.review",
     "credit.reports",
+    "credit.applications",
+    "credit.objections",
     "credit.console",
     "credit.portal",
     "credit.repairs",
@@ -217,6 +220,9 @@ CREDIT_CHECK_FILE_SECONDS = CONFIG["CHECK_FILE_SECONDS"]
 CREDIT_BATCH_MAX_ERRORS = CONFIG["BATCH_MAX_ERRORS"]
 CREDIT_RATE_LIMIT_TOKEN_PER_MINUTE = CONFIG["RATE_LIMIT_TOKEN_PER_MINUTE"]
 CREDIT_RATE_LIMIT_KEY_PREFIX = CONFIG["RATE_LIMIT_KEY_PREFIX"]
+# Submissions of application forms (异议 …) per client address and minute, on top of the
+# general limit: each one stores files and costs an argon2 hash.
+CREDIT_APPLICATION_SUBMITS_PER_MINUTE = 5
 CREDIT_REDIS_URL = CONFIG["REDIS_URL"]
 CREDIT_EARLIEST_DATE = CONFIG["EARLIEST_DATE"]
 CREDIT_UPLOAD_RETENTION_DAYS = CONFIG["UPLOAD_RETENTION_DAYS"]

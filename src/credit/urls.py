@@ -35,5 +35,7 @@ urlpatterns = [
     path("catalog/", include("credit.catalog.urls")),
     path("lists/", include("credit.portal.list_urls")),
     path("", include("credit.reports.urls")),
+    path("console/objections/", include("credit.objections.console_urls")),
+    path("", include("credit.portal.objection_urls")),
     path("", include("credit.portal.urls")),
 ]

@@ -64,6 +64,7 @@ class Scope(models.TextChoices):
     CHECKS_RUN = "checks:run", "发起信用核查"
     NOTICES_READ = "notices:read", "接收撤回通知"
     REPAIRS_DECIDE = "repairs:decide", "办理信用修复"
+    OBJECTIONS_HANDLE = "objections:handle", "办理信用信息异议"
 
 
 class ApiClient(models.Model):

@@ -22,8 +22,14 @@ from credit.core.errors import PermissionDenied
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     Role.CREDIT_ADMIN: frozenset(Scope.values),
     Role.OPERATOR: frozenset(
-        {Scope.RECORDS_WRITE, Scope.RECORDS_READ, Scope.CHECKS_RUN, Scope.NOTICES_READ}
-        | {Scope.REPAIRS_DECIDE}
+        {
+            Scope.RECORDS_WRITE,
+            Scope.RECORDS_READ,
+            Scope.CHECKS_RUN,
+            Scope.NOTICES_READ,
+            Scope.OBJECTIONS_HANDLE,
+            Scope.REPAIRS_DECIDE,
+        }
     ),
     Role.AUDITOR: frozenset(),
 }

@@ -16,6 +16,14 @@ ACTIONS = {
     "record_updated": "更新信用记录",
     "record_withdrawn": "撤回信用记录",
     "record_corrected": "更正信用记录",
+    "fact_disputed": "添加异议标注",
+    "fact_undisputed": "撤销异议标注",
+    "application.create": "提交申请",
+    "application.step": "办理申请环节",
+    "application.close": "申请办结",
+    "step_period.create": "新增办理时限",
+    "step_period.update": "修改办理时限",
+    "step_period.delete": "删除办理时限",
     "fact_delivery.retry": "重试事实变更事件送达",
     "notice_webhook.set": "登记撤回通知回调地址",
     "notice_webhook.cancel": "取消撤回通知回调地址",
@@ -119,6 +127,8 @@ OBJECTS = {
 }
 
 RESOURCES = {
+    "applications.material": "申请材料",
+    "applications.application": "申请详情",
     "records.shared": "共享信用记录",
     "records.department": "本单位信用记录（非公开）",
     "notices.pull": "撤回通知",

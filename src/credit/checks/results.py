@@ -202,6 +202,7 @@ def _entry_text(entry: dict) -> str:
     return (
         f"{entry.get('list_name', '')}（{entry.get('decision_number', '')}，"
         f"{entry.get('period_start') or ''} 至 {end}）"
+        + ("（异议处理中）" if entry.get("disputed") else "")
     )
 
 
@@ -213,6 +214,12 @@ def _record_text(record: dict) -> str:
         f"（{record.get('decision_date') or ''}，{record.get('authority', '')}）"
     )
     return f"{head} {summary}" if summary else head
+
+
+def _records_cell(records: list[dict]):
+    """The count of negative records; the 异议标注 said in words when any carries it."""
+    disputed = sum(1 for r in records if r.get("disputed"))
+    return f"{len(records)}（其中 {disputed} 条异议处理中）" if disputed else len(records)
 
 
 def _candidate_text(candidate: dict) -> str:
@@ -257,7 +264,7 @@ def _row(item: dict, feedback: dict[str, str]) -> Iterator:
         )
     yield _text("\n".join(_entry_text(e) for e in item.get("black_entries", [])))
     yield _text("\n".join(_entry_text(e) for e in item.get("red_entries", [])))
-    yield len(item.get("records", [])) if status == "matched" else ""
+    yield _records_cell(item.get("records", [])) if status == "matched" else ""
     yield _text("\n".join(_record_text(r) for r in item.get("records", [])))
     yield _text("\n".join(f"{m['code']} {m.get('text', '')}" for m in measures))
     if item.get("duplicate_of") is not None:

@@ -25,6 +25,7 @@ from credit.checks.answer import (
     _MeasureCache,
     _validated,
     current_entry_dicts,
+    mark_disputed,
     shared_negative_records,
 )
 from credit.checks.models import CheckSubject, CreditCheck, Feedback
@@ -156,6 +157,7 @@ def _run(actor, scenario, purpose, queries, now, today, single=None) -> CreditCh
         )
         entries = current_entry_dicts(matched_ids, today) if matched_ids else {}
         records = shared_negative_records(matched_ids, today) if matched_ids else {}
+    mark_disputed(records, entries)
     measures = _MeasureCache(scenario.code)
 
     items: list[dict] = []

@@ -31,6 +31,7 @@ class Entry:
     period_start: object
     period_end: object
     authority: str
+    disputed: bool = False  # set by facts.dossier.mark_disputed
 
 
 def _audience(kind: str, actor: Actor):
@@ -69,6 +70,7 @@ def build(actor: Actor, subject) -> list[sections.Section]:
                 decision_date=record.decision_date,
                 public_until=record.public_until,
                 authority=record.authority_name or record.department.name,
+                fact_id=record.pk,
             )
         )
     person = subject.kind == SubjectKind.PERSON
@@ -94,4 +96,6 @@ def build(actor: Actor, subject) -> list[sections.Section]:
             e.authority_name or (e.department.name if e.department_id else ""),
         )
         (red if entry.color == "red" else black).append(entry)
-    return sections.build(basic_info(subject), blocks, red, black)
+    built = sections.build(basic_info(subject), blocks, red, black)
+    sections.mark_disputed(built, subject.pk)
+    return built

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
+from credit import facts
 from credit.accounts import permissions
 from credit.audit.context import request_id
 from credit.collection import corrections
@@ -122,6 +123,7 @@ def _detail_context(actor: Actor, record) -> dict:
         "record": record,
         "state": code,
         "state_label": label,
+        "disputed": bool(facts.disputed(facts.RECORD, [record.pk])),
         "fields": corrections.form_fields(record),
         "withdrawal": getattr(record, "withdrawal", None) if record.withdrawn_at else None,
         "versions": queries.version_changes(record),

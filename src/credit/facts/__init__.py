@@ -10,4 +10,21 @@ process (`credit.core.sqlcompile`). This package imports no app that registers i
 from credit.facts.audience import Audience
 from credit.facts.kinds import LIST_ENTRY, RECORD, kind, readable, register, visible
 
-__all__ = ["LIST_ENTRY", "RECORD", "Audience", "kind", "readable", "register", "visible"]
+
+def disputed(kind_name: str, ids) -> set[int]:
+    """The facts of `kind_name` among `ids` carrying an open 异议标注 (facts.disputes)."""
+    from credit.facts.disputes import disputed as _disputed
+
+    return _disputed(kind_name, ids)
+
+
+__all__ = [
+    "LIST_ENTRY",
+    "RECORD",
+    "Audience",
+    "disputed",
+    "kind",
+    "readable",
+    "register",
+    "visible",
+]

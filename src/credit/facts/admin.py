@@ -6,7 +6,7 @@ from credit.audit.adminlog import ChangeLoggedAdminMixin, actor_of
 from credit.audit.services import log_change
 from credit.core.admin_mixins import ReadOnlyAdminMixin
 from credit.facts import events
-from credit.facts.models import FactDelivery, FactEvent
+from credit.facts.models import Dispute, FactDelivery, FactEvent
 
 
 @admin.register(FactEvent)
@@ -72,3 +72,12 @@ class FactDeliveryAdmin(ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelA
             after={"retried": len(ids), "delivered": delivered},
         )
         self.message_user(request, f"已重试 {len(ids)} 项送达，其中 {delivered} 项已送达")
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ChangeLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Markers are written by objections through the kernel only: read here, never edited."""
+
+    list_display = ["kind", "fact_id", "reference", "opened_at", "closed_at"]
+    list_filter = ["kind", ("opened_at", admin.DateFieldListFilter)]
+    search_fields = ["reference"]

@@ -23,6 +23,8 @@ from credit.catalog import attributes
 from credit.catalog import queries as catalog
 from credit.catalog.definition import SECTIONS
 from credit.core.masking import mask_person_name, mask_text_ids
+from credit.facts import kinds
+from credit.facts.kinds import LIST_ENTRY, RECORD
 
 BASIC = SECTIONS[0]
 # Sections that show list entries besides datasets, and which colour.
@@ -50,6 +52,9 @@ class Row:
     authority: str
     summary: str
     cells: list[Cell]
+    fact_id: int | None = None
+    # The kernel's dispute facet (异议标注), set by `mark_disputed`.
+    disputed: bool = False
 
 
 @dataclass
@@ -104,6 +109,7 @@ class FactRow:
     decision_date: dt.date | None
     public_until: dt.date | None
     authority: str
+    fact_id: int | None = None
 
 
 def shown_fields(version, data: dict, *, person: bool, codes: Iterable[str] | None = None):
@@ -153,6 +159,7 @@ def dataset_block(code: str, facts: list[FactRow], total: int, *, person: bool) 
                 authority=fact.authority,
                 summary=mask_text_ids(str(summary or "")),
                 cells=cells,
+                fact_id=fact.fact_id,
             )
         )
     columns = [c.label for c in rows[0].cells] if rows else []
@@ -187,3 +194,32 @@ def build(
             section.entries = entries[color]
         sections.append(section)
     return sections
+
+
+def mark_disputed(sections: list[Section], subject_id: int) -> None:
+    """Put the dispute facet (异议标注) on the sections' record rows and list entries, in
+    place: one indexed query on the subject's open disputes, a second only when one of them
+    is a list entry (entries are shown by list and decision number, not by id). Entries get
+    a `disputed` attribute whatever their class."""
+    from credit.facts.models import Dispute
+
+    open_rows = list(
+        Dispute.objects.filter(subject_id=subject_id, closed_at__isnull=True).values_list(
+            "kind", "fact_id"
+        )
+    )
+    records = {fact_id for kind, fact_id in open_rows if kind == RECORD}
+    entry_ids = {fact_id for kind, fact_id in open_rows if kind == LIST_ENTRY}
+    entry_keys = set()
+    if entry_ids:
+        entry_keys = set(
+            kinds.kind(LIST_ENTRY)
+            .model._default_manager.filter(pk__in=entry_ids)
+            .values_list("list_type__code", "decision_number")
+        )
+    for section in sections:
+        for block in section.datasets:
+            for row in block.rows:
+                row.disputed = row.fact_id is not None and row.fact_id in records
+        for entry in section.entries:
+            entry.disputed = (entry.list_code, entry.decision_number) in entry_keys

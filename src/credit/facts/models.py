@@ -89,3 +89,43 @@ class FactDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.subscriber}"
+
+
+class Dispute(models.Model):
+    """The dispute facet of a fact: an accepted objection still open (异议标注).
+
+    One row per objection; a fact is disputed while any of its rows is open. Written only by
+    `facts.transitions.open_dispute` / `close_dispute` (state, change log and event in one
+    transaction) and read through `facts.disputed()`, so no reader restates the rule.
+    """
+
+    kind = models.CharField("事实类型", max_length=40)
+    fact_id = models.BigIntegerField("事实编号")
+    subject_id = models.BigIntegerField("信用主体编号", null=True, blank=True)
+    reference = models.CharField("异议受理编号", max_length=40)
+    opened_at = models.DateTimeField("标注时间", default=timezone.now)
+    closed_at = models.DateTimeField("撤销标注时间", null=True, blank=True)
+    closed_reason = models.CharField("撤销原因", max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = "异议标注"
+        verbose_name_plural = "异议标注"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "fact_id", "reference"], name="dispute_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind", "fact_id"],
+                name="dispute_open",
+                condition=models.Q(closed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["subject_id"],
+                name="dispute_open_subject",
+                condition=models.Q(closed_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.fact_id}（{self.reference}）"

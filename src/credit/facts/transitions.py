@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from credit.audit import services as audit
 from credit.core.actors import Actor
 from credit.facts import events
-from credit.facts.models import FactEvent
+from credit.facts.models import Dispute, FactEvent
 
 Action = FactEvent.Action
 
@@ -182,4 +183,57 @@ def imported(
         batch_ref=batch_ref,
         actor=actor,
         request_id=request_id,
+    )
+
+
+def open_dispute(
+    actor: Actor, kind: str, fact_id: int, subject_id: int | None, reference: str, note: str = ""
+):
+    """Mark a fact disputed (异议标注) while the objection `reference` is accepted and open."""
+
+    def state():
+        return Dispute.objects.create(
+            kind=kind, fact_id=fact_id, subject_id=subject_id, reference=reference
+        )
+
+    return apply(
+        actor,
+        kind,
+        Action.DISPUTED,
+        fact_ids=[fact_id],
+        subject_ids=[subject_id],
+        state=state,
+        log=ChangeLog(
+            "fact_disputed",
+            "Dispute",
+            reference,
+            after={"kind": kind, "fact": fact_id, "note": note},
+        ),
+    )
+
+
+def close_dispute(
+    actor: Actor, kind: str, fact_id: int, subject_id: int | None, reference: str, reason: str
+) -> int:
+    """Take the objection `reference`'s marker off the fact (the objection is closed).
+    Returns the rows closed (0 when it was not open: closing twice changes nothing)."""
+    open_rows = Dispute.objects.filter(
+        kind=kind, fact_id=fact_id, reference=reference, closed_at__isnull=True
+    )
+    if not open_rows.exists():
+        return 0
+    return apply(
+        actor,
+        kind,
+        Action.UNDISPUTED,
+        fact_ids=[fact_id],
+        subject_ids=[subject_id],
+        state=lambda: open_rows.update(closed_at=timezone.now(), closed_reason=reason[:200]),
+        log=ChangeLog(
+            "fact_undisputed",
+            "Dispute",
+            reference,
+            before={"disputed": True},
+            after={"disputed": False, "reason": reason},
+        ),
     )

@@ -11,9 +11,10 @@ import datetime as dt
 from django.http import HttpResponseRedirect
 from ninja import Field, Query, Router, Schema, Status
 
+from credit import facts
 from credit.core.errors import NotFound
 from credit.lists.queries import public_entries_of
-from credit.portal import present, profile_page
+from credit.portal import disputes, present, profile_page
 from credit.subjects import queries as subjects
 from credit.subjects.search import search_subjects
 
@@ -60,6 +61,7 @@ class RecordOut(Schema):
     content: str
     public_until: dt.date | None
     fields: list[FieldOut]
+    disputed: bool = Field(False, description="异议标注：存在已受理尚未办结的异议")
 
 
 class ListEntryOut(Schema):
@@ -70,6 +72,7 @@ class ListEntryOut(Schema):
     period_start: dt.date | None
     period_end: dt.date | None
     authority: str
+    disputed: bool = Field(False, description="异议标注：存在已受理尚未办结的异议")
 
 
 class CellOut(Schema):
@@ -81,6 +84,7 @@ class SectionRecordOut(Schema):
     id: str = Field(description="信息标识，用于 /publicity/records/{id}/ 详情页")
     dataset: str = Field(description="信息事项代码（公共信用信息目录）")
     fields: list[CellOut] = Field(description="该信息事项在列表中展示的字段（目录 display.list）")
+    disputed: bool = Field(False, description="异议标注：存在已受理尚未办结的异议")
 
 
 class SectionDatasetOut(Schema):
@@ -193,8 +197,9 @@ def search(request, params: Query[SearchParams]):
     }
 
 
-def _record(r: present.PublicRecord) -> dict:
+def _record(r: present.PublicRecord, disputed: set[str] = frozenset()) -> dict:
     return {
+        "disputed": r.token in disputed,
         "id": r.token,
         "dataset": r.dataset_code,
         "doc_number": r.doc_number,
@@ -230,6 +235,8 @@ def profile(request, public_id: str):
         return Status(404, {"code": "not_found", "message": "未找到该信用主体"})
     entries = public_entries_of(subject)
     legacy = present.records_by_alias(subject, ("licences", "penalties"))
+    disputed = disputes.record_tokens([*legacy["licences"], *legacy["penalties"]])
+    entries_disputed = facts.disputed(facts.LIST_ENTRY, [e.pk for e in entries])
     basic = dict(next(s.basic for s in page.sections if s.basic))
     person = page.is_person
     return {
@@ -242,10 +249,10 @@ def profile(request, public_id: str):
         "id_number": basic.get("身份证号码", "") if person else "",
         "region": basic.get("所属地区", ""),
         "updated": page.updated,
-        "licences": [_record(r) for r in legacy["licences"]],
-        "penalties": [_record(r) for r in legacy["penalties"]],
-        "redlist": [_entry(e) for e in entries if e.list_type.color == "red"],
-        "blacklist": [_entry(e) for e in entries if e.list_type.color == "black"],
+        "licences": [_record(r, disputed) for r in legacy["licences"]],
+        "penalties": [_record(r, disputed) for r in legacy["penalties"]],
+        "redlist": [_entry(e, entries_disputed) for e in entries if e.list_type.color == "red"],
+        "blacklist": [_entry(e, entries_disputed) for e in entries if e.list_type.color == "black"],
         "sections": [_section(s) for s in page.sections],
     }
 
@@ -264,6 +271,7 @@ def _section(section) -> dict:
                         "id": r.token,
                         "dataset": d.code,
                         "fields": [{"label": c.label, "value": c.value} for c in r.cells],
+                        "disputed": r.disputed,
                     }
                     for r in d.rows
                 ],
@@ -283,11 +291,13 @@ def _entry_row(e) -> dict:
         "period_start": e.period_start,
         "period_end": e.period_end,
         "authority": e.authority,
+        "disputed": e.disputed,
     }
 
 
-def _entry(e) -> dict:
+def _entry(e, disputed: set[int] = frozenset()) -> dict:
     return {
+        "disputed": e.pk in disputed,
         "list_code": e.list_type.code,
         "list_name": e.list_type.name,
         "decision_number": e.decision_number,

@@ -207,6 +207,7 @@ def public_blocks(datasets: dict, *, person: bool) -> list[sections_mod.DatasetB
                 decision_date=r.decision_date,
                 public_until=r.public_until,
                 authority=r.authority,
+                fact_id=r.pk,
             )
             for r in shown.rows
         ]
@@ -222,13 +223,15 @@ def profile_page(public_id: str, data) -> ProfilePage | None:
     blocks = public_blocks(data.datasets, person=person)
     if not (blocks or data.red or data.black):
         return None
+    sections = sections_mod.build(basic_info(s), blocks, data.red, data.black)
+    sections_mod.mark_disputed(sections, s.id)
     return ProfilePage(
         public_id=public_id,
         name=mask_person_name(s.name) if person else s.name,
         kind_name=KIND_NAMES.get(s.kind, s.kind),
         is_person=person,
         updated=timezone.localtime(data.updated).date() if data.updated else None,
-        sections=sections_mod.build(basic_info(s), blocks, data.red, data.black),
+        sections=sections,
         red=data.red,
         black=data.black,
     )

@@ -119,6 +119,7 @@ class RecordRow:
     public_until: dt.date | None
     version_id: int
     version_hash: str
+    pk: int | None = None
 
 
 @dataclass
@@ -141,6 +142,7 @@ class EntryRow:
     period_start: dt.date | None
     period_end: dt.date | None
     authority: str
+    disputed: bool = False  # set by facts.dossier.mark_disputed
 
 
 @dataclass
@@ -253,6 +255,7 @@ def load(public_id: str, today: dt.date | None = None) -> ProfileData | None:
                 _date(until),
                 version_id,
                 version_hash,
+                pk,
             )
         )
         newest.append(_moment(latest))

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
+from credit import facts
 from credit.core.normalize import as_int
 from credit.portal import listing, present, profile_page
 from credit.portal.opaque import record_pk
@@ -157,6 +158,7 @@ def record_detail(request, token: str):
         "portal/record.html",
         {
             "record": shown,
+            "disputed": bool(facts.disputed(facts.RECORD, [record.pk])),
             "title": shown.dataset_name,
             "noindex": shown.subject_is_person,
             # 失信信息 may be repaired: the page links to the repair self-check.

@@ -14,6 +14,7 @@ import datetime as dt
 from ninja import Query, Router, Schema
 from pydantic import Field as PydanticField
 
+from credit import facts
 from credit.accounts.apiauth import api_auth, require_scope
 from credit.catalog import attributes
 from credit.catalog import queries as catalog
@@ -45,6 +46,9 @@ class SharedRecord(Schema):
     fields: list[SharedField] = PydanticField(..., description="共享的全部字段（有值的）")
     displayed: list[SharedField] = PydanticField(
         ..., description="目录规定在记录详情中展示的字段，按展示顺序"
+    )
+    disputed: bool = PydanticField(
+        False, description="异议标注：该记录存在已受理尚未办结的异议（异议处理中）"
     )
 
 
@@ -100,16 +104,18 @@ def shared_records(request, key: str, params: Query[Purpose]):
     subject = _subject(key)
     records = queries.shared_records(request.actor, subject, purpose=params.purpose)
     described: dict[int, attributes.Attributes] = {}  # per dataset version, for this answer
+    shown = list(records[:500])
+    disputed = facts.disputed(facts.RECORD, [r.pk for r in shown])
     return {
         "subject_id": subject.public_id,
         "name": subject.name,
         "kind": subject.get_kind_display(),
         "uscc": subject.uscc,
-        "records": [_record_out(r, described) for r in records[:500]],
+        "records": [_record_out(r, described, r.pk in disputed) for r in shown],
     }
 
 
-def _record_out(record, described: dict) -> dict:
+def _record_out(record, described: dict, disputed: bool = False) -> dict:
     version = record.dataset_version
     meaning = described.get(version.pk)
     if meaning is None:
@@ -129,4 +135,5 @@ def _record_out(record, described: dict) -> dict:
         "version": record.version_no,
         "fields": fields,
         "displayed": [by_code[code] for code in meaning.record_fields if code in by_code],
+        "disputed": disputed,
     }

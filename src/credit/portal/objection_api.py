@@ -1,0 +1,166 @@
+"""Public API of due-process applications: file an objection, read an application's status.
+
+No token; the general per-address limit of /api/v1/public/ applies, and submissions count
+against the stricter limit of the portal's forms too (each stores files and an argon2 hash).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from ninja import File, Form, Header, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from credit.applications import queries as application_queries
+from credit.applications import services as applications
+from credit.core import ratelimit
+from credit.core.actors import Actor
+from credit.objections import services as objections
+from credit.portal.opaque import record_pk
+
+router = Router(tags=["异议申请（公开）"], auth=None)
+PUBLIC_APPLICANT = "公众申请人（接口）"
+
+
+class Problem(Schema):
+    code: str
+    message: str
+
+
+class ObjectionIn(Schema):
+    record: str = Field(
+        ..., max_length=40, description="异议的信用记录：公开信用档案返回的记录 id（不透明标识）"
+    )
+    subject_name: str = Field(..., max_length=200, description="信用主体名称")
+    uscc: str = Field("", max_length=18, description="统一社会信用代码（法人及其他组织）")
+    id_number: str = Field("", max_length=18, description="身份证号（自然人）")
+    applicant_name: str = Field(..., max_length=100, description="申请人姓名")
+    applicant_phone: str = Field(..., max_length=20, description="申请人电话")
+    applicant_relationship: str = Field(
+        ...,
+        max_length=20,
+        description="申请人与主体关系：self 本人、legal_rep 法定代表人/负责人、staff 单位工作人员、"
+        "agent 委托代理人",
+    )
+    agent_name: str = Field("", max_length=100, description="代理人姓名")
+    agent_phone: str = Field("", max_length=20, description="代理人电话")
+    agent_relationship: str = Field("", max_length=100, description="代理人与主体关系")
+    reason: str = Field(..., max_length=2000, description="异议内容及理由")
+
+
+class SubmittedOut(Schema):
+    tracking_number: str = Field(..., examples=["YY202612060001"])
+    query_code: str = Field(..., description="查询码，只返回这一次", examples=["K7M2Q9X4TB"])
+
+
+class StepOut(Schema):
+    step: str
+    started_on: dt.date
+    due_on: dt.date | None
+    done_on: dt.date | None
+    result: str
+    overdue: bool
+
+
+class StatusOut(Schema):
+    tracking_number: str
+    kind: str
+    state: str
+    received_on: dt.date
+    subject_name: str
+    about: str
+    steps: list[StepOut]
+    outcome: str
+    outcome_note: str
+    closed_on: dt.date | None
+
+
+def _limited(request):
+    verdict = ratelimit.check(
+        f"application-submit:{ratelimit.client_address(request)}",
+        int(settings.CREDIT_APPLICATION_SUBMITS_PER_MINUTE),
+    )
+    if verdict.allowed:
+        return None
+    return ratelimit.too_many_requests(request, verdict, as_json=True)
+
+
+@router.post(
+    "/objections",
+    response={201: SubmittedOut, 400: Problem, 404: Problem, 429: Problem},
+    summary="提出信用信息异议",
+    description="信用主体本人或其代理人对正在公示或共享的信用记录提出异议（multipart/form-data）。"
+    "record 为公开信用档案接口返回的记录 id；法人填统一社会信用代码，自然人填身份证号，须与该记录的"
+    "主体一致。materials 为证明材料：PDF、JPG、PNG 或 OFD（按文件内容判断），最多 10 个，每个不超过 "
+    "10 MB。任一项有误则整体不保存。返回受理编号和查询码（查询码只返回这一次）。",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "example": {
+                        "record": "PBKgEzlRN7fkft4TxtWZXg",
+                        "subject_name": "本溪市某商贸有限公司",
+                        "uscc": "91210502MA00000012",
+                        "applicant_name": "李四",
+                        "applicant_phone": "024-12345678",
+                        "applicant_relationship": "legal_rep",
+                        "reason": "处罚金额登记错误，应为二百元",
+                        "materials": ["营业执照.pdf"],
+                    }
+                }
+            }
+        }
+    },
+)
+def submit_objection(request, body: Form[ObjectionIn], materials: File[list[UploadedFile]] = None):
+    refused = _limited(request)
+    if refused is not None:
+        return refused
+    fields = body.dict()
+    token = fields.pop("record")
+    reason = fields.pop("reason")
+    objection, code = objections.submit(
+        Actor(label=PUBLIC_APPLICANT),
+        kind="record",
+        fact_id=record_pk(token),
+        party=applications.Party(**fields),
+        reason=reason,
+        uploads=list(materials or []),
+        channel="api",
+    )
+    return Status(
+        201, {"tracking_number": objection.application.tracking_number, "query_code": code}
+    )
+
+
+@router.get(
+    "/applications/{tracking_number}",
+    response={200: StatusOut, 404: Problem, 429: Problem},
+    summary="申请办理进度",
+    description="凭受理编号和查询码（请求头 X-Query-Code）查看申请的状态、每个环节的开始日期、"
+    "办理期限、完成日期和结果，以及办理结果。受理编号或查询码不正确时返回 404。",
+)
+def application_status(
+    request,
+    tracking_number: str,
+    x_query_code: str = Header("", alias="X-Query-Code", description="提交时返回的查询码"),
+):
+    application = applications.find_for_applicant(tracking_number[:40], x_query_code[:40])
+    objection = objections.for_application(application)
+    found = application_queries.status(application, objection.fact_label if objection else "")
+    return {
+        **{k: getattr(found, k) for k in StatusOut.model_fields if k != "steps"},
+        "steps": [
+            {
+                "step": s.label,
+                "started_on": s.started_on,
+                "due_on": s.due_on,
+                "done_on": s.done_on,
+                "result": s.result,
+                "overdue": s.overdue,
+            }
+            for s in found.steps
+        ],
+    }

@@ -1,0 +1,121 @@
+"""Public pages of the due-process applications: file an objection to a record, and the
+status page opened by tracking number and query code. Thin: the objection and application
+services decide; submissions are rate-limited per address on top of the general limit."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from credit.applications import queries as application_queries
+from credit.applications import services as applications
+from credit.core import ratelimit
+from credit.core.actors import Actor
+from credit.core.errors import ServiceError
+from credit.objections import services as objections
+from credit.objections.forms import ObjectionForm, StatusForm
+from credit.portal import present
+from credit.portal.opaque import record_pk
+from credit.records import queries as records
+
+PUBLIC_APPLICANT = "公众申请人（网站）"
+
+
+def _limited(request):
+    """The stricter per-address limit of form submissions, or None when allowed."""
+    verdict = ratelimit.check(
+        f"application-submit:{ratelimit.client_address(request)}",
+        int(settings.CREDIT_APPLICATION_SUBMITS_PER_MINUTE),
+    )
+    if verdict.allowed:
+        return None
+    return ratelimit.too_many_requests(request, verdict, as_json=False)
+
+
+def _public_record(token: str):
+    pk = record_pk(token)
+    if pk is None:
+        return None
+    return (
+        records.public_records()
+        .filter(pk=pk)
+        .select_related("subject", "department", "dataset")
+        .first()
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def new_objection(request, token: str):
+    record = _public_record(token)
+    if record is None:
+        return render(
+            request, "portal/404.html", {"message": "该信息不存在或已不在公示期内"}, status=404
+        )
+    shown = present.present_record(record)
+    form = ObjectionForm(request.POST or None, initial={"subject_name": record.subject.name})
+    error, status = "", 200
+    if request.method == "POST":
+        refused = _limited(request)
+        if refused is not None:
+            return refused
+        if form.is_valid():
+            try:
+                objection, code = objections.submit(
+                    Actor(label=PUBLIC_APPLICANT),
+                    kind="record",
+                    fact_id=record.pk,
+                    party=form.party(),
+                    reason=form.cleaned_data["reason"],
+                    uploads=request.FILES.getlist("materials"),
+                    channel="portal",
+                )
+            except ServiceError as exc:
+                error, status = exc.message, 400
+            else:
+                return render(
+                    request,
+                    "portal/objection_submitted.html",
+                    {"application": objection.application, "query_code": code, "noindex": True},
+                )
+        else:
+            status = 400
+    return render(
+        request,
+        "portal/objection_form.html",
+        {"record": shown, "form": form, "error": error, "noindex": True},
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def application_status(request):
+    form = StatusForm(request.POST or None)
+    found, error, status = None, "", 200
+    if request.method == "POST":
+        refused = _limited(request)
+        if refused is not None:
+            return refused
+        if form.is_valid():
+            try:
+                application = applications.find_for_applicant(
+                    form.cleaned_data["tracking_number"], form.cleaned_data["query_code"]
+                )
+            except ServiceError as exc:
+                error, status = exc.message, 404
+            else:
+                objection = objections.for_application(application)
+                found = application_queries.status(
+                    application, objection.fact_label if objection else ""
+                )
+        else:
+            status = 400
+    return render(
+        request,
+        "portal/application_status.html",
+        {"form": form, "status": found, "error": error, "noindex": True},
+        status=status,
+    )
