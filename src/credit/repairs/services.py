@@ -170,7 +170,7 @@ def submit(
                 matter=f"信用修复申请 {app.tracking_number}",
                 actor=actor,
             )
-            app.save(update_fields=["commitment"])
+            app.save()
         _step(actor, app, "submitted", "", {})
     return app, code
 
