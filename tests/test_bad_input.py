@@ -162,6 +162,33 @@ def world(request, departments):
             made[name] = Commitment.objects.get()
         elif name == "scjg_id":
             made[name] = request.getfixturevalue("scjg").pk
+        elif name == "repair":
+            from credit.collection import services as collection
+            from credit.records.models import Record
+            from credit.repairs import services as repairs
+            from tests.collection.samples import penalty_row, write_csv
+
+            decided = TODAY - dt.timedelta(days=130)
+            path = write_csv(
+                request.getfixturevalue("tmp_path") / "repair.csv",
+                [penalty_row(2, decided=decided)],
+            )
+            collection.submit_file(
+                Actor.system(),
+                dataset_code="penalty",
+                department=request.getfixturevalue("scjg"),
+                fileobj=path,
+                filename=path.name,
+                run_now=True,
+            )
+            made[name], _code = repairs.submit(
+                Actor.system("测试"),
+                Record.objects.get(doc_number="本市监罚〔2026〕2号"),
+                applicant_name="李四",
+                applicant_phone="13800000000",
+                commitment_signed_name="李四",
+                commitment_accepted=True,
+            )
         elif name == "samr_list":
             made[name] = ListType.objects.get(code="samr_serious_violation")
         elif name == "list_company":
@@ -314,6 +341,9 @@ GET_CASES = [
     ("operator_user", "/console/supervision/new/", ["department", "seed"]),
     ("operator_user", "/console/supervision/{sample}/", ["page"]),
     ("operator_user", "/console/supervision/{sample}/export.xlsx", ["page"]),
+    ("operator_user", "/console/repairs/", ["state", "overdue", "subject", "department", "page"]),
+    ("admin_user", "/console/repairs/", ["state", "overdue", "subject", "department", "page"]),
+    ("operator_user", "/console/repairs/{repair}/", ["page"]),
 ]
 
 
@@ -327,6 +357,8 @@ def _needs(url: str) -> list[str]:
         needs.append("decided")
     if "{record}" in url:
         needs += ["catalog", "record"]
+    if "{repair}" in url:
+        needs += ["catalog", "repair"]
     needs += [name for name in ("review_subject", "name_seen", "merge") if f"{{{name}}}" in url]
     if "commitments" in url:
         needs += ["catalog", "commitment"] if "{commitment}" in url else ["catalog"]
@@ -337,6 +369,8 @@ def _needs(url: str) -> list[str]:
 
 def _fill(url: str, world) -> str:
     values = {name: world(name).pk for name in _needs(url) if name != "catalog"}
+    if "{repair}" in url:
+        values["repair"] = world("repair").tracking_number
     if "{review_subject}" in url:
         values["review_subject"] = world("review_subject").public_id
     return url.format(**values)
@@ -406,6 +440,12 @@ PATH_CASES = [
     ("admin_user", "post", "/console/review/names/{}/"),
     ("admin_user", "post", "/console/review/merges/{}/undo/"),
     ("operator_user", "get", "/api/v1/evaluations/{}"),
+    (None, "get", "/publicity/records/{}/repair/"),
+    ("operator_user", "get", "/console/repairs/{}/"),
+    ("operator_user", "post", "/console/repairs/{}/accept/"),
+    ("operator_user", "post", "/console/repairs/{repair}/{}/"),
+    ("operator_user", "get", "/console/repair-notices/record/{}/"),
+    ("operator_user", "get", "/console/repair-notices/entry/{}/"),
 ]
 
 
@@ -827,6 +867,9 @@ FORM_CASES = [
             "ratio_d": None,
             "ratio_none": None,
         },
+        "/console/repairs/{repair}/reject/",
+        lambda world: {"text": "未提供营业执照"},
+        {"text": "textarea"},
     ),
 ]
 

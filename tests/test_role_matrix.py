@@ -35,6 +35,7 @@ from credit.evaluation import services as evaluation
 from credit.lists import services as list_services
 from credit.lists.models import ListType
 from credit.portal.opaque import record_token
+from credit.records.models import Record
 from credit.reports import services as report_services
 from credit.supervision import services as supervision_services
 from tests.portal.conftest import load_portal_data
@@ -741,6 +742,85 @@ TABLE: dict[str, dict] = {
         "url": "/api/v1/samples/{sample}/xlsx",
         "GET": R(401, 200, 404, 403, 200, **T(403, 403, 403)),
         WRITE: ALL(405, api=True),
+    # --- 信用修复 (issue 13) ------------------------------------------------------------------
+    # The public self-check and portal page; the console queue of the deciding department
+    # (the credit office and auditors see all, auditors act on nothing); the department API,
+    # scope repairs:decide (operators hold it through their role; the tokens here do not).
+    # The fixture's application is accepted already: accept, reject and revoke are refused
+    # for its state (409), extend and decide for their empty reason (400) — nothing changes.
+    "publicity/records/<str:token>/repair/": {
+        "url": "/publicity/records/{record}/repair/",
+        **PUBLIC_PAGE,
+    },
+    "api/v1/public/repairs/eligibility": {
+        "url": "/api/v1/public/repairs/eligibility?record={record}",
+        "GET": ALL(200, api=True),
+        WRITE: ALL(405, api=True),
+    },
+    "console/repairs/": {
+        "url": "/console/repairs/",
+        "GET": R(LOGIN, 200, 200, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    "console/repairs/<str:tracking_number>/": {
+        "url": "/console/repairs/{repair}/",
+        "GET": R(LOGIN, 200, 404, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    "console/repairs/<str:tracking_number>/<slug:action>/": {
+        "url": "/console/repairs/{repair}/reject/",
+        "GET": R(LOGIN, 405, 405, 405, 405),
+        WRITE: R(LOGIN, 400, 404, 403, 400),
+    },
+    "console/repair-notices/record/<int:record_id>/": {
+        "url": "/console/repair-notices/record/{record_id}/",
+        "GET": R(LOGIN, 200, 403, 403, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    "console/repair-notices/entry/<int:entry_id>/": {
+        "url": "/console/repair-notices/entry/{entry}/",
+        "GET": R(LOGIN, 200, 403, 403, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
+    "api/v1/repairs": {
+        "url": "/api/v1/repairs",
+        "GET": R(401, 200, 200, 403, 200, **T(403, 403, 403)),
+        WRITE: ALL(405, api=True),
+    },
+    "api/v1/repairs/<tracking_number>": {
+        "url": "/api/v1/repairs/{repair}",
+        "GET": R(401, 200, 404, 403, 200, **T(403, 403, 403)),
+        WRITE: ALL(405, api=True),
+    },
+    "api/v1/repairs/<tracking_number>/accept": {
+        "url": "/api/v1/repairs/{repair}/accept",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 409, 404, 403, 409, **T(403, 403, 403)),
+        "body": "repair_note",
+    },
+    "api/v1/repairs/<tracking_number>/reject": {
+        "url": "/api/v1/repairs/{repair}/reject",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 409, 404, 403, 409, **T(403, 403, 403)),
+        "body": "repair_reason",
+    },
+    "api/v1/repairs/<tracking_number>/extend": {
+        "url": "/api/v1/repairs/{repair}/extend",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 400, 404, 403, 400, **T(403, 403, 403)),
+        "body": "repair_reason",
+    },
+    "api/v1/repairs/<tracking_number>/decide": {
+        "url": "/api/v1/repairs/{repair}/decide",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 400, 404, 403, 400, **T(403, 403, 403)),
+        "body": "repair_decide",
+    },
+    "api/v1/repairs/<tracking_number>/revoke": {
+        "url": "/api/v1/repairs/{repair}/revoke",
+        "GET": ALL(405, api=True),
+        WRITE: R(401, 409, 404, 403, 409, **T(403, 403, 403)),
+        "body": "repair_revoke",
     },
 }
 
@@ -793,6 +873,16 @@ def _bodies(objects) -> dict:
         },
         "correct": lambda: {
             "data": {"reason": "权限矩阵测试", "changes": {"没有的字段": "x"}},
+            "content_type": "application/json",
+        },
+        "repair_note": lambda: {"data": {"note": ""}, "content_type": "application/json"},
+        "repair_reason": lambda: {"data": {"reason": ""}, "content_type": "application/json"},
+        "repair_revoke": lambda: {
+            "data": {"reason": "", "document_number": ""},
+            "content_type": "application/json",
+        },
+        "repair_decide": lambda: {
+            "data": {"outcome": "refuse", "reason": ""},
             "content_type": "application/json",
         },
         "empty_json": lambda: {"data": {}, "content_type": "application/json"},
@@ -854,6 +944,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
     report, _pdf = report_services.public_report(system, portal.company)
     evaluation.load_model(system)
     evaluation.evaluate([portal.company.pk])
+    repair = _accepted_repair(scjg, tmp_path, owner)
     objection = _objection_at_verification(portal, Actor.for_user(admin_user))
     special_request = _special_report_refused(Actor.for_user(admin_user))
     commitment = _commitment(scjg)
@@ -888,6 +979,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
             "name_seen": name_seen.pk,
             "merge": merge.pk,
             "report": report.number,
+            "repair": repair.tracking_number,
             "objection": objection.pk,
             "material": objection.application.materials.get().pk,
             "special_request": special_request.pk,
@@ -903,6 +995,27 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
         },
         "tokens": tokens,
     }
+
+
+def _accepted_repair(scjg, tmp_path, owner):
+    """An accepted repair application for a penalty of the company past its minimum period,
+    imported through the real path."""
+    from credit.repairs import services as repairs
+    from tests.portal.conftest import _company_penalty
+    from tests.repairs.conftest import import_rows
+
+    decided = dt.date.today() - dt.timedelta(days=130)
+    import_rows(scjg, tmp_path, [_company_penalty(971, decided, "罚款三千元")], name="m.csv")
+    record = Record.objects.get(doc_number="本市监罚〔2026〕971号")
+    app, _code = repairs.submit(
+        Actor.system("测试"),
+        record,
+        applicant_name="李四",
+        applicant_phone="13800000000",
+        commitment_signed_name="李四",
+        commitment_accepted=True,
+    )
+    return repairs.accept(owner, app, "权限矩阵测试")
 
 
 def _objection_at_verification(portal, office):

@@ -109,7 +109,9 @@ def _mount() -> None:
     from credit.objections.api import router as objections_router
     from credit.portal.api import router as portal_router
     from credit.portal.objection_api import router as public_objections_router
+    from credit.portal.repairs_api import router as repairs_public_router
     from credit.records.api import router as sharing_router
+    from credit.repairs.api import router as repairs_router
     from credit.reports.api import router as reports_router
     from credit.supervision.api import router as supervision_router
 
@@ -121,6 +123,8 @@ def _mount() -> None:
     api.add_router("/shared", sharing_router)
     api.add_router("/", notices_router)
     api.add_router("/", evaluation_router)
+    api.add_router("/public", repairs_public_router)
+    api.add_router("/", repairs_router)
     api.add_router("/public", public_objections_router)
     api.add_router("/", objections_router)
     from credit.commitments.api import router as commitments_router

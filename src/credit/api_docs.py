@@ -46,6 +46,15 @@ SCOPE_ROUTES: dict[str, list[str]] = {
         "GET /api/v1/samples/{sample_id}",
         "GET /api/v1/samples/{sample_id}/xlsx",
     ],
+    Scope.REPAIRS_DECIDE: [
+        "GET /api/v1/repairs",
+        "GET /api/v1/repairs/{tracking_number}",
+        "POST /api/v1/repairs/{tracking_number}/accept",
+        "POST /api/v1/repairs/{tracking_number}/reject",
+        "POST /api/v1/repairs/{tracking_number}/extend",
+        "POST /api/v1/repairs/{tracking_number}/decide",
+        "POST /api/v1/repairs/{tracking_number}/revoke",
+    ],
 }
 SCOPE_ROUTES[Scope.COMMITMENTS_WRITE] = [
     "GET /api/v1/commitments",

@@ -512,6 +512,32 @@ OPTIONS: tuple[Option, ...] = (
         "department verifies it when the commitment names no 核查期限 of its own; past "
         "it the commitment is listed as overdue. 0: such commitments have no due date.",
     ),
+    Option(
+        "REPAIR_ACCEPT_WORKDAYS",
+        _non_negative_int,
+        3,
+        "Working days within which the deciding department accepts (受理) or refuses a "
+        "credit repair application (domain.md §5).",
+    ),
+    Option(
+        "REPAIR_DECIDE_WORKDAYS",
+        _non_negative_int,
+        5,
+        "Working days after acceptance within which the department decides a credit repair.",
+    ),
+    Option(
+        "REPAIR_EXTENSION_WORKDAYS",
+        _non_negative_int,
+        5,
+        "Working days the one extension of a repair decision adds, with its reason.",
+    ),
+    Option(
+        "REPAIR_BAR_MONTHS",
+        _non_negative_int,
+        12,
+        "Months after a revoked repair (false materials) during which no new application "
+        "for the same fact is accepted.",
+    ),
 )
 
 

@@ -28,6 +28,8 @@ urlpatterns = [
     path("console/commitments/", include("credit.console.commitment_urls")),
     path("console/lists/", include("credit.lists.console_urls")),
     path("console/records/", include("credit.console.record_urls")),
+    path("console/repairs/", include("credit.repairs.console_urls")),
+    path("console/repair-notices/", include("credit.reports.repair_notice_urls")),
     path("console/review/", include("credit.review.console_urls")),
     path("console/reports/", include("credit.reports.console_urls")),
     path("console/supervision/", include("credit.supervision.console_urls")),

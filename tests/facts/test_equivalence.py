@@ -55,6 +55,10 @@ def _withdraw(record: Record) -> None:
     record_services.withdraw(Actor.system("测试"), record, "处罚决定已被撤销")
 
 
+def _repair(record: Record) -> None:
+    record_services.repair(Actor.system("测试"), record, "信用修复（测试）")
+
+
 def _not_shareable(record: Record) -> None:
     DatasetVersion.objects.filter(pk=record.dataset_version_id).update(share_attr=ShareAttr.NONE)
 
@@ -63,6 +67,8 @@ def _not_shareable(record: Record) -> None:
 RECORD_STATES = {
     "public": (lambda record: None, ALL),
     "withdrawn": (_withdraw, {Audience.PROVIDER}),
+    # 信用修复: publication and sharing stop; the subject still sees what is held about it.
+    "repaired": (_repair, {Audience.PROVIDER, Audience.SUBJECT}),
     "window ended": (
         _set(public_from=_days(-400), public_until=_days(-35), visibility=Visibility.ENDED),
         {Audience.PROVIDER, Audience.SUBJECT},

@@ -64,6 +64,7 @@ class Scope(models.TextChoices):
     CHECKS_RUN = "checks:run", "发起信用核查"
     NOTICES_READ = "notices:read", "接收撤回通知"
     EVALUATIONS_READ = "evaluations:read", "读取信用评价、双随机抽查"
+    REPAIRS_DECIDE = "repairs:decide", "办理信用修复"
     OBJECTIONS_HANDLE = "objections:handle", "办理信用信息异议"
     COMMITMENTS_WRITE = "commitments:write", "登记和核查信用承诺"
 

@@ -29,6 +29,7 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
             Scope.NOTICES_READ,
             Scope.EVALUATIONS_READ,
             Scope.OBJECTIONS_HANDLE,
+            Scope.REPAIRS_DECIDE,
         }
     ),
     Role.AUDITOR: frozenset(),

@@ -89,6 +89,17 @@ ACTIONS = {
     "reports.domain.seed": "初始化专项报告领域",
     "report_domain.create": "新建专项报告领域",
     "report_domain.update": "修改专项报告领域",
+    # 信用修复 (credit.repairs)
+    "record_repaired": "信用修复：停止公示和共享信用记录",
+    "record_repair_revoked": "撤销信用修复：恢复信用记录",
+    "list_entry.remove_repair": "信用修复移出名单",
+    "list_entry.restore_repair": "撤销信用修复：恢复名单条目",
+    "repair.submitted": "提交信用修复申请",
+    "repair.accepted": "受理信用修复申请",
+    "repair.rejected": "不予受理信用修复申请",
+    "repair.extended": "延长信用修复决定期限",
+    "repair.decided": "作出信用修复决定",
+    "repair.revoked": "撤销信用修复",
     "commitment.import": "导入信用承诺",
     "commitment.signed": "签署信用修复承诺",
     "commitment.kept": "承诺核查：履约",
@@ -121,6 +132,7 @@ OBJECTS = {
     "SampleDraw": "双随机抽查",
     "SamplingRatio": "分级抽查比例",
     "evaluation.EvaluationModel": "评价模型",
+    "RepairApplication": "信用修复申请",
     "Commitment": "信用承诺",
 }
 
@@ -142,6 +154,8 @@ RESOURCES = {
     "admin.list_entry": "后台查看名单条目",
     "reports.report": "信用报告",
     "evaluation.grade": "信用评价结果",
+    "repairs.application": "信用修复申请（非公开）",
+    "repairs.notice": "信用修复告知书",
     "commitments.queue": "承诺核查（非公开承诺）",
     "supervision.sample": "双随机抽查结果（含信用等级）",
 }

@@ -30,6 +30,7 @@ def permissions(request):
     from credit.accounts import permissions as rules
     from credit.commitments import permissions as commitment_rules
     from credit.core.actors import Actor
+    from credit.repairs import permissions as repair_rules
     from credit.reports import permissions as report_rules
     from credit.supervision import permissions as supervision_rules
 
@@ -50,6 +51,7 @@ def permissions(request):
             "admin": user.is_credit_admin,
             "commitments": commitment_rules.can_list_commitments(actor),
             "supervision": supervision_rules.can_read_draws(actor),
+            "repairs": repair_rules.can_use_queue(actor),
         }
 
     return {"can": SimpleLazyObject(flags)}

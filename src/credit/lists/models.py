@@ -73,6 +73,7 @@ class RemovalKind(models.TextChoices):
     EXPIRY = "expiry", "期满移出"
     APPLICATION = "application", "申请提前移出"
     REVOKED = "revoked", "决定撤销"
+    REPAIR = "repair", "信用修复"
 
 
 class Source(models.TextChoices):

@@ -124,10 +124,13 @@ _EVENT_ACTIONS = {
     "import": transitions.Action.ENTERED,
     "publish": transitions.Action.PUBLISHED,
     "withdraw": transitions.Action.WITHDRAWN,
+    "restore_repair": transitions.Action.ENTERED,
 }
 
 
 def _event_action(action: str) -> str:
+    if action == f"remove_{RemovalKind.REPAIR}":
+        return transitions.Action.REPAIRED
     if action.startswith("remove_"):
         return transitions.Action.REMOVED
     return _EVENT_ACTIONS.get(action, transitions.Action.CHANGED)
@@ -548,7 +551,7 @@ def _check_removable(fresh: ListEntry, on: dt.date, kind: str) -> None:
     if on < fresh.decision_date:
         raise ServiceError("remove_before_decision", "移出日期不能早于决定日期")
     _not_future(on, "移出日期")
-    if kind != RemovalKind.APPLICATION:
+    if kind not in (RemovalKind.APPLICATION, RemovalKind.REPAIR):
         return
     list_type = fresh.list_type
     expired = fresh.period_end is not None and on > fresh.period_end
@@ -600,6 +603,53 @@ def _mark_removed(actor: Actor, fresh: ListEntry, on: dt.date, kind: str, reason
     fresh.save()
     _record(actor, fresh, f"remove_{kind}", from_state, on, reason, before)
     return fresh
+
+
+def earliest_early_removal(entry: ListEntry) -> dt.date | None:
+    """The first day an entry may be removed on application (提前移出, 信用修复): the day
+    after the first `early_removal_after_months` of its period; None when its list type
+    allows no early removal."""
+    list_type = entry.list_type
+    if not list_type.early_removal_allowed or entry.period_start is None:
+        return None
+    if not list_type.early_removal_after_months:
+        return entry.period_start
+    return periods.period_end(entry.period_start, list_type.early_removal_after_months) + (
+        periods.ONE_DAY
+    )
+
+
+@transaction.atomic
+def remove_by_repair(
+    actor: Actor, entry: ListEntry | int, reason: str, on: dt.date | None = None
+) -> ListEntry:
+    """Take an entry off its list on a credit repair decision (移出方式“信用修复”); the list
+    type must allow early removal, as for any removal on application."""
+    fresh = _lock(entry)
+    _require(actor, fresh.department_id)
+    on = on or _today()
+    _check_removable(fresh, on, RemovalKind.REPAIR)
+    reason = _text(reason, "修复理由")
+    return _sync(entry, _mark_removed(actor, fresh, on, RemovalKind.REPAIR, reason))
+
+
+@transaction.atomic
+def revoke_repair(actor: Actor, entry: ListEntry | int, reason: str) -> ListEntry:
+    """Put an entry removed by repair back in force (撤销修复: false materials); its period is
+    unchanged, so an entry whose period has meanwhile ended expires with the daily job."""
+    fresh = _lock(entry)
+    _require(actor, fresh.department_id)
+    if fresh.state != EntryState.REMOVED or fresh.removal_kind != RemovalKind.REPAIR:
+        raise ServiceError("not_repaired", "该名单条目未经信用修复移出，不能撤销修复")
+    reason = _text(reason, "撤销修复理由")
+    before = _snapshot(fresh)
+    fresh.state = EntryState.PUBLISHED if fresh.published_on else EntryState.DECIDED
+    fresh.removed_on = None
+    fresh.removal_kind = ""
+    fresh.removal_reason = ""
+    fresh.save()
+    _record(actor, fresh, "restore_repair", EntryState.REMOVED, _today(), reason, before)
+    return _sync(entry, fresh)
 
 
 def expire_entries(today: dt.date | None = None) -> int:

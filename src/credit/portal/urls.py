@@ -1,6 +1,6 @@
 from django.urls import path
 
-from credit.portal import views
+from credit.portal import repair_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("subjects/<str:public_id>/", views.subject_profile, name="subject"),
     path("publicity/", views.publicity_index, name="publicity_index"),
     path("publicity/records/<str:token>/", views.record_detail, name="record"),
+    path("publicity/records/<str:token>/repair/", repair_views.repair_check, name="repair"),
     # Every 社会公开 dataset by its code; or its older alias
     # (/publicity/penalties/), the address the site links to.
     path("publicity/<slug:dataset_code>/", views.publicity_list, name="publicity"),

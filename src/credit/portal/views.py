@@ -173,6 +173,8 @@ def record_detail(request, token: str):
             "disputed": bool(facts.disputed(facts.RECORD, [record.pk])),
             "title": shown.dataset_name,
             "noindex": shown.subject_is_person,
+            # 失信信息 may be repaired: the page links to the repair self-check.
+            "repair_check": record.dataset_version.category == "不良",
         },
     )
 

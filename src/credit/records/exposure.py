@@ -40,10 +40,15 @@ def state_on(public_from, public_until, today: dt.date) -> str:
     return Visibility.PUBLIC
 
 
-def stored_state(public_from, public_until, withdrawn: bool, today: dt.date) -> str:
-    """The value of the stored `visibility` column: withdrawal wins over the window."""
+def stored_state(
+    public_from, public_until, withdrawn: bool, today: dt.date, repaired: bool = False
+) -> str:
+    """The value of the stored `visibility` column: withdrawal, then repair, win over the
+    window."""
     if withdrawn:
         return Visibility.WITHDRAWN
+    if repaired:
+        return Visibility.REPAIRED
     return state_on(public_from, public_until, today)
 
 
@@ -67,12 +72,22 @@ def is_withdrawn() -> Q:
     return Q(withdrawn_at__isnull=False)
 
 
+def is_repaired() -> Q:
+    """Records whose publication and sharing a credit repair stopped (信用修复)."""
+    return Q(repaired_at__isnull=False)
+
+
+def window_frozen() -> Q:
+    """Records whose stored state no window computation may change: withdrawn or repaired."""
+    return is_withdrawn() | is_repaired()
+
+
 def public_state(day: dt.date) -> Q:
     """The public audience's rule without its catalog part (the dataset version is open to
     the public: `PUBLIC_VERSION`), for readers that resolve the versions first."""
-    return Q(visibility=Visibility.PUBLIC, withdrawn_at__isnull=True) & window_is(
-        Visibility.PUBLIC, day
-    )
+    return Q(
+        visibility=Visibility.PUBLIC, withdrawn_at__isnull=True, repaired_at__isnull=True
+    ) & window_is(Visibility.PUBLIC, day)
 
 
 # Lookups on DatasetVersion: the catalog attributes each audience needs.
@@ -94,11 +109,11 @@ def visible(audience: Audience, day: dt.date, *, department=None, subject=None) 
     if audience in (Audience.SHARING, Audience.CHECK):
         # Not-yet-public and never-published records are shared; a withdrawn record or one
         # whose publication ended (by the stored state or already by its dates) is not
-        # (domain.md §4: it stops being shared for reuse).
+        # (domain.md §4: it stops being shared for reuse); nor is a repaired one (§5).
         return (
-            Q(withdrawn_at__isnull=True)
+            Q(withdrawn_at__isnull=True, repaired_at__isnull=True)
             & _through_version(SHARED_VERSION)
-            & ~Q(visibility__in=[Visibility.WITHDRAWN, Visibility.ENDED])
+            & ~Q(visibility__in=[Visibility.WITHDRAWN, Visibility.ENDED, Visibility.REPAIRED])
             & ~window_is(Visibility.ENDED, day)
         )
     if audience == Audience.PROVIDER:
@@ -115,5 +130,6 @@ def visible(audience: Audience, day: dt.date, *, department=None, subject=None) 
 def window_from_row() -> Q:
     """Records whose stored window an import recomputes from the imported row alone.
     Withdrawal wins over any window, and a minor penalty marked for publication has a
-    window the row does not tell (publicity.compute_window reads the flag)."""
-    return Q(withdrawn_at__isnull=True, publish_minor=False)
+    window the row does not tell (publicity.compute_window reads the flag). A repaired
+    record stays repaired: re-importing its decision must not publish it again."""
+    return Q(withdrawn_at__isnull=True, repaired_at__isnull=True, publish_minor=False)

@@ -15,6 +15,9 @@ class Visibility(models.TextChoices):
     ENDED = "ended", "公示期满"
     WITHDRAWN = "withdrawn", "已撤回"
     NOT_PUBLISHED = "not_published", "不予公示"
+    # Publication and sharing stopped by a credit repair decision (信用修复); the record
+    # stays in the archive, and no window recomputation or re-import brings it back.
+    REPAIRED = "repaired", "已信用修复"
 
 
 class Record(models.Model):
@@ -109,6 +112,7 @@ class Record(models.Model):
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     withdrawn_reason = models.TextField("撤回原因", blank=True, default="", db_default="")
     withdrawn_by = models.CharField("撤回人", max_length=150, blank=True, default="", db_default="")
+    repaired_at = models.DateTimeField("信用修复时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "信用记录"

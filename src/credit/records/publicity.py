@@ -193,7 +193,12 @@ def compute_window(record_like, version, rules: Rules, today: dt.date) -> Window
             dates = _fixed_term_dates(record_like, rules, spec)
     public_from, public_until = dates or (None, None)
     withdrawn = bool(getattr(record_like, "withdrawn_at", None))
-    return public_from, public_until, stored_state(public_from, public_until, withdrawn, today)
+    repaired = bool(getattr(record_like, "repaired_at", None))
+    return (
+        public_from,
+        public_until,
+        stored_state(public_from, public_until, withdrawn, today, repaired),
+    )
 
 
 def minimum_period_end(record_like, version, rules: Rules) -> dt.date | None:
@@ -311,6 +316,7 @@ def refresh_records(
         "severity",
         "publish_minor",
         "withdrawn_at",
+        "repaired_at",
         "visibility",
         "public_from",
         "public_until",
@@ -339,11 +345,10 @@ def refresh_records(
 
     with transitions.batch(actor, job_id, request_id=job_id, name_facts=False):
         for row in rows.iterator(chunk_size=CHUNK):
-            (rid, version_id, decided, severity, minor, withdrawn, old_vis, old_from, old_until) = (
-                row[:9]
-            )
-            created_batch_id, subject_id, read = row[9], row[10], row[11:]
-            key = (version_id, decided, severity, minor, bool(withdrawn), read)
+            (rid, version_id, decided, severity, minor, withdrawn, repaired) = row[:7]
+            old_vis, old_from, old_until = row[7:10]
+            created_batch_id, subject_id, read = row[10], row[11], row[12:]
+            key = (version_id, decided, severity, minor, bool(withdrawn), bool(repaired), read)
             window = memo.get(key)
             if window is None:
                 version = versions.get(version_id)
@@ -354,6 +359,7 @@ def refresh_records(
                     severity=severity,
                     publish_minor=minor,
                     withdrawn_at=withdrawn,
+                    repaired_at=repaired,
                     data=dict(zip(keys, read, strict=True)),
                 )
                 window = memo[key] = compute_window(record_like, version, rules, today)

@@ -169,6 +169,7 @@ DEPARTMENT_STATES = [
     ("ended", "公示期满"),
     ("not_published", "未公示"),
     ("withdrawn", "已撤回"),
+    ("repaired", "已信用修复"),
 ]
 _STATE_LABELS = dict(DEPARTMENT_STATES)
 
@@ -177,7 +178,9 @@ def department_state(state: str, day: dt.date) -> Q:
     """Records in `state` (a DEPARTMENT_STATES code) on `day`."""
     if state == "withdrawn":
         return exposure.is_withdrawn()
-    return ~exposure.is_withdrawn() & exposure.window_is(state, day)
+    if state == "repaired":
+        return ~exposure.is_withdrawn() & exposure.is_repaired()
+    return ~exposure.window_frozen() & exposure.window_is(state, day)
 
 
 def state_of(record: Record, day: dt.date | None = None) -> tuple[str, str]:
@@ -187,6 +190,7 @@ def state_of(record: Record, day: dt.date | None = None) -> tuple[str, str]:
         record.public_until,
         record.withdrawn_at is not None,
         day or timezone.localdate(),
+        record.repaired_at is not None,
     )
     return code, _STATE_LABELS[code]
 

@@ -134,6 +134,84 @@ def withdraw(
     return record
 
 
+def repair(actor: Actor, record: Record, reason: str) -> Record:
+    """Stop publishing and sharing a record on a credit repair decision (信用修复).
+
+    Called by `credit.repairs` once the deciding department decided 修复; the record stays
+    in the archive with its dates and history, and neither the daily window job, a rule
+    recomputation nor a re-import of the same decision publishes it again
+    (`exposure.window_frozen`, `exposure.window_from_row`).
+    """
+    _check_owner(actor, record)
+    with transaction.atomic():
+        record = Record.objects.select_for_update().get(pk=record.pk)
+        if record.withdrawn_at is not None:
+            raise ServiceError("withdrawn", "该记录已撤回，无需信用修复", status=409)
+        if record.repaired_at is not None:
+            raise ServiceError("already_repaired", "该记录已信用修复", status=409)
+        now = timezone.now()
+        old = record.visibility
+        record.visibility = Visibility.REPAIRED
+        record.repaired_at = now
+        transitions.apply(
+            actor,
+            RECORD,
+            transitions.Action.REPAIRED,
+            fact_ids=[record.pk],
+            subject_ids=[record.subject_id],
+            state=lambda: record.save(update_fields=["visibility", "repaired_at"]),
+            history=lambda: _history(record.pk, old, Visibility.REPAIRED, now, reason, actor),
+            log=transitions.ChangeLog(
+                "record_repaired",
+                "record",
+                record.pk,
+                before={"visibility": old},
+                after={"visibility": Visibility.REPAIRED, "reason": reason},
+            ),
+        )
+    return record
+
+
+def revoke_repair(actor: Actor, record: Record, reason: str) -> Record:
+    """Restore a repaired record (撤销修复: the repair was obtained with false materials):
+    its window is what its dates and the rule table give today, as if never repaired."""
+    _check_owner(actor, record)
+    with transaction.atomic():
+        record = (
+            Record.objects.select_for_update().select_related("dataset_version").get(pk=record.pk)
+        )
+        if record.repaired_at is None:
+            raise ServiceError("not_repaired", "该记录未经信用修复", status=409)
+        now = timezone.now()
+        old = record.visibility
+        record.repaired_at = None
+        record.public_from, record.public_until, record.visibility = publicity.compute_window(
+            record, record.dataset_version, publicity.load_rules(), timezone.localdate()
+        )
+        new = record.visibility
+        transitions.apply(
+            actor,
+            RECORD,
+            transitions.Action.PUBLISHED
+            if new == Visibility.PUBLIC
+            else transitions.Action.CHANGED,
+            fact_ids=[record.pk],
+            subject_ids=[record.subject_id],
+            state=lambda: record.save(
+                update_fields=["visibility", "repaired_at", "public_from", "public_until"]
+            ),
+            history=lambda: _history(record.pk, old, new, now, reason, actor),
+            log=transitions.ChangeLog(
+                "record_repair_revoked",
+                "record",
+                record.pk,
+                before={"visibility": old},
+                after={"visibility": new, "reason": reason},
+            ),
+        )
+    return record
+
+
 def _check_basis(record: Record, basis: str, number: str, day: dt.date | None) -> None:
     """The deciding document of a withdrawal: a known kind; its number and date unless the
     record was published in error (no outside document decided that)."""
@@ -258,9 +336,9 @@ def _action_to(state: str) -> str:
 
 
 def _move(queryset, to_state: str, reason: str, actor: Actor, job_id: str) -> int:
-    # A withdrawn record's stored state stays withdrawn whatever its window does.
+    # A withdrawn (or repaired) record's stored state stays so whatever its window does.
     rows = list(
-        queryset.exclude(exposure.is_withdrawn()).values_list("id", "visibility", "subject_id")
+        queryset.exclude(exposure.window_frozen()).values_list("id", "visibility", "subject_id")
     )
     now = timezone.now()
     for start in range(0, len(rows), CHUNK):

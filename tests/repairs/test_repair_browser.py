@@ -1,0 +1,112 @@
+"""Credit repair in a real browser (Chromium through Playwright), desktop and phone: the
+public self-check from the portal record page, then the deciding department's console
+queue — open the application, accept it, decide 准予修复 — and the portal drops the record.
+
+Screenshots land in artifacts/screenshots/repair-*.png for people to look at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from credit.collection import services as collection
+from credit.core.actors import Actor
+from credit.portal.opaque import record_token
+from credit.records.models import Record, Visibility
+from credit.repairs import services as repairs
+from tests.browser_support import SHOTS, needs_chromium
+from tests.collection.samples import penalty_row, write_csv
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    needs_chromium,
+]
+
+TODAY = dt.date.today()
+DOC = "本市监罚〔2026〕1号"
+
+
+def _fits(page, width: int) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize(
+    ("device", "width", "height"), [("desktop", 1280, 900), ("phone", 375, 812)]
+)
+def test_self_check_then_console_queue_repairs_the_record(
+    scjg, operator_user, tmp_path, live_server, browser, device, width, height
+):
+    call_command("load_catalog", verbosity=0)
+    rows = [
+        penalty_row(
+            1, decided=TODAY - dt.timedelta(days=130), 行政相对人名称="本溪市修复测试有限公司"
+        )
+    ]
+    path = write_csv(tmp_path / "p.csv", rows)
+    collection.submit_file(
+        Actor.system(),
+        dataset_code="penalty",
+        department=scjg,
+        fileobj=path,
+        filename=path.name,
+        run_now=True,
+    )
+    record = Record.objects.get(doc_number=DOC)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    # The public: record page → self-check.
+    public = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
+    public.goto(f"{live_server.url}/publicity/records/{record_token(record.pk)}/")
+    public.get_by_role("link", name="信用修复自查").click()
+    public.wait_for_url("**/repair/")
+    assert public.get_by_text("可以申请信用修复").count() == 1
+    assert public.get_by_text("罚款缴纳凭证").count() == 1
+    _fits(public, width)
+    public.screenshot(path=str(SHOTS / f"repair-self-check-{device}.png"), full_page=True)
+
+    app, _code = repairs.submit(
+        Actor.system("信用修复申请（门户）"),
+        record,
+        applicant_name="李四",
+        applicant_phone="13800000000",
+        commitment_signed_name="李四",
+        commitment_accepted=True,
+        statement="罚款已缴清",
+    )
+
+    login = Client()
+    login.force_login(operator_user)
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    context.add_cookies(
+        [{"name": "sessionid", "value": login.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.goto(live_server.url + "/console/")
+    page.get_by_role("link", name="信用修复").first.click()
+    page.wait_for_url("**/console/repairs/")
+    page.get_by_label("办理状态").select_option(label="待受理")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url("**/console/repairs/?*")
+    _fits(page, width)
+    page.screenshot(path=str(SHOTS / f"repair-queue-{device}.png"), full_page=True)
+    page.get_by_role("link", name=app.tracking_number).click()
+    page.wait_for_url(f"**/console/repairs/{app.tracking_number}/")
+    page.get_by_label("受理意见（可空）：").fill("材料齐全，身份已核验")
+    page.get_by_role("button", name="受理", exact=True).click()
+    page.wait_for_url(f"**/console/repairs/{app.tracking_number}/")
+    assert page.get_by_text("已受理").first.is_visible()
+    page.get_by_label("决定理由：").fill("已履行处罚决定，纠正违法行为")
+    page.get_by_role("button", name="准予修复").click()
+    page.wait_for_url(f"**/console/repairs/{app.tracking_number}/")
+    assert page.get_by_text("该信息已停止公示和共享").count() == 1
+    _fits(page, width)
+    page.screenshot(path=str(SHOTS / f"repair-decided-{device}.png"), full_page=True)
+
+    assert Record.objects.get(pk=record.pk).visibility == Visibility.REPAIRED
+    public.goto(f"{live_server.url}/subjects/{record.subject.public_id}/")
+    assert DOC not in public.content()
