@@ -15,6 +15,8 @@ SRC = Path(credit.__file__).parent
 EXPANDED = {
     # lists/services.py `_record(actor, entry, "<action>", ...)` logs list_entry.<action>.
     'f"list_entry.{action}"': lambda: {f"list_entry.{a}" for a in _list_actions()},
+    # repairs/services.py `_step(actor, app, "<action>", ...)` logs repair.<action>.
+    'f"repair.{action}"': lambda: {f"repair.{a}" for a in _step_actions()},
 }
 # Written by raw SQL rather than a log_change call.
 RAW_SQL = {"records/upsert.py": re.compile(r'^RECORD_UPDATED = "([^"]+)"', re.M)}
@@ -32,6 +34,18 @@ def _list_actions() -> set[str]:
                 found |= {f"remove_{kind}" for kind in RemovalKind.values}
             else:
                 raise AssertionError(f"unknown list action {ast.unparse(arg)}")
+    return found
+
+
+def _step_actions() -> set[str]:
+    tree = ast.parse((SRC / "repairs/services.py").read_text())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_step":
+            arg = node.args[2]
+            if not isinstance(arg, ast.Constant):
+                raise AssertionError(f"unknown repair step {ast.unparse(arg)}")
+            found.add(arg.value)
     return found
 
 

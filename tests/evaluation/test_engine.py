@@ -79,17 +79,18 @@ def test_every_grade_is_explained_with_the_facts_behind_it(demo_subjects):
 
 
 def test_a_rule_over_a_dataset_not_loaded_scores_nothing(demo_subjects):
-    assert not Dataset.objects.filter(code__in=["commitment", "commitment_breach"]).exists()
-    assert Rule.objects.filter(dataset_code="commitment").exists()
+    # The commitment datasets ship with the catalog now: point their rules at a code no
+    # catalog has, as a model written before its dataset is loaded would be.
+    missing = "not_loaded_dataset"
+    assert not Dataset.objects.filter(code=missing).exists()
+    assert Rule.objects.filter(dataset_code__startswith="commitment").update(dataset_code=missing)
     services.evaluate()
-    commitment_rules = {
-        str(pk)
-        for pk in Rule.objects.filter(dataset_code__startswith="commitment").values_list(
-            "pk", flat=True
-        )
+    unloaded_rules = {
+        str(pk) for pk in Rule.objects.filter(dataset_code=missing).values_list("pk", flat=True)
     }
+    assert unloaded_rules
     for grade in Grade.objects.all():
-        assert not commitment_rules & set(grade.details)
+        assert not unloaded_rules & set(grade.details)
 
 
 def test_withdrawal_regrades_through_the_outbox_and_history_keeps_both(demo_subjects):

@@ -70,7 +70,8 @@ def test_the_grade_is_stated_only_while_grades_are_public(client, data, tmp_path
     grade = current_grade(data.company.pk)
     assert f"{grade.grade}" in text and f"第{grade.model.version}版" in text
 
-    EvaluationSettings.objects.update(show_on_portal=False)
+    # Saved as the admin saves it (the switch is cached per process and forgotten on save).
+    EvaluationSettings.objects.update_or_create(pk=1, defaults={"show_on_portal": False})
     again = _download(client, data.company)
     assert again["X-Report-Number"] != shown["X-Report-Number"]
     assert "公共信用综合评价" not in _text(again.content, tmp_path)

@@ -126,7 +126,7 @@ def _statements(vendor: str) -> dict[str, Statement]:
     ).values_list(*_REGISTRATION_FIELDS)
     return {
         "subject": compile_statement(subject),
-        "registration": compile_statement(registration),
+        "current_registration": compile_statement(registration),
         "records": compile_statement(records),
         "entries": compile_statement(entries),
     }
@@ -258,7 +258,7 @@ def load(public_id: str, today: dt.date | None = None) -> ProfileData | None:
     found, registration_rows, record_rows, entry_rows = _run_all(
         [
             statements["subject"],
-            statements["registration"],
+            statements["current_registration"],
             statements["records"],
             statements["entries"],
         ],
