@@ -621,6 +621,9 @@ def _special_report_application_form(world):
         "period_from": "2020-09-01",
         "period_to": TODAY.isoformat(),
         "purpose": "政府采购投标",
+    }
+
+
 def _draw_form(world):
     # The operator's department has no licensees here: the draw is refused with its
     # reason, never stored.

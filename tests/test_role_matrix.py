@@ -725,6 +725,8 @@ TABLE: dict[str, dict] = {
     "api/v1/evaluations/<uscc>": {
         "url": "/api/v1/evaluations/{company_uscc}",
         "GET": R(401, 200, 200, 403, 200, **T(403, 403, 403)),
+        WRITE: ALL(405, api=True),
+    },
     # 双随机抽查 (issue 14), scope evaluations:read. The draw's body passes the route's
     # validation and is refused by the service (an empty list of subjects: 400).
     "api/v1/samples": {
@@ -742,6 +744,7 @@ TABLE: dict[str, dict] = {
         "url": "/api/v1/samples/{sample}/xlsx",
         "GET": R(401, 200, 404, 403, 200, **T(403, 403, 403)),
         WRITE: ALL(405, api=True),
+    },
     # --- 信用修复 (issue 13) ------------------------------------------------------------------
     # The public self-check and portal page; the console queue of the deciding department
     # (the credit office and auditors see all, auditors act on nothing); the department API,
