@@ -9,9 +9,8 @@ checks and measures stop together and every consumer that received the fact is t
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 
+from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,12 +43,12 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def hash_query_code(code: str) -> str:
-    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
-
-
 def query_code_matches(application: RepairApplication, code: str) -> bool:
-    return hmac.compare_digest(application.query_code_hash, hash_query_code(code or ""))
+    """The query code opens the application: checked against the common Application's
+    password hash (a fast digest of a 10-character code could be brute-forced)."""
+    if application.application_id is None:
+        return False
+    return check_password((code or "").strip().upper(), application.application.query_code_hash)
 
 
 def _text(value: str, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
@@ -162,7 +161,6 @@ def submit(
                 actor,
                 fact,
                 common,
-                code,
                 received,
                 signed,
                 applicant_name=applicant_name,
@@ -194,13 +192,13 @@ def _own_party(subject, applicant_name: str, applicant_phone: str, agent_name: s
     )
 
 
-def _insert(actor, fact, common, code, received, signed, **party) -> RepairApplication:
+def _insert(actor, fact, common, received, signed, **party) -> RepairApplication:
     """The repair application of `common`, its 信用修复型 commitment and first step."""
     now = timezone.now()
     app = RepairApplication.objects.create(
         application=common,
         tracking_number=common.tracking_number,
-        query_code_hash=hash_query_code(code),
+        query_code_hash="",  # kept hashed (argon2) on the Application only
         fact_kind=FactKind.LIST_ENTRY if isinstance(fact, ListEntry) else FactKind.RECORD,
         record=fact if isinstance(fact, Record) else None,
         list_entry=fact if isinstance(fact, ListEntry) else None,
