@@ -57,6 +57,7 @@ def test_every_post_has_a_chinese_description_and_an_example_body(client):
         "/api/v1/commitments",
         "/api/v1/commitments/{commitment_id}/verify",
         "/api/v1/samples",
+        "/api/v1/public/repairs",
     }
     for path, operation in posts:
         assert CJK.search(operation.get("description", "")), path

@@ -189,6 +189,25 @@ def world(request, departments):
                 commitment_signed_name="李四",
                 commitment_accepted=True,
             )
+        elif name == "repairable":
+            # A public penalty past its minimum period, with no application yet.
+            from credit.collection import services as collection
+            from credit.records.models import Record
+            from tests.collection.samples import penalty_row, write_csv
+
+            path = write_csv(
+                request.getfixturevalue("tmp_path") / "repairable.csv",
+                [penalty_row(3, decided=TODAY - dt.timedelta(days=130))],
+            )
+            collection.submit_file(
+                Actor.system(),
+                dataset_code="penalty",
+                department=request.getfixturevalue("scjg"),
+                fileobj=path,
+                filename=path.name,
+                run_now=True,
+            )
+            made[name] = Record.objects.get(doc_number="本市监罚〔2026〕3号")
         elif name == "samr_list":
             made[name] = ListType.objects.get(code="samr_serious_violation")
         elif name == "list_company":
@@ -359,6 +378,8 @@ def _needs(url: str) -> list[str]:
         needs += ["catalog", "record"]
     if "{repair}" in url:
         needs += ["catalog", "repair"]
+    if "{repairable}" in url:
+        needs += ["catalog", "repairable"]
     needs += [name for name in ("review_subject", "name_seen", "merge") if f"{{{name}}}" in url]
     if "commitments" in url:
         needs += ["catalog", "commitment"] if "{commitment}" in url else ["catalog"]
@@ -371,6 +392,10 @@ def _fill(url: str, world) -> str:
     values = {name: world(name).pk for name in _needs(url) if name != "catalog"}
     if "{repair}" in url:
         values["repair"] = world("repair").tracking_number
+    if "{repairable}" in url:
+        from credit.portal.opaque import record_token
+
+        values["repairable"] = record_token(world("repairable").pk)
     if "{review_subject}" in url:
         values["review_subject"] = world("review_subject").public_id
     return url.format(**values)
@@ -446,6 +471,9 @@ PATH_CASES = [
     ("operator_user", "post", "/console/repairs/{repair}/{}/"),
     ("operator_user", "get", "/console/repair-notices/record/{}/"),
     ("operator_user", "get", "/console/repair-notices/entry/{}/"),
+    (None, "get", "/publicity/records/{}/repair/apply/"),
+    (None, "post", "/publicity/records/{}/repair/apply/"),
+    ("operator_user", "get", "/console/repairs/{repair}/materials/{}/"),
 ]
 
 
@@ -870,9 +898,42 @@ FORM_CASES = [
             "ratio_d": None,
             "ratio_none": None,
         },
+    ),
+    (
+        "operator_user",
         "/console/repairs/{repair}/reject/",
         lambda world: {"text": "未提供营业执照"},
         {"text": "textarea"},
+    ),
+    # The public repair form: the baseline's USCC is refused by the service (never stored),
+    # so every bad value comes back with its own message and nothing is kept.
+    (
+        None,
+        "/publicity/records/{repairable}/repair/apply/",
+        lambda world: {
+            "subject_name": "本溪市某公司",
+            "uscc": "91210502MA0000001X",
+            "applicant_name": "李四",
+            "applicant_phone": "13800000000",
+            "applicant_relationship": "legal_rep",
+            "statement": "罚款已缴清",
+            "commitment_accepted": "on",
+            "commitment_signed_name": "李四",
+        },
+        {
+            "subject_name": "text",
+            "uscc": None,
+            "id_number": None,
+            "applicant_name": "text",
+            "applicant_phone": None,
+            "applicant_relationship": "choice",
+            "agent_name": "text",
+            "agent_phone": None,
+            "agent_relationship": "text",
+            "statement": "textarea",
+            "commitment_accepted": None,
+            "commitment_signed_name": "text",
+        },
     ),
 ]
 

@@ -825,6 +825,25 @@ TABLE: dict[str, dict] = {
         WRITE: R(401, 409, 404, 403, 409, **T(403, 403, 403)),
         "body": "repair_revoke",
     },
+    # The public repair application (form and API): the fixture's record is not repairable
+    # yet, so the form is shown with the date from which it may be made and a post is
+    # refused (409), nothing stored; an empty multipart body fails validation (422).
+    # Materials: the deciding department, the credit office and the auditor (access-logged).
+    "publicity/records/<str:token>/repair/apply/": {
+        "url": "/publicity/records/{record}/repair/apply/",
+        "GET": ALL(200),
+        WRITE: ALL(409),
+    },
+    "api/v1/public/repairs": {
+        "url": "/api/v1/public/repairs",
+        "GET": ALL(405, api=True),
+        WRITE: ALL(422, api=True),
+    },
+    "console/repairs/<str:tracking_number>/materials/<int:material_id>/": {
+        "url": "/console/repairs/{repair}/materials/{repair_material}/",
+        "GET": R(LOGIN, 200, 404, 200, 200),
+        WRITE: R(LOGIN, 405, 405, 405, 405),
+    },
 }
 
 
@@ -983,6 +1002,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
             "merge": merge.pk,
             "report": report.number,
             "repair": repair.tracking_number,
+            "repair_material": repair.application.materials.get().pk,
             "objection": objection.pk,
             "material": objection.application.materials.get().pk,
             "special_request": special_request.pk,
@@ -1017,6 +1037,7 @@ def _accepted_repair(scjg, tmp_path, owner):
         applicant_phone="13800000000",
         commitment_signed_name="李四",
         commitment_accepted=True,
+        uploads=[SimpleUploadedFile("罚款缴纳凭证.pdf", b"%PDF-1.4\n%%EOF\n")],
     )
     return repairs.accept(owner, app, "权限矩阵测试")
 

@@ -59,7 +59,8 @@ def import_rows(department, tmp_path, rows, name="repair-penalties.csv"):
 
 
 @pytest.fixture
-def repair_world(db, scjg, sthj, tmp_path) -> RepairWorld:
+def repair_world(db, scjg, sthj, tmp_path, settings) -> RepairWorld:
+    settings.MEDIA_ROOT = tmp_path / "media"  # application materials, kept per test
     portal = load_portal_data(scjg, tmp_path)
     import_rows(scjg, tmp_path, penalty_rows(dt.date.today()))
     old = Record.objects.get(doc_number=OLD_DOC)

@@ -1,6 +1,8 @@
 """Credit repair in a real browser (Chromium through Playwright), desktop and phone: the
-public self-check from the portal record page, then the deciding department's console
-queue — open the application, accept it, decide 准予修复 — and the portal drops the record.
+public self-check from the portal record page and the form 申请信用修复 (materials, the
+signed commitment; the tracking number and query code shown once), then the deciding
+department's console queue — open the application, see its materials, accept it, decide
+准予修复 — and the portal drops the record.
 
 Screenshots land in artifacts/screenshots/repair-*.png for people to look at.
 """
@@ -17,7 +19,7 @@ from credit.collection import services as collection
 from credit.core.actors import Actor
 from credit.portal.opaque import record_token
 from credit.records.models import Record, Visibility
-from credit.repairs import services as repairs
+from credit.repairs import models as repairs_models
 from tests.browser_support import SHOTS, needs_chromium
 from tests.collection.samples import penalty_row, write_csv
 
@@ -39,8 +41,10 @@ def _fits(page, width: int) -> None:
     ("device", "width", "height"), [("desktop", 1280, 900), ("phone", 375, 812)]
 )
 def test_self_check_then_console_queue_repairs_the_record(
-    scjg, operator_user, tmp_path, live_server, browser, device, width, height
+    scjg, operator_user, tmp_path, live_server, browser, settings, device, width, height
 ):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CREDIT_APPLICATION_SUBMITS_PER_MINUTE = 1_000
     call_command("load_catalog", verbosity=0)
     rows = [
         penalty_row(
@@ -69,15 +73,29 @@ def test_self_check_then_console_queue_repairs_the_record(
     _fits(public, width)
     public.screenshot(path=str(SHOTS / f"repair-self-check-{device}.png"), full_page=True)
 
-    app, _code = repairs.submit(
-        Actor.system("信用修复申请（门户）"),
-        record,
-        applicant_name="李四",
-        applicant_phone="13800000000",
-        commitment_signed_name="李四",
-        commitment_accepted=True,
-        statement="罚款已缴清",
-    )
+    # The public applies from the self-check: party, materials, the signed commitment.
+    public.get_by_role("link", name="申请信用修复").click()
+    public.wait_for_url("**/repair/apply/")
+    proof = tmp_path / "罚款缴纳凭证.pdf"
+    proof.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    public.get_by_label("统一社会信用代码").fill(record.subject.uscc)
+    public.get_by_label("申请人姓名（必填）").fill("李四")
+    public.get_by_label("申请人电话（必填）").fill("13800000000")
+    public.get_by_label("申请人与主体关系（必填）").select_option("legal_rep")
+    public.get_by_label("修复理由及履行情况").fill("罚款已缴清，违法行为已整改")
+    public.locator("#materials").set_input_files(str(proof))
+    public.get_by_label("本人已阅读并同意上述信用修复承诺书（必填）").check()
+    public.get_by_label("承诺人签名（姓名）（必填）").fill("李四")
+    _fits(public, width)
+    public.screenshot(path=str(SHOTS / f"repair-apply-{device}.png"), full_page=True)
+    public.get_by_role("button", name="提交信用修复申请").click()
+    public.wait_for_selector("#query-code")
+    tracking = public.locator("#tracking-number").inner_text()
+    assert public.get_by_text("查询码只显示这一次").count() == 1
+    _fits(public, width)
+    public.screenshot(path=str(SHOTS / f"repair-submitted-{device}.png"), full_page=True)
+    app = repairs_models.RepairApplication.objects.get(tracking_number=tracking)
+    assert app.application.materials.get().filename == "罚款缴纳凭证.pdf"
 
     login = Client()
     login.force_login(operator_user)
@@ -96,6 +114,7 @@ def test_self_check_then_console_queue_repairs_the_record(
     page.screenshot(path=str(SHOTS / f"repair-queue-{device}.png"), full_page=True)
     page.get_by_role("link", name=app.tracking_number).click()
     page.wait_for_url(f"**/console/repairs/{app.tracking_number}/")
+    assert page.get_by_role("link", name="罚款缴纳凭证.pdf").count() == 1
     page.get_by_label("受理意见（可空）：").fill("材料齐全，身份已核验")
     page.get_by_role("button", name="受理", exact=True).click()
     page.wait_for_url(f"**/console/repairs/{app.tracking_number}/")

@@ -1,12 +1,10 @@
 """Issue 13 "Done when", for repair: a penalty past its minimum period is repaired end to
-end (application → acceptance → decision through the department API); it leaves the
+end (portal API application with materials → acceptance → decision through the
+department API); it leaves the
 portal, the public API, search counts, the sharing API and credit check answers at once;
 the client that checked the subject before gets the notice by pull and by webhook (a real
 HTTP receiver failing the first two deliveries); the change log shows every step; a
-revoked repair restores the fact.
-
-The application is made by the repair service (the portal form and POST
-/api/v1/public/repairs wait for credit.applications, see the report)."""
+revoked repair restores the fact; the applicant's status API shows every step."""
 
 from __future__ import annotations
 
@@ -26,9 +24,10 @@ from credit.core.actors import Actor
 from credit.facts import events
 from credit.notices import webhooks
 from credit.notices.models import DeliveryAttempt
+from credit.repairs.models import RepairApplication
 from tests.notices.conftest import make_client
 from tests.repairs.conftest import NEW_DOC, OLD_DOC
-from tests.repairs.test_repair_kernel import apply_for
+from tests.repairs.test_repair_portal import apply_by_api, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +87,12 @@ def test_penalty_repaired_end_to_end_and_every_consumer_told(
         )
         assert hook.status_code == 200, hook.content
 
-        app, _code = apply_for(world.old_penalty)
+        settings.CREDIT_APPLICATION_SUBMITS_PER_MINUTE = 1_000
+        applied = apply_by_api(world.old_penalty, upload(), upload("营业执照.pdf"))
+        assert applied.status_code == 201, applied.content
+        made = applied.json()
+        app = RepairApplication.objects.get(tracking_number=made["tracking_number"])
+        assert app.application.materials.count() == 2
         base = f"/api/v1/repairs/{app.tracking_number}"
         assert _api(decider, "post", f"{base}/accept", {"note": "材料齐全"}).status_code == 200
         decided = _api(decider, "post", f"{base}/decide", {"outcome": "repair", "reason": "已履行"})
@@ -149,6 +153,24 @@ def test_penalty_repaired_end_to_end_and_every_consumer_told(
         .values_list("action", flat=True)
     )
     assert steps == ["repair.submitted", "repair.accepted", "repair.decided"]
+    assert list(
+        ChangeLog.objects.filter(object_type="Application", object_id=app.tracking_number)
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["application.create", "application.step", "application.step", "application.close"]
+    status = (
+        Client()
+        .get(
+            f"/api/v1/public/applications/{app.tracking_number}",
+            headers={"X-Query-Code": made["query_code"]},
+        )
+        .json()
+    )
+    assert status["outcome"] == "准予修复"
+    assert [(s["step"], s["result"]) for s in status["steps"]] == [
+        ("受理", "已受理"),
+        ("决定", "准予修复"),
+    ]
     assert ChangeLog.objects.filter(
         action="record_repaired", object_id=str(world.old_penalty.pk)
     ).exists()

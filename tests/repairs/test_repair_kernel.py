@@ -84,7 +84,9 @@ def test_application_records_the_signed_repair_commitment(repair_world):
     assert commitment.department_id == repair_world.old_penalty.department_id
     assert app.tracking_number in commitment.matter
     # The query code is shown once and stored hashed only.
-    assert code not in app.query_code_hash and services.query_code_matches(app, code)
+    stored = app.application.query_code_hash
+    assert code not in stored and code not in app.query_code_hash
+    assert services.query_code_matches(app, code) and not services.query_code_matches(app, "X")
 
 
 def test_licences_are_not_repairable(repair_world):

@@ -17,10 +17,15 @@ from django.utils import timezone
 class ApplicationKind(models.TextChoices):
     OBJECTION = "objection", "信用信息异议"
     SPECIAL_REPORT = "special_report", "专项信用报告申请"
+    REPAIR = "repair", "信用修复申请"
 
 
 # Tracking-number prefix per kind: two letters, then the date and a daily serial.
-PREFIXES = {ApplicationKind.OBJECTION: "YY", ApplicationKind.SPECIAL_REPORT: "BG"}
+PREFIXES = {
+    ApplicationKind.OBJECTION: "YY",
+    ApplicationKind.SPECIAL_REPORT: "BG",
+    ApplicationKind.REPAIR: "XF",
+}
 
 
 class Channel(models.TextChoices):

@@ -165,6 +165,33 @@ def start_step(
     )
 
 
+def start_step_due(
+    application: Application,
+    code: str,
+    label: str,
+    on: dt.date,
+    due_on: dt.date | None,
+    department=None,
+) -> Step:
+    """Open a step whose clock the request app keeps itself (信用修复's configurable
+    受理/决定 periods): the due date is given, not read from StepPeriod."""
+    return Step.objects.create(
+        application=application,
+        code=code,
+        label=label,
+        started_on=on,
+        due_on=due_on,
+        department=department,
+    )
+
+
+def move_due(step: Step, due_on: dt.date) -> Step:
+    """A step's clock extended (one extension with reason, logged by the request app)."""
+    step.due_on = due_on
+    step.save(update_fields=["due_on"])
+    return step
+
+
 def open_step(application: Application, code: str) -> Step:
     step = application.steps.filter(code=code, done_at__isnull=True).first()
     if step is None:

@@ -19,6 +19,7 @@ from credit.core import ratelimit
 from credit.core.actors import Actor
 from credit.objections import services as objections
 from credit.portal.opaque import record_pk
+from credit.repairs import present as repair_present
 from credit.reports import applications as report_applications
 
 router = Router(tags=["异议申请（公开）"], auth=None)
@@ -156,6 +157,9 @@ def application_status(
     objection = objections.for_application(application)
     special = report_applications.for_application(application)
     about = objection.fact_label if objection else ""
+    repair = repair_present.for_application(application)
+    if repair is not None:
+        about = repair_present.fact_label(repair)
     if special is not None:
         about = report_applications.describe(special)
     found = application_queries.status(application, about)

@@ -19,6 +19,7 @@ from credit.objections.forms import ObjectionForm, StatusForm
 from credit.portal import present
 from credit.portal.opaque import record_pk
 from credit.records import queries as records
+from credit.repairs import present as repair_present
 from credit.reports import applications as report_applications
 
 PUBLIC_APPLICANT = "公众申请人（网站）"
@@ -112,6 +113,9 @@ def application_status(request):
                 objection = objections.for_application(application)
                 special = report_applications.for_application(application)
                 about = objection.fact_label if objection else ""
+                repair = repair_present.for_application(application)
+                if repair is not None:
+                    about, about_label = repair_present.fact_label(repair), "修复信息"
                 if special is not None:
                     about = report_applications.describe(special)
                     about_label = "申请事项"

@@ -5,15 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from credit import facts
+from credit.applications import services as applications
+from credit.applications.models import Relationship
+from credit.core import ratelimit
+from credit.core.actors import Actor
+from credit.core.errors import NotFound
 from credit.portal.opaque import record_pk
 from credit.records.models import Record
 from credit.repairs import eligibility
+from credit.repairs import services as repairs
 
 router = Router(tags=["信用修复"], auth=None)
+PUBLIC_APPLICANT = "公众申请人（接口）"
 
 
 class Problem(Schema):
@@ -103,3 +112,124 @@ def _answer(answer: eligibility.Eligibility) -> dict:
         "message": answer.message,
         "materials": answer.materials,
     }
+
+
+class RepairIn(Schema):
+    record: str = Field(
+        ...,
+        max_length=40,
+        description="申请修复的信用记录：公开信用档案返回的记录 id（不透明标识）",
+    )
+    subject_name: str = Field(..., max_length=200, description="信用主体名称")
+    uscc: str = Field("", max_length=18, description="统一社会信用代码（法人及其他组织）")
+    id_number: str = Field("", max_length=18, description="身份证号（自然人）")
+    applicant_name: str = Field(..., max_length=100, description="申请人姓名")
+    applicant_phone: str = Field(..., max_length=20, description="申请人电话")
+    applicant_relationship: str = Field(
+        ...,
+        max_length=20,
+        description="申请人与主体关系：self 本人、legal_rep 法定代表人/负责人、staff 单位工作人员、"
+        "agent 委托代理人",
+    )
+    agent_name: str = Field("", max_length=100, description="代理人姓名")
+    agent_phone: str = Field("", max_length=20, description="代理人电话")
+    agent_relationship: str = Field("", max_length=100, description="代理人与主体关系")
+    statement: str = Field(
+        "", max_length=2000, description="修复理由及履行义务、纠正失信行为的情况"
+    )
+    commitment_accepted: bool = Field(..., description="已阅读并同意信用修复承诺书（必须为 true）")
+    commitment_signed_name: str = Field(..., max_length=100, description="承诺人签名（姓名）")
+
+
+class SubmittedOut(Schema):
+    tracking_number: str = Field(..., examples=["XF202612060001"])
+    query_code: str = Field(..., description="查询码，只返回这一次", examples=["K7M2Q9X4TB"])
+
+
+def _limited(request):
+    """Submissions count against the stricter per-address limit of the portal's forms."""
+    verdict = ratelimit.check(
+        f"application-submit:{ratelimit.client_address(request)}",
+        int(settings.CREDIT_APPLICATION_SUBMITS_PER_MINUTE),
+    )
+    if verdict.allowed:
+        return None
+    return ratelimit.too_many_requests(request, verdict, as_json=True)
+
+
+def submit_repair(actor: Actor, record: Record, fields: dict, uploads: list, channel: str):
+    """One repair application from the portal form or this API (both thin over the
+    service): the party as entered, the commitment ticked and signed, the materials."""
+    party = applications.Party(
+        **{k: fields.get(k, "") for k in applications.Party.__dataclass_fields__}
+    )
+    relationship = dict(Relationship.choices).get(party.applicant_relationship, "")
+    return repairs.submit(
+        actor,
+        record,
+        applicant_name=party.applicant_name,
+        applicant_phone=party.applicant_phone,
+        agent_name=party.agent_name,
+        relationship=party.agent_relationship or relationship,
+        statement=fields.get("statement", ""),
+        commitment_accepted=bool(fields.get("commitment_accepted")),
+        commitment_signed_name=fields.get("commitment_signed_name", ""),
+        party=party,
+        uploads=uploads,
+        channel=channel,
+    )
+
+
+@router.post(
+    "/repairs",
+    response={201: SubmittedOut, 400: Problem, 404: Problem, 409: Problem, 429: Problem},
+    summary="申请信用修复",
+    description="信用主体本人或其代理人对已过最短公示期的行政处罚等信用记录申请信用修复"
+    "（multipart/form-data）。record 为公开信用档案接口返回的记录 id；法人填统一社会信用代码，"
+    "自然人填身份证号，须与该记录的主体一致。须勾选并签署信用修复承诺书（commitment_accepted、"
+    "commitment_signed_name），承诺内容和时间由平台保存。materials 为证明材料（已履行处罚决定的凭证、"
+    "营业执照、授权委托书等）：PDF、JPG、PNG 或 OFD（按文件内容判断），最多 10 个，每个不超过 10 MB。"
+    "不符合修复条件时返回 409 及可申请日期；任一项有误则整体不保存。返回受理编号和查询码"
+    "（查询码只返回这一次），凭其在 /api/v1/public/applications/{tracking_number} 查询办理进度。",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "example": {
+                        "record": "PBKgEzlRN7fkft4TxtWZXg",
+                        "subject_name": "本溪市某商贸有限公司",
+                        "uscc": "91210502MA00000012",
+                        "applicant_name": "李四",
+                        "applicant_phone": "024-12345678",
+                        "applicant_relationship": "legal_rep",
+                        "statement": "罚款已于 2026-10-08 缴清，违法行为已整改",
+                        "commitment_accepted": True,
+                        "commitment_signed_name": "李四",
+                        "materials": ["罚款缴纳凭证.pdf", "营业执照.pdf"],
+                    }
+                }
+            }
+        },
+        "responses": {
+            "201": {
+                "content": {
+                    "application/json": {
+                        "example": {"tracking_number": "XF202612060001", "query_code": "K7M2Q9X4TB"}
+                    }
+                }
+            }
+        },
+    },
+)
+def apply_for_repair(request, body: Form[RepairIn], materials: File[list[UploadedFile]] = None):
+    refused = _limited(request)
+    if refused is not None:
+        return refused
+    fields = body.dict()
+    record = public_record(fields.pop("record"))
+    if record is None:
+        raise NotFound("未找到该公示记录（只能对正在公示的信息申请信用修复）", code="not_found")
+    app, code = submit_repair(
+        Actor(label=PUBLIC_APPLICANT), record, fields, list(materials or []), "api"
+    )
+    return Status(201, {"tracking_number": app.tracking_number, "query_code": code})

@@ -10,6 +10,11 @@ urlpatterns = [
     path("publicity/", views.publicity_index, name="publicity_index"),
     path("publicity/records/<str:token>/", views.record_detail, name="record"),
     path("publicity/records/<str:token>/repair/", repair_views.repair_check, name="repair"),
+    path(
+        "publicity/records/<str:token>/repair/apply/",
+        repair_views.apply_for_repair,
+        name="repair_apply",
+    ),
     # Every 社会公开 dataset by its code; or its older alias
     # (/publicity/penalties/), the address the site links to.
     path("publicity/<slug:dataset_code>/", views.publicity_list, name="publicity"),

@@ -6,5 +6,6 @@ app_name = "repairs_console"
 urlpatterns = [
     path("", views.queue, name="index"),
     path("<str:tracking_number>/", views.detail, name="detail"),
+    path("<str:tracking_number>/materials/<int:material_id>/", views.material, name="material"),
     path("<str:tracking_number>/<slug:action>/", views.act, name="act"),
 ]

@@ -7,12 +7,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
+from credit.applications import materials as material_files
+from credit.applications import services as applications
 from credit.audit.context import request_id
 from credit.audit.services import log_access
 from credit.core.actors import Actor
@@ -90,9 +92,29 @@ def _detail_page(request, actor: Actor, app, *, form=None, error: str = "", stat
             "State": State,
             "form": form,
             "error": error,
+            "materials": list(app.application.materials.all()) if app.application_id else [],
         },
         status=status,
     )
+
+
+@login_required
+@require_safe
+def material(request, tracking_number: str, material_id: int):
+    """A material of the application, for the deciding department, the credit office and
+    the auditor; each read is access-logged by the applications service."""
+    actor = _actor(request)
+    app = _application(actor, tracking_number)
+    if app.application_id is None:
+        raise Http404("申请材料不存在")
+    try:
+        found, data = applications.read_material(actor, app.application, material_id)
+    except ServiceError as exc:
+        raise Http404(exc.message) from None
+    response = HttpResponse(data, content_type=material_files.CONTENT_TYPES[found.file_type])
+    response["Content-Disposition"] = f"attachment; filename=material-{found.pk}.{found.file_type}"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -29,6 +29,16 @@ class FactKind(models.TextChoices):
 
 
 class RepairApplication(models.Model):
+    # The common application (tracking number, query code, party, materials, the steps the
+    # applicant's status page shows); null only for applications made before the link.
+    application = models.OneToOneField(
+        "applications.Application",
+        verbose_name="申请",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repair",
+    )
     tracking_number = models.CharField("受理编号", max_length=24, unique=True)
     query_code_hash = models.CharField("查询码摘要", max_length=64)
     fact_kind = models.CharField("修复对象类型", max_length=12, choices=FactKind.choices)

@@ -69,3 +69,18 @@ def for_department(app: RepairApplication) -> dict:
         "revocation_document": app.revocation_document,
         "steps": steps(app),
     }
+
+
+def for_application(application) -> RepairApplication | None:
+    """The repair behind a common application (status page and API), if it is one."""
+    return (
+        RepairApplication.objects.filter(application=application)
+        .select_related("record__dataset", "list_entry__list_type")
+        .first()
+    )
+
+
+def fact_label(app: RepairApplication) -> str:
+    """The fact repaired, as the applicant's status page names it."""
+    ref = fact_reference(app)
+    return f"{ref['dataset_name']} {ref['document_number'] or ''}".strip()[:300]

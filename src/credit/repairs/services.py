@@ -9,16 +9,17 @@ checks and measures stop together and every consumer that received the fact is t
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import secrets
 
+from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from django.utils import timezone
 
+from credit.applications import materials as material_files
+from credit.applications import services as applications
+from credit.applications.models import ApplicationKind, ApplicationState, Channel, Relationship
 from credit.audit.services import log_change
 from credit.commitments import services as commitments
-from credit.core import deadlines
+from credit.core import deadlines, fieldcrypto
 from credit.core.actors import Actor
 from credit.core.errors import ServiceError
 from credit.lists import services as lists
@@ -42,16 +43,12 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def hash_query_code(code: str) -> str:
-    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
-
-
 def query_code_matches(application: RepairApplication, code: str) -> bool:
-    return hmac.compare_digest(application.query_code_hash, hash_query_code(code or ""))
-
-
-def _tracking_number(now: dt.datetime) -> str:
-    return f"XF{timezone.localtime(now):%Y%m%d}{secrets.randbelow(10**8):08d}"
+    """The query code opens the application: checked against the common Application's
+    password hash (a fast digest of a 10-character code could be brute-forced)."""
+    if application.application_id is None:
+        return False
+    return check_password((code or "").strip().upper(), application.application.query_code_hash)
 
 
 def _text(value: str, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
@@ -113,9 +110,17 @@ def submit(
     agent_name: str = "",
     relationship: str = "",
     on: dt.date | None = None,
+    party: applications.Party | None = None,
+    uploads: list | tuple = (),
+    channel: str = Channel.PORTAL,
 ) -> tuple[RepairApplication, str]:
     """Store an application that passed the self-check; returns it and its query code
-    (shown once). Refused whole, nothing stored, when the fact may not be repaired now.
+    (shown once). Refused whole, nothing stored (files included), when the fact may not be
+    repaired now or any field or material is refused.
+    The common Application (tracking number, hashed query code, party, materials checked by
+    content and stored encrypted) is made by `applications.create`; `party` is the subject
+    and applicant as entered (portal, API); without it (code, window) the party is the
+    fact's own subject and the applicant named here.
     `on`: the day it was received (a window application entered later), which starts the
     受理 clock; the fact must be repairable today."""
     received = on or _today()
@@ -139,40 +144,107 @@ def submit(
         answer = eligibility.check(fact, _today())
         if not answer.eligible:
             raise ServiceError("not_eligible", answer.message, status=409)
-        now = timezone.now()
-        code = secrets.token_hex(4).upper()
-        app = RepairApplication.objects.create(
-            tracking_number=_tracking_number(now),
-            query_code_hash=hash_query_code(code),
-            fact_kind=FactKind.LIST_ENTRY if isinstance(fact, ListEntry) else FactKind.RECORD,
-            record=fact if isinstance(fact, Record) else None,
-            list_entry=fact if isinstance(fact, ListEntry) else None,
-            subject_id=fact.subject_id,
-            department_id=fact.department_id,
-            applicant_name=applicant_name,
-            applicant_phone=applicant_phone,
-            agent_name=agent_name,
-            relationship=relationship,
-            statement=statement,
-            commitment_text=COMMITMENT_TEXT,
-            commitment_signed_name=signed,
-            commitment_at=now,
-            submitted_at=now,
-            accept_due=deadlines.due_date(received, repair_settings.accept_workdays()),
-        )
-        if fact.department_id is not None:
-            app.commitment = commitments.create_repair_commitment(
+        written: list = []
+        try:
+            common, code = applications.create(
+                actor,
+                ApplicationKind.REPAIR,
                 subject=fact.subject,
+                party=party
+                or _own_party(fact.subject, applicant_name, applicant_phone, agent_name),
+                uploads=list(uploads),
+                channel=channel,
                 department=fact.department,
-                text=COMMITMENT_TEXT,
-                signer_name=signed,
-                signed_at=now,
-                matter=f"信用修复申请 {app.tracking_number}",
-                actor=actor,
             )
-            app.save()
-        _step(actor, app, "submitted", "", {})
+            written = list(common.materials.values_list("stored_name", flat=True))
+            app = _insert(
+                actor,
+                fact,
+                common,
+                received,
+                signed,
+                applicant_name=applicant_name,
+                applicant_phone=applicant_phone,
+                agent_name=agent_name,
+                relationship=relationship,
+                statement=statement,
+            )
+        except BaseException:
+            # The database rolls back; the encrypted files written for it must go too.
+            for stored in written:
+                material_files.remove(common.pk, stored)
+            raise
     return app, code
+
+
+def _own_party(subject, applicant_name: str, applicant_phone: str, agent_name: str):
+    """The party of an application made in code or at the window: the fact's subject."""
+    id_number = ""
+    if subject.kind == "person" and subject.id_cipher:
+        id_number = fieldcrypto.decrypt_id(subject.id_cipher)
+    return applications.Party(
+        subject_name=subject.name,
+        uscc=subject.uscc or "",
+        id_number=id_number,
+        applicant_name=applicant_name,
+        applicant_phone=applicant_phone,
+        applicant_relationship=Relationship.AGENT if agent_name else Relationship.SELF,
+    )
+
+
+def _insert(actor, fact, common, received, signed, **party) -> RepairApplication:
+    """The repair application of `common`, its 信用修复型 commitment and first step."""
+    now = timezone.now()
+    app = RepairApplication.objects.create(
+        application=common,
+        tracking_number=common.tracking_number,
+        query_code_hash="",  # kept hashed (argon2) on the Application only
+        fact_kind=FactKind.LIST_ENTRY if isinstance(fact, ListEntry) else FactKind.RECORD,
+        record=fact if isinstance(fact, Record) else None,
+        list_entry=fact if isinstance(fact, ListEntry) else None,
+        subject_id=fact.subject_id,
+        department_id=fact.department_id,
+        **party,
+        commitment_text=COMMITMENT_TEXT,
+        commitment_signed_name=signed,
+        commitment_at=now,
+        submitted_at=now,
+        accept_due=deadlines.due_date(received, repair_settings.accept_workdays()),
+    )
+    if fact.department_id is not None:
+        app.commitment = commitments.create_repair_commitment(
+            subject=fact.subject,
+            department=fact.department,
+            text=COMMITMENT_TEXT,
+            signer_name=signed,
+            signed_at=now,
+            matter=f"信用修复申请 {app.tracking_number}",
+            actor=actor,
+        )
+        app.save()
+    _step(actor, app, "submitted", "", {})
+    applications.start_step_due(
+        common, "accept", "受理", received, app.accept_due, department=fact.department
+    )
+    return app
+
+
+# --- the common application's steps (what the applicant's status page and API show) ------
+
+_RESULTS = {State.REPAIRED: "准予修复", State.REFUSED: "不予修复"}
+
+
+def _mirror_finish(actor: Actor, app: RepairApplication, code: str, result: str, note: str):
+    if app.application_id is None:
+        return
+    step = app.application.steps.filter(code=code, done_at__isnull=True).first()
+    if step is not None:
+        applications.finish_step(actor, step, result, note)
+
+
+def _mirror_close(actor: Actor, app: RepairApplication, state: str, note: str) -> None:
+    if app.application_id is not None:
+        applications.close(actor, app.application, state, app.state, app.get_state_display(), note)
 
 
 def _lock(app: RepairApplication | int) -> RepairApplication:
@@ -215,6 +287,12 @@ def accept(
     app.decide_due = deadlines.due_date(on or _today(), repair_settings.decide_workdays())
     app.save()
     _step(actor, app, "accepted", note, before)
+    _mirror_finish(actor, app, "accept", "已受理", "")
+    if app.application_id is not None:
+        applications.set_state(app.application, ApplicationState.IN_PROGRESS)
+        applications.start_step_due(
+            app.application, "decide", "决定", on or _today(), app.decide_due, app.department
+        )
     return _sync(original, app)
 
 
@@ -231,6 +309,8 @@ def reject(actor: Actor, app: RepairApplication | int, reason: str) -> RepairApp
     app.outcome_reason = reason
     app.save()
     _step(actor, app, "rejected", reason, before)
+    _mirror_finish(actor, app, "accept", "不予受理", reason)
+    _mirror_close(actor, app, ApplicationState.REJECTED, reason)
     return _sync(original, app)
 
 
@@ -249,6 +329,10 @@ def extend(actor: Actor, app: RepairApplication | int, reason: str) -> RepairApp
     app.decide_due = deadlines.due_date(app.decide_due, repair_settings.extension_workdays())
     app.save()
     _step(actor, app, "extended", reason, before)
+    if app.application_id is not None:
+        step = app.application.steps.filter(code="decide", done_at__isnull=True).first()
+        if step is not None:
+            applications.move_due(step, app.decide_due)
     return _sync(original, app)
 
 
@@ -273,6 +357,8 @@ def decide(
     app.outcome_reason = reason
     app.save()
     _step(actor, app, "decided", reason, before)
+    _mirror_finish(actor, app, "decide", _RESULTS[app.state], reason)
+    _mirror_close(actor, app, ApplicationState.CLOSED, reason)
     return _sync(original, app)
 
 
@@ -316,4 +402,7 @@ def revoke(
     app.barred_until = eligibility.bar_until(_today())
     app.save()
     _step(actor, app, "revoked", reason, before)
+    if app.application_id is not None:
+        applications.note_step(actor, app.application, "revoke", "撤销修复", "撤销修复", reason)
+    _mirror_close(actor, app, ApplicationState.CLOSED, reason)
     return _sync(original, app)
