@@ -639,6 +639,16 @@ def _objection_window_form(world):
     }
 
 
+def _repair_window_form(world):
+    return {
+        **_objection_window_form(world),
+        "received_on": "",
+        "statement": "罚款已缴清",
+        "commitment_accepted": "on",
+        "commitment_signed_name": "李四",
+    }
+
+
 def _special_report_application_form(world):
     return {
         "subject_name": "本溪市某公司",
@@ -932,6 +942,26 @@ FORM_CASES = [
             "agent_relationship": "text",
             "statement": "textarea",
             "commitment_accepted": None,
+            "commitment_signed_name": "text",
+        },
+    ),
+    (
+        "admin_user",
+        "/console/repairs/window/",
+        _repair_window_form,
+        {
+            "fact_kind": "choice",
+            "doc_number": "text",
+            "received_on": "date",
+            "subject_name": "text",
+            "uscc": "text",
+            "id_number": "text",
+            "applicant_name": "text",
+            "applicant_phone": "text",
+            "applicant_relationship": "choice",
+            "agent_name": "text",
+            "agent_relationship": "text",
+            "statement": "textarea",
             "commitment_signed_name": "text",
         },
     ),

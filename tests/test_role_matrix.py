@@ -844,6 +844,13 @@ TABLE: dict[str, dict] = {
         "GET": R(LOGIN, 200, 404, 200, 200),
         WRITE: R(LOGIN, 405, 405, 405, 405),
     },
+    # Window entry of a paper repair application is the credit office's; an empty form
+    # comes back with its errors.
+    "console/repairs/window/": {
+        "url": "/console/repairs/window/",
+        "GET": R(LOGIN, 403, 403, 403, 200),
+        WRITE: R(LOGIN, 403, 403, 403, 400),
+    },
 }
 
 

@@ -11,10 +11,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from credit.applications import materials as material_files
 from credit.applications import services as applications
+from credit.applications.models import Channel, Relationship
 from credit.audit.context import request_id
 from credit.audit.services import log_access
 from credit.core.actors import Actor
@@ -25,6 +27,7 @@ from credit.core.paging import CappedPaginator
 from credit.repairs import permissions as perms
 from credit.repairs import present, queries, services
 from credit.repairs.filters import RepairQueueFilter
+from credit.repairs.forms import WindowRepairForm
 from credit.repairs.models import State
 
 PAGE_SIZE = 50
@@ -68,6 +71,7 @@ def queue(request):
             "page": page,
             "items": items,
             "sees_all": sees_all,
+            "can_enter_window": perms.can_enter_window(actor),
             "overdue_count": rows.filter(queries.overdue(today)).count(),
             "query": urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v]),
         },
@@ -169,3 +173,62 @@ def act(request, tracking_number: str, action: str):
         return _detail_page(request, actor, app, form=form, error=exc.message, status=400)
     messages.success(request, DONE[action])
     return redirect("repairs_console:detail", tracking_number=app.tracking_number)
+
+
+def _window_submit(actor: Actor, form: WindowRepairForm, uploads: list):
+    """The paper application as the office entered it: the party as written on it, the
+    commitment signed on paper, the day it was received (starts the 受理 clock)."""
+    data = form.cleaned_data
+    fact = services.repairable_by_document(data["fact_kind"], data["doc_number"])
+    party = applications.Party(
+        **{k: data.get(k, "") for k in applications.Party.__dataclass_fields__}
+    )
+    relationship = dict(Relationship.choices).get(party.applicant_relationship, "")
+    return services.submit(
+        actor,
+        fact,
+        applicant_name=party.applicant_name,
+        applicant_phone=party.applicant_phone,
+        agent_name=party.agent_name,
+        relationship=party.agent_relationship or relationship,
+        statement=data.get("statement", ""),
+        commitment_accepted=bool(data.get("commitment_accepted")),
+        commitment_signed_name=data.get("commitment_signed_name", ""),
+        party=party,
+        uploads=uploads,
+        channel=Channel.WINDOW,
+        on=data.get("received_on"),
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def window(request):
+    actor = _actor(request)
+    if not perms.can_enter_window(actor):
+        raise PermissionDenied
+    form = WindowRepairForm(request.POST or None)
+    error, status = "", 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                app, code = _window_submit(actor, form, request.FILES.getlist("materials"))
+            except ServiceError as exc:
+                error = exc.message
+                status = 409 if exc.code == "not_eligible" else 400
+            else:
+                return render(
+                    request,
+                    "repairs/window_done.html",
+                    {"section": "repairs", "title": "窗口录入完成",
+                     "application": app, "query_code": code},
+                )  # fmt: skip
+    return render(
+        request,
+        "repairs/window.html",
+        {"section": "repairs", "title": "窗口录入信用修复申请", "form": form, "error": error,
+         "commitment_text": services.COMMITMENT_TEXT},
+        status=status,
+    )  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from credit.accounts import permissions as accounts
+from credit.applications.permissions import is_credit_office
 from credit.core.actors import Actor
 from credit.core.errors import PermissionDenied
 
@@ -41,3 +42,9 @@ def require_decide(actor: Actor, application) -> None:
 def can_download_notice(actor: Actor, fact) -> bool:
     """The 信用修复告知书 of a fact: its deciding department and the credit office."""
     return accounts.can_act_on_list(actor, fact.department_id)
+
+
+def can_enter_window(actor: Actor) -> bool:
+    """Enter an application received on paper at the service window: the credit office
+    (it runs the single window); never an auditor or another department."""
+    return is_credit_office(actor)

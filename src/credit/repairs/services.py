@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from django.utils import timezone
 
+from credit import facts
 from credit.applications import materials as material_files
 from credit.applications import services as applications
 from credit.applications.models import ApplicationKind, ApplicationState, Channel, Relationship
@@ -96,6 +97,29 @@ def _snapshot(app: RepairApplication) -> dict:
             if getattr(app, key) is not None
         },
     }
+
+
+def repairable_by_document(kind: str, number: str) -> Record | ListEntry:
+    """The publicly shown fact a paper application names by its document number (window
+    entry): a record by 决定文书号, a list entry by its decision number."""
+    number = (number or "").strip()
+    if kind not in FactKind.values or not number:
+        raise ServiceError("field_required", "字段“决定文书号”：必须填写")
+    audience = facts.Audience.PUBLIC
+    if kind == FactKind.RECORD:
+        found = facts.readable(facts.RECORD, audience, _today()).filter(doc_number=number)
+    else:
+        found = facts.readable(facts.LIST_ENTRY, audience, _today()).filter(decision_number=number)
+    rows = list(found[:2])
+    if not rows:
+        raise ServiceError(
+            "fact_not_found", "字段“决定文书号”：未找到正在公示的该文书号信息", status=404
+        )
+    if len(rows) > 1:
+        raise ServiceError(
+            "fact_ambiguous", "字段“决定文书号”：该文书号对应多条信息，请联系数据提供单位核对"
+        )
+    return rows[0]
 
 
 def submit(
