@@ -34,7 +34,7 @@ from credit.core.actors import Actor
 from credit.evaluation import services as evaluation
 from credit.lists import services as list_services
 from credit.lists.models import ListType
-from credit.portal.opaque import record_token
+from credit.portal.opaque import entry_token, record_token
 from credit.records.models import Record
 from credit.reports import services as report_services
 from credit.supervision import services as supervision_services
@@ -100,6 +100,12 @@ TABLE: dict[str, dict] = {
     "sitemap/": {"url": "/sitemap/", **PUBLIC_PAGE},
     "lists/": {"url": "/lists/", **PUBLIC_PAGE},
     "lists/<slug:code>/": {"url": "/lists/samr_serious_violation/", **PUBLIC_PAGE},
+    # The world's entry is at 告知 (not public): its self-check is not found for anyone.
+    "lists/<slug:code>/entries/<str:token>/repair/": {
+        "url": "/lists/samr_serious_violation/entries/{entry_token}/repair/",
+        "GET": ALL(404),
+        WRITE: ALL(405),
+    },
     # The information catalog is for staff (templates and dictionaries), read by every role.
     "catalog/": {"url": "/catalog/", "GET": STAFF_READ, WRITE: STAFF_READ},
     "catalog/<slug:code>/": {"url": "/catalog/penalty/", "GET": STAFF_READ, WRITE: STAFF_READ},
@@ -997,6 +1003,7 @@ def world(db, scjg, sthj, tmp_path, operator_user, other_operator, auditor_user,
             "batch": batch.public_id,
             "check": check.pk,
             "entry": entry.pk,
+            "entry_token": entry_token(entry.pk),
             "company": portal.company.public_id,
             "company_uscc": portal.company.uscc,
             "record": record_token(portal.public_penalty.pk),

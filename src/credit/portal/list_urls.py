@@ -7,4 +7,5 @@ app_name = "lists"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<slug:code>/", views.list_detail, name="detail"),
+    path("<slug:code>/entries/<str:token>/repair/", views.entry_repair_check, name="entry_repair"),
 ]

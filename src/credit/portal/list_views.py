@@ -15,6 +15,8 @@ from credit.core.masking import mask_person_name
 from credit.lists import queries
 from credit.lists.models import Color
 from credit.measures import queries as measures
+from credit.portal.opaque import entry_pk, entry_token
+from credit.repairs import eligibility
 
 PAGE_SIZE = 50
 
@@ -62,6 +64,7 @@ def list_detail(request, code: str):
             "period_end": entry.period_end,
             "authority": entry.authority_name
             or (entry.department.name if entry.department_id else ""),
+            "token": entry_token(entry.pk),
         }
         for entry in page.object_list
     ]
@@ -74,5 +77,38 @@ def list_detail(request, code: str):
             "page": page,
             "rows": rows,
             "measures": measures.measures_of_list(list_type.pk),
+        },
+    )
+
+
+@require_safe
+def entry_repair_check(request, code: str, token: str):
+    """信用修复自查 of a publicly shown list entry: whether its list allows early removal by
+    repair, from when, and which materials are needed."""
+    pk = entry_pk((token or "").strip())
+    entry = (
+        facts.readable(facts.LIST_ENTRY, facts.Audience.PUBLIC)
+        .select_related("list_type", "subject", "department")
+        .filter(pk=pk, list_type__code=code)
+        .first()
+        if pk is not None
+        else None
+    )
+    if entry is None:
+        return render(
+            request, "portal/404.html", {"message": "该名单信息不存在或已不再公开"}, status=404
+        )
+    return render(
+        request,
+        "portal/entry_repair_eligibility.html",
+        {
+            "list_type": entry.list_type,
+            "entry": entry,
+            "name": public_name(entry.subject),
+            "authority": entry.authority_name
+            or (entry.department.name if entry.department_id else ""),
+            "answer": eligibility.for_entry(entry),
+            "title": "信用修复自查",
+            "noindex": True,
         },
     )

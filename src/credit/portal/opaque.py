@@ -22,22 +22,24 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 
 _PURPOSE = b"credit.portal.record-token.v1"
+# List entries get tokens of their own key, so a record's token never opens an entry.
+_ENTRY_PURPOSE = b"credit.portal.list-entry-token.v1"
 _ZERO = bytes(8)
 
 
 @lru_cache(maxsize=4)
-def _cipher(secret: str) -> Cipher:
-    key = hmac.new(secret.encode(), _PURPOSE, hashlib.sha256).digest()[:16]
+def _cipher(secret: str, purpose: bytes = _PURPOSE) -> Cipher:
+    key = hmac.new(secret.encode(), purpose, hashlib.sha256).digest()[:16]
     return Cipher(algorithms.SM4(key), modes.ECB())
 
 
-def record_token(pk: int) -> str:
-    encryptor = _cipher(settings.SECRET_KEY).encryptor()
+def record_token(pk: int, purpose: bytes = _PURPOSE) -> str:
+    encryptor = _cipher(settings.SECRET_KEY, purpose).encryptor()
     block = encryptor.update(int(pk).to_bytes(8, "big") + _ZERO) + encryptor.finalize()
     return base64.urlsafe_b64encode(block).rstrip(b"=").decode()
 
 
-def record_pk(token: str) -> int | None:
+def record_pk(token: str, purpose: bytes = _PURPOSE) -> int | None:
     """The record key of a token, or None for anything that is not a token we issued."""
     if not token or len(token) != 22:
         return None
@@ -47,11 +49,20 @@ def record_pk(token: str) -> int | None:
         return None
     if len(block) != 16:
         return None
-    decryptor = _cipher(settings.SECRET_KEY).decryptor()
+    decryptor = _cipher(settings.SECRET_KEY, purpose).decryptor()
     plain = decryptor.update(block) + decryptor.finalize()
     if plain[8:] != _ZERO:
         return None
     pk = int.from_bytes(plain[:8], "big")
     # The last base64 character carries 4 padding bits that decoding ignores: accept only
     # the canonical spelling, so each record has exactly one URL.
-    return pk if record_token(pk) == token else None
+    return pk if record_token(pk, purpose) == token else None
+
+
+def entry_token(pk: int) -> str:
+    """The opaque public identifier of a list entry (its self-check page)."""
+    return record_token(pk, _ENTRY_PURPOSE)
+
+
+def entry_pk(token: str) -> int | None:
+    return record_pk(token, _ENTRY_PURPOSE)
