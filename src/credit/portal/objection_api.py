@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from ninja import File, Form, Header, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from credit.applications import limits
 from credit.applications import queries as application_queries
 from credit.applications import services as applications
-from credit.core import ratelimit
 from credit.core.actors import Actor
 from credit.objections import services as objections
 from credit.portal.opaque import record_pk
@@ -83,16 +82,6 @@ class StatusOut(Schema):
     )
 
 
-def _limited(request):
-    verdict = ratelimit.check(
-        f"application-submit:{ratelimit.client_address(request)}",
-        int(settings.CREDIT_APPLICATION_SUBMITS_PER_MINUTE),
-    )
-    if verdict.allowed:
-        return None
-    return ratelimit.too_many_requests(request, verdict, as_json=True)
-
-
 @router.post(
     "/objections",
     response={201: SubmittedOut, 400: Problem, 404: Problem, 429: Problem},
@@ -121,7 +110,7 @@ def _limited(request):
     },
 )
 def submit_objection(request, body: Form[ObjectionIn], materials: File[list[UploadedFile]] = None):
-    refused = _limited(request)
+    refused = limits.refused(request, as_json=True)
     if refused is not None:
         return refused
     fields = body.dict()

@@ -4,14 +4,13 @@ services decide; submissions are rate-limited per address on top of the general 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from credit.applications import limits
 from credit.applications import queries as application_queries
 from credit.applications import services as applications
-from credit.core import ratelimit
 from credit.core.actors import Actor
 from credit.core.errors import ServiceError
 from credit.objections import services as objections
@@ -23,17 +22,6 @@ from credit.repairs import present as repair_present
 from credit.reports import applications as report_applications
 
 PUBLIC_APPLICANT = "公众申请人（网站）"
-
-
-def _limited(request):
-    """The stricter per-address limit of form submissions, or None when allowed."""
-    verdict = ratelimit.check(
-        f"application-submit:{ratelimit.client_address(request)}",
-        int(settings.CREDIT_APPLICATION_SUBMITS_PER_MINUTE),
-    )
-    if verdict.allowed:
-        return None
-    return ratelimit.too_many_requests(request, verdict, as_json=False)
 
 
 def _public_record(token: str):
@@ -60,7 +48,7 @@ def new_objection(request, token: str):
     form = ObjectionForm(request.POST or None, initial={"subject_name": record.subject.name})
     error, status = "", 200
     if request.method == "POST":
-        refused = _limited(request)
+        refused = limits.refused(request, as_json=False)
         if refused is not None:
             return refused
         if form.is_valid():
@@ -99,7 +87,7 @@ def application_status(request):
     found, error, status, report = None, "", 200, None
     about_label = "异议信息"
     if request.method == "POST":
-        refused = _limited(request)
+        refused = limits.refused(request, as_json=False)
         if refused is not None:
             return refused
         if form.is_valid():

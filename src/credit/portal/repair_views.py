@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from credit.applications import limits
 from credit.core.actors import Actor
 from credit.core.errors import ServiceError
 from credit.portal import present
-from credit.portal.objection_views import _limited
 from credit.portal.repairs_api import public_record, submit_repair
 from credit.repairs import eligibility
 from credit.repairs.forms import RepairForm
@@ -51,7 +51,7 @@ def apply_for_repair(request, token: str):
     form = RepairForm(request.POST or None, initial={"subject_name": record.subject.name})
     error, status = "", 200
     if request.method == "POST":
-        refused = _limited(request)
+        refused = limits.refused(request, as_json=False)
         if refused is not None:
             return refused
     if not answer.eligible:

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from credit import facts
+from credit.applications import limits
 from credit.applications import services as applications
 from credit.applications.models import Relationship
-from credit.core import ratelimit
 from credit.core.actors import Actor
 from credit.core.errors import NotFound
 from credit.portal.opaque import record_pk
@@ -146,17 +145,6 @@ class SubmittedOut(Schema):
     query_code: str = Field(..., description="查询码，只返回这一次", examples=["K7M2Q9X4TB"])
 
 
-def _limited(request):
-    """Submissions count against the stricter per-address limit of the portal's forms."""
-    verdict = ratelimit.check(
-        f"application-submit:{ratelimit.client_address(request)}",
-        int(settings.CREDIT_APPLICATION_SUBMITS_PER_MINUTE),
-    )
-    if verdict.allowed:
-        return None
-    return ratelimit.too_many_requests(request, verdict, as_json=True)
-
-
 def submit_repair(actor: Actor, record: Record, fields: dict, uploads: list, channel: str):
     """One repair application from the portal form or this API (both thin over the
     service): the party as entered, the commitment ticked and signed, the materials."""
@@ -222,7 +210,7 @@ def submit_repair(actor: Actor, record: Record, fields: dict, uploads: list, cha
     },
 )
 def apply_for_repair(request, body: Form[RepairIn], materials: File[list[UploadedFile]] = None):
-    refused = _limited(request)
+    refused = limits.refused(request, as_json=True)
     if refused is not None:
         return refused
     fields = body.dict()

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from credit.applications import limits
 from credit.applications import services as applications
 from credit.core import ratelimit
 from credit.core.actors import Actor
 from credit.core.errors import ServiceError
 from credit.objections.forms import StatusForm
-from credit.portal.objection_views import _limited
 from credit.reports import applications as report_applications
 from credit.reports.forms import SpecialReportApplicationForm
 from credit.reports.special import DEFAULT_FROM
@@ -33,7 +33,7 @@ def new_special_report(request):
     )
     error, status = "", 200
     if request.method == "POST":
-        refused = _limited(request)
+        refused = limits.refused(request, as_json=False)
         if refused is not None:
             return refused
         if form.is_valid():
@@ -70,7 +70,7 @@ def new_special_report(request):
 @require_POST
 def status_report(request):
     """The issued report, for whoever holds the tracking number and query code."""
-    refused = _limited(request)
+    refused = limits.refused(request, as_json=False)
     if refused is not None:
         return refused
     form = StatusForm(request.POST)
