@@ -473,6 +473,8 @@ PATH_CASES = [
     ("operator_user", "get", "/console/repair-notices/entry/{}/"),
     (None, "get", "/publicity/records/{}/repair/apply/"),
     (None, "post", "/publicity/records/{}/repair/apply/"),
+    (None, "get", "/lists/samr_serious_violation/entries/{}/repair/apply/"),
+    (None, "post", "/lists/samr_serious_violation/entries/{}/repair/apply/"),
     ("operator_user", "get", "/console/repairs/{repair}/materials/{}/"),
 ]
 

@@ -106,6 +106,12 @@ TABLE: dict[str, dict] = {
         "GET": ALL(404),
         WRITE: ALL(405),
     },
+    # Its application form likewise: no role reaches an entry the public may not see.
+    "lists/<slug:code>/entries/<str:token>/repair/apply/": {
+        "url": "/lists/samr_serious_violation/entries/{entry_token}/repair/apply/",
+        "GET": ALL(404),
+        WRITE: ALL(404),
+    },
     # The information catalog is for staff (templates and dictionaries), read by every role.
     "catalog/": {"url": "/catalog/", "GET": STAFF_READ, WRITE: STAFF_READ},
     "catalog/<slug:code>/": {"url": "/catalog/penalty/", "GET": STAFF_READ, WRITE: STAFF_READ},

@@ -100,7 +100,7 @@ def test_lean_read_matches_the_shared_rules(portal_data, entries):
     assert profile_page.load("no-such-subject") is None
 
 
-def test_profile_page_costs_five_queries_and_no_session(client, portal_data, entries):
+def test_profile_page_costs_four_queries_and_no_session(client, portal_data, entries):
     url = f"/subjects/{portal_data.company.public_id}/"
     client.get(url)
     with CaptureQueriesContext(connection) as queries:
@@ -110,9 +110,9 @@ def test_profile_page_costs_five_queries_and_no_session(client, portal_data, ent
     # One request in _SWEEP_ONE_IN also deletes old windows' counts: a second statement.
     page = [q["sql"] for q in queries if "core_ratecounter" not in q["sql"]]
     counting = len(queries) - len(page)
-    # Three compiled statements, the subject's current registration (基本信息), one indexed
-    # lookup, and the open disputes of the subject (异议标注), another.
-    assert len(page) == 5 and counting in (1, 2), [q["sql"][:80] for q in queries]
+    # Four compiled statements: the subject, its current registration (基本信息), its public
+    # records and its public list entries, the last two with their 异议标注 (no query of its own).
+    assert len(page) == 4 and counting in (1, 2), [q["sql"][:80] for q in queries]
     # An anonymous read neither touches the session nor sets cookies, so it stays cacheable.
     assert not response.cookies and "Cookie" not in response.get("Vary", "")
 

@@ -36,7 +36,7 @@ def test_public_eligibility_by_the_profiles_record_id(repair_world):
 def test_public_eligibility_of_an_unknown_record_is_404_in_chinese(repair_world, token):
     got = Client().get("/api/v1/public/repairs/eligibility", {"record": token})
     assert got.status_code == 404
-    assert got.json()["message"] == "未找到该公示记录"
+    assert got.json()["message"] == "未找到该公示信息"
 
 
 def test_department_system_decides_through_the_api(repair_world, scjg, sthj):

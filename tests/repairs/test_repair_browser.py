@@ -129,3 +129,63 @@ def test_self_check_then_console_queue_repairs_the_record(
     assert Record.objects.get(pk=record.pk).visibility == Visibility.REPAIRED
     public.goto(f"{live_server.url}/subjects/{record.subject.public_id}/")
     assert DOC not in public.content()
+
+
+@pytest.mark.parametrize(
+    ("device", "width", "height"), [("desktop", 1280, 900), ("phone", 375, 812)]
+)
+def test_a_black_list_entry_is_applied_for_from_the_profile(
+    scjg, tmp_path, live_server, browser, settings, device, width, height
+):
+    from credit.core.identifiers import make_uscc
+    from credit.lists import services as lists
+    from credit.lists.models import ListEntry, ListType
+    from credit.subjects.models import Subject
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CREDIT_APPLICATION_SUBMITS_PER_MINUTE = 1_000
+    call_command("load_catalog", verbosity=0)
+    company = Subject.objects.create(
+        public_id="pub-entry-browser",
+        kind="organization",
+        name="本溪市名单修复测试有限公司",
+        name_norm="本溪市名单修复测试有限公司",
+        uscc=make_uscc("91210502MB0000021"),
+    )
+    number = "本市监严违〔2025〕21号"
+    lists.enter_decided(
+        Actor.system(),
+        ListType.objects.get(code="samr_serious_violation"),
+        company,
+        number,
+        TODAY - dt.timedelta(days=400),
+        "提交虚假材料取得登记",
+        "《市场监督管理严重违法失信名单管理办法》",
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    public = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
+    public.goto(f"{live_server.url}/subjects/{company.public_id}/")
+    public.get_by_role("link", name=number).click()
+    public.wait_for_url("**/repair/")
+    assert public.get_by_text("可以申请信用修复").count() == 1
+    assert public.get_by_role("link", name="对该信息提出异议").count() == 1
+    public.get_by_role("link", name="申请信用修复").click()
+    public.wait_for_url("**/repair/apply/")
+    proof = tmp_path / "整改证明.pdf"
+    proof.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    public.get_by_label("统一社会信用代码").fill(company.uscc)
+    public.get_by_label("申请人姓名（必填）").fill("王五")
+    public.get_by_label("申请人电话（必填）").fill("13900000000")
+    public.get_by_label("申请人与主体关系（必填）").select_option("legal_rep")
+    public.locator("#materials").set_input_files(str(proof))
+    public.get_by_label("本人已阅读并同意上述信用修复承诺书（必填）").check()
+    public.get_by_label("承诺人签名（姓名）（必填）").fill("王五")
+    _fits(public, width)
+    public.screenshot(path=str(SHOTS / f"repair-entry-apply-{device}.png"), full_page=True)
+    public.get_by_role("button", name="提交信用修复申请").click()
+    public.wait_for_selector("#query-code")
+    app = repairs_models.RepairApplication.objects.get(
+        tracking_number=public.locator("#tracking-number").inner_text()
+    )
+    assert app.list_entry_id == ListEntry.objects.get(decision_number=number).pk
+    assert app.department_id is not None

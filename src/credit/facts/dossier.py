@@ -65,7 +65,7 @@ class Row:
     summary: str
     cells: list[Cell]
     fact_id: int | None = None
-    # The kernel's dispute facet (异议标注), set by `mark_disputed`.
+    # The kernel's dispute facet (异议标注): set by `mark_disputed`, or read with the rows.
     disputed: bool = False
 
 
@@ -123,6 +123,7 @@ class FactRow:
     public_until: dt.date | None
     authority: str
     fact_id: int | None = None
+    disputed: bool = False
 
 
 def shown_fields(version, data: dict, *, person: bool, codes: Iterable[str] | None = None):
@@ -173,6 +174,7 @@ def dataset_block(code: str, facts: list[FactRow], total: int, *, person: bool) 
                 summary=mask_text_ids(str(summary or "")),
                 cells=cells,
                 fact_id=fact.fact_id,
+                disputed=fact.disputed,
             )
         )
     columns = [c.label for c in rows[0].cells] if rows else []

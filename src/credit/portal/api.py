@@ -15,6 +15,7 @@ from credit import facts
 from credit.core.errors import NotFound
 from credit.lists.queries import public_entries_of
 from credit.portal import disputes, present, profile_page
+from credit.portal.opaque import entry_token
 from credit.subjects import queries as subjects
 from credit.subjects.search import search_subjects
 
@@ -65,6 +66,9 @@ class RecordOut(Schema):
 
 
 class ListEntryOut(Schema):
+    id: str = Field(
+        description="名单条目 id（不透明标识）：用于提出异议、信用修复自查和申请信用修复"
+    )
     list_code: str
     list_name: str
     decision_number: str
@@ -284,6 +288,7 @@ def _section(section) -> dict:
 
 def _entry_row(e) -> dict:
     return {
+        "id": entry_token(e.pk),
         "list_code": e.list_code,
         "list_name": e.list_name,
         "decision_number": e.decision_number,
@@ -297,6 +302,7 @@ def _entry_row(e) -> dict:
 
 def _entry(e, disputed: set[int] = frozenset()) -> dict:
     return {
+        "id": entry_token(e.pk),
         "disputed": e.pk in disputed,
         "list_code": e.list_type.code,
         "list_name": e.list_type.name,

@@ -1,7 +1,7 @@
 """The 异议标注 on the public API's legacy record lists (licences, penalties).
 
 Asked of the kernel (`facts.disputed`) for the rows a page already holds. The profile's
-section rows carry it from `facts.dossier.mark_disputed`.
+section rows read it in their compiled statements (`portal.profile_page`).
 """
 
 from __future__ import annotations

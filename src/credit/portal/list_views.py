@@ -108,6 +108,7 @@ def entry_repair_check(request, code: str, token: str):
             "authority": entry.authority_name
             or (entry.department.name if entry.department_id else ""),
             "answer": eligibility.for_entry(entry),
+            "token": entry_token(entry.pk),
             "title": "信用修复自查",
             "noindex": True,
         },

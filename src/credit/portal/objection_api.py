@@ -17,7 +17,7 @@ from credit.applications import queries as application_queries
 from credit.applications import services as applications
 from credit.core.actors import Actor
 from credit.objections import services as objections
-from credit.portal.opaque import record_pk
+from credit.portal.opaque import fact_ref
 from credit.repairs import present as repair_present
 from credit.reports import applications as report_applications
 
@@ -32,7 +32,9 @@ class Problem(Schema):
 
 class ObjectionIn(Schema):
     record: str = Field(
-        ..., max_length=40, description="异议的信用记录：公开信用档案返回的记录 id（不透明标识）"
+        ...,
+        max_length=40,
+        description="异议的信用信息：公开信用档案返回的信用记录或名单条目 id（不透明标识）",
     )
     subject_name: str = Field(..., max_length=200, description="信用主体名称")
     uscc: str = Field("", max_length=18, description="统一社会信用代码（法人及其他组织）")
@@ -86,8 +88,8 @@ class StatusOut(Schema):
     "/objections",
     response={201: SubmittedOut, 400: Problem, 404: Problem, 429: Problem},
     summary="提出信用信息异议",
-    description="信用主体本人或其代理人对正在公示或共享的信用记录提出异议（multipart/form-data）。"
-    "record 为公开信用档案接口返回的记录 id；法人填统一社会信用代码，自然人填身份证号，须与该记录的"
+    description="信用主体本人或其代理人对正在公示或共享的信用记录或名单条目提出异议"
+    "（multipart/form-data）。record 为公开信用档案接口返回的信用记录或名单条目 id；法人填统一社会信用代码，自然人填身份证号，须与该记录的"
     "主体一致。materials 为证明材料：PDF、JPG、PNG 或 OFD（按文件内容判断），最多 10 个，每个不超过 "
     "10 MB。任一项有误则整体不保存。返回受理编号和查询码（查询码只返回这一次）。",
     openapi_extra={
@@ -114,12 +116,12 @@ def submit_objection(request, body: Form[ObjectionIn], materials: File[list[Uplo
     if refused is not None:
         return refused
     fields = body.dict()
-    token = fields.pop("record")
+    kind, fact_id = fact_ref(fields.pop("record")) or ("record", None)
     reason = fields.pop("reason")
     objection, code = objections.submit(
         Actor(label=PUBLIC_APPLICANT),
-        kind="record",
-        fact_id=record_pk(token),
+        kind=kind,
+        fact_id=fact_id,
         party=applications.Party(**fields),
         reason=reason,
         uploads=list(materials or []),

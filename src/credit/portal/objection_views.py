@@ -1,6 +1,7 @@
-"""Public pages of the due-process applications: file an objection to a record, and the
-status page opened by tracking number and query code. Thin: the objection and application
-services decide; submissions are rate-limited per address on top of the general limit."""
+"""Public pages of the due-process applications: file an objection to a record or a list
+entry, and the status page opened by tracking number and query code. Thin: the objection
+and application services decide; submissions are rate-limited per address on top of the
+general limit."""
 
 from __future__ import annotations
 
@@ -15,37 +16,23 @@ from credit.core.actors import Actor
 from credit.core.errors import ServiceError
 from credit.objections import services as objections
 from credit.objections.forms import ObjectionForm, StatusForm
-from credit.portal import present
-from credit.portal.opaque import record_pk
-from credit.records import queries as records
+from credit.portal import public_facts
 from credit.repairs import present as repair_present
 from credit.reports import applications as report_applications
 
 PUBLIC_APPLICANT = "公众申请人（网站）"
 
 
-def _public_record(token: str):
-    pk = record_pk(token)
-    if pk is None:
-        return None
-    return (
-        records.public_records()
-        .filter(pk=pk)
-        .select_related("subject", "department", "dataset")
-        .first()
-    )
-
-
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def new_objection(request, token: str):
-    record = _public_record(token)
-    if record is None:
+    """异议 to a publicly shown record or list entry (`token` is either kind's public id)."""
+    fact = public_facts.find(token)
+    if fact is None:
         return render(
             request, "portal/404.html", {"message": "该信息不存在或已不在公示期内"}, status=404
         )
-    shown = present.present_record(record)
-    form = ObjectionForm(request.POST or None, initial={"subject_name": record.subject.name})
+    form = ObjectionForm(request.POST or None, initial={"subject_name": fact.fact.subject.name})
     error, status = "", 200
     if request.method == "POST":
         refused = limits.refused(request, as_json=False)
@@ -55,8 +42,8 @@ def new_objection(request, token: str):
             try:
                 objection, code = objections.submit(
                     Actor(label=PUBLIC_APPLICANT),
-                    kind="record",
-                    fact_id=record.pk,
+                    kind=fact.kind,
+                    fact_id=fact.fact.pk,
                     party=form.party(),
                     reason=form.cleaned_data["reason"],
                     uploads=request.FILES.getlist("materials"),
@@ -75,7 +62,7 @@ def new_objection(request, token: str):
     return render(
         request,
         "portal/objection_form.html",
-        {"record": shown, "form": form, "error": error, "noindex": True},
+        {"fact": fact, "form": form, "error": error, "noindex": True},
         status=status,
     )
 

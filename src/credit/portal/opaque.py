@@ -66,3 +66,17 @@ def entry_token(pk: int) -> str:
 
 def entry_pk(token: str) -> int | None:
     return record_pk(token, _ENTRY_PURPOSE)
+
+
+def fact_ref(token: str) -> tuple[str, int] | None:
+    """(kind, key) of a public fact id: a record's token or a list entry's. The two keys
+    are different, so a token authenticates under at most one of them (2⁻⁶⁴ otherwise);
+    one id field in the public API and one URL can name either kind of fact."""
+    token = (token or "").strip()
+    pk = record_pk(token)
+    if pk is not None:
+        return "record", pk
+    pk = entry_pk(token)
+    if pk is not None:
+        return "list_entry", pk
+    return None

@@ -208,6 +208,7 @@ def public_blocks(datasets: dict, *, person: bool) -> list[sections_mod.DatasetB
                 public_until=r.public_until,
                 authority=r.authority,
                 fact_id=r.pk,
+                disputed=r.disputed,
             )
             for r in shown.rows
         ]
@@ -226,7 +227,7 @@ def profile_page(public_id: str, data) -> ProfilePage | None:
     sections = sections_mod.build(
         basic_info(s, registration=data.registration), blocks, data.red, data.black
     )
-    sections_mod.mark_disputed(sections, s.id)
+    # The 异议标注 came with the rows (the compiled statements read the dispute facet).
     return ProfilePage(
         public_id=public_id,
         name=mask_person_name(s.name) if person else s.name,

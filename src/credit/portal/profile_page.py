@@ -28,8 +28,9 @@ from credit import facts
 from credit.core import sqlcompile
 from credit.core.normalize import has_control_chars
 from credit.core.sqlcompile import Statement
+from credit.facts import disputes
 from credit.lists.models import Color
-from credit.portal.opaque import record_token
+from credit.portal.opaque import entry_token, record_token
 from credit.records.queries import public_records
 from credit.subjects.models import Subject, SubjectRegistration
 
@@ -69,7 +70,7 @@ def _statements(vendor: str) -> dict[str, Statement]:
     by_dataset = [F("dataset_id")]
     newest_first = [F("decision_date").desc(), F("id").desc()]
     records = (
-        public_records(_DAY)
+        disputes.annotate(public_records(_DAY), facts.RECORD)
         .filter(subject__public_id=_PUBLIC_ID)
         .annotate(
             rank=Window(RowNumber(), partition_by=by_dataset, order_by=newest_first),
@@ -92,10 +93,13 @@ def _statements(vendor: str) -> dict[str, Statement]:
             "public_until",
             "total",
             "newest",
+            "disputed",
         )
     )
     entries = (
-        facts.readable(facts.LIST_ENTRY, facts.Audience.PUBLIC, _DAY)
+        disputes.annotate(
+            facts.readable(facts.LIST_ENTRY, facts.Audience.PUBLIC, _DAY), facts.LIST_ENTRY
+        )
         .filter(subject__public_id=_PUBLIC_ID)
         .order_by("list_type__color", "list_type__position", "-decision_date", "-id")
         .values_list(
@@ -114,6 +118,8 @@ def _statements(vendor: str) -> dict[str, Statement]:
                 Value(""),
                 output_field=_TEXT,
             ),
+            "id",
+            "disputed",
         )
     )
     subject = Subject.objects.filter(Q(public_id=_PUBLIC_ID)).values_list(
@@ -143,6 +149,7 @@ class RecordRow:
     version_id: int
     version_hash: str
     pk: int | None = None
+    disputed: bool = False
 
 
 @dataclass
@@ -165,7 +172,14 @@ class EntryRow:
     period_start: dt.date | None
     period_end: dt.date | None
     authority: str
-    disputed: bool = False  # set by facts.dossier.mark_disputed
+    pk: int
+    # The kernel's dispute facet (异议标注), read in the same statement.
+    disputed: bool = False
+
+    @property
+    def token(self) -> str:
+        """Its public id (self-check, objection, repair), as the public API gives it."""
+        return entry_token(self.pk)
 
 
 @dataclass
@@ -274,7 +288,7 @@ def load(public_id: str, today: dt.date | None = None) -> ProfileData | None:
     newest = [subject.updated_at]
     for row in record_rows:
         pk, code, version_id, version_hash, doc, authority, decided, data = row[:8]
-        until, total, latest = row[8:]
+        until, total, latest, disputed = row[8:]
         shown = datasets[code]
         shown.total = total
         shown.rows.append(
@@ -288,12 +302,13 @@ def load(public_id: str, today: dt.date | None = None) -> ProfileData | None:
                 version_id,
                 version_hash,
                 pk,
+                bool(disputed),
             )
         )
         newest.append(_moment(latest))
     red, black = [], []
     for row in entry_rows:
-        entry = EntryRow(*row)
+        entry = EntryRow(*row[:-1], disputed=bool(row[-1]))
         (red if entry.color == Color.RED else black).append(entry)
     return ProfileData(
         subject=subject,

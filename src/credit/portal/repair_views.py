@@ -7,10 +7,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from credit import facts
 from credit.applications import limits
 from credit.core.actors import Actor
 from credit.core.errors import ServiceError
-from credit.portal import present
+from credit.portal import present, public_facts
 from credit.portal.repairs_api import public_record, submit_repair
 from credit.repairs import eligibility
 from credit.repairs.forms import RepairForm
@@ -40,15 +41,19 @@ def repair_check(request, token: str):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def apply_for_repair(request, token: str):
-    record = public_record(token)
-    if record is None:
+def apply_for_repair(request, token: str, code: str | None = None):
+    """申请信用修复 of a publicly shown record (`token` from its page) or list entry (`code`
+    and `token` from the list's page): one form and one service for both kinds."""
+    if code is None:
+        fact = public_facts.find(token, kind=facts.RECORD)
+    else:
+        fact = public_facts.find(token, list_code=code)
+    if fact is None:
         return render(
             request, "portal/404.html", {"message": "该信息不存在或已不在公示期内"}, status=404
         )
-    answer = eligibility.for_record(record)
-    shown = present.present_record(record)
-    form = RepairForm(request.POST or None, initial={"subject_name": record.subject.name})
+    answer = fact.eligibility()
+    form = RepairForm(request.POST or None, initial={"subject_name": fact.fact.subject.name})
     error, status = "", 200
     if request.method == "POST":
         refused = limits.refused(request, as_json=False)
@@ -60,9 +65,9 @@ def apply_for_repair(request, token: str):
     elif request.method == "POST":
         if form.is_valid():
             try:
-                app, code = submit_repair(
+                app, query_code = submit_repair(
                     Actor(label=PUBLIC_APPLICANT),
-                    record,
+                    fact.fact,
                     form.cleaned_data,
                     request.FILES.getlist("materials"),
                     "portal",
@@ -73,7 +78,7 @@ def apply_for_repair(request, token: str):
                 return render(
                     request,
                     "portal/repair_submitted.html",
-                    {"application": app, "query_code": code, "noindex": True},
+                    {"application": app, "query_code": query_code, "noindex": True},
                 )
         else:
             status = 400
@@ -81,7 +86,7 @@ def apply_for_repair(request, token: str):
         request,
         "portal/repair_form.html",
         {
-            "record": shown,
+            "fact": fact,
             "answer": answer,
             "form": form,
             "error": error,

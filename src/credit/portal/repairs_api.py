@@ -1,5 +1,6 @@
-"""Public repair API: the eligibility self-check of a publicly shown record (信用修复自查),
-anonymous and rate-limited like every public route."""
+"""Public repair API: the eligibility self-check of a publicly shown record or list entry
+(信用修复自查) and the application, anonymous and rate-limited like every public route. A
+fact is named by the id the public profile gives it (`opaque.fact_ref`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from credit.applications import services as applications
 from credit.applications.models import Relationship
 from credit.core.actors import Actor
 from credit.core.errors import NotFound
+from credit.lists.models import ListEntry
+from credit.portal import public_facts
 from credit.portal.opaque import record_pk
 from credit.records.models import Record
 from credit.repairs import eligibility
@@ -34,7 +37,7 @@ class EligibilityIn(Schema):
         ...,
         min_length=1,
         max_length=64,
-        description="公开信用档案（/api/v1/public/subjects/{id}）中信用记录的 id",
+        description="公开信用档案（/api/v1/public/subjects/{id}）中信用记录或名单条目的 id",
     )
 
 
@@ -81,11 +84,10 @@ ELIGIBILITY_EXAMPLE = {
     },
 )
 def check_eligibility(request, params: Query[EligibilityIn]):
-    record = public_record(params.record)
-    if record is None:
-        return Status(404, {"code": "not_found", "message": "未找到该公示记录"})
-    answer = eligibility.for_record(record)
-    return {"record": params.record, **_answer(answer)}
+    fact = public_facts.find(params.record)
+    if fact is None:
+        return Status(404, {"code": "not_found", "message": "未找到该公示信息"})
+    return {"record": params.record, **_answer(fact.eligibility())}
 
 
 def public_record(token: str) -> Record | None:
@@ -117,7 +119,7 @@ class RepairIn(Schema):
     record: str = Field(
         ...,
         max_length=40,
-        description="申请修复的信用记录：公开信用档案返回的记录 id（不透明标识）",
+        description="申请修复的信用信息：公开信用档案返回的信用记录或名单条目 id（不透明标识）",
     )
     subject_name: str = Field(..., max_length=200, description="信用主体名称")
     uscc: str = Field("", max_length=18, description="统一社会信用代码（法人及其他组织）")
@@ -145,7 +147,9 @@ class SubmittedOut(Schema):
     query_code: str = Field(..., description="查询码，只返回这一次", examples=["K7M2Q9X4TB"])
 
 
-def submit_repair(actor: Actor, record: Record, fields: dict, uploads: list, channel: str):
+def submit_repair(
+    actor: Actor, fact: Record | ListEntry, fields: dict, uploads: list, channel: str
+):
     """One repair application from the portal form or this API (both thin over the
     service): the party as entered, the commitment ticked and signed, the materials."""
     party = applications.Party(
@@ -154,7 +158,7 @@ def submit_repair(actor: Actor, record: Record, fields: dict, uploads: list, cha
     relationship = dict(Relationship.choices).get(party.applicant_relationship, "")
     return repairs.submit(
         actor,
-        record,
+        fact,
         applicant_name=party.applicant_name,
         applicant_phone=party.applicant_phone,
         agent_name=party.agent_name,
@@ -172,8 +176,8 @@ def submit_repair(actor: Actor, record: Record, fields: dict, uploads: list, cha
     "/repairs",
     response={201: SubmittedOut, 400: Problem, 404: Problem, 409: Problem, 429: Problem},
     summary="申请信用修复",
-    description="信用主体本人或其代理人对已过最短公示期的行政处罚等信用记录申请信用修复"
-    "（multipart/form-data）。record 为公开信用档案接口返回的记录 id；法人填统一社会信用代码，"
+    description="信用主体本人或其代理人对已过最短公示期的行政处罚等信用记录，或允许提前移出的名单"
+    "条目，申请信用修复（multipart/form-data）。record 为公开信用档案接口返回的信用记录或名单条目 id；法人填统一社会信用代码，"
     "自然人填身份证号，须与该记录的主体一致。须勾选并签署信用修复承诺书（commitment_accepted、"
     "commitment_signed_name），承诺内容和时间由平台保存。materials 为证明材料（已履行处罚决定的凭证、"
     "营业执照、授权委托书等）：PDF、JPG、PNG 或 OFD（按文件内容判断），最多 10 个，每个不超过 10 MB。"
@@ -214,10 +218,10 @@ def apply_for_repair(request, body: Form[RepairIn], materials: File[list[Uploade
     if refused is not None:
         return refused
     fields = body.dict()
-    record = public_record(fields.pop("record"))
-    if record is None:
-        raise NotFound("未找到该公示记录（只能对正在公示的信息申请信用修复）", code="not_found")
+    fact = public_facts.find(fields.pop("record"))
+    if fact is None:
+        raise NotFound("未找到该公示信息（只能对正在公示的信息申请信用修复）", code="not_found")
     app, code = submit_repair(
-        Actor(label=PUBLIC_APPLICANT), record, fields, list(materials or []), "api"
+        Actor(label=PUBLIC_APPLICANT), fact.fact, fields, list(materials or []), "api"
     )
     return Status(201, {"tracking_number": app.tracking_number, "query_code": code})
