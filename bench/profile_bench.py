@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -29,10 +30,13 @@ import portal_data  # noqa: E402
 PORT = 8765
 
 
-def profile_paths(n: int) -> list[str]:
+def profile_paths(n: int, seed: float) -> list[str]:
+    """The same `n` random subjects with records for the same seed, so runs of two versions
+    read the same pages (about half of them 404: their records all left publicity)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(%s)", [seed])
         cursor.execute(
             "SELECT s.public_id FROM subjects_subject s WHERE s.id IN "
             "(SELECT subject_id FROM records_record ORDER BY random() LIMIT %s)",
@@ -48,6 +52,9 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
                     return
+        except urllib.error.HTTPError:
+            # Answered (a subject whose records all left publicity is a 404 page).
+            return
         except OSError:
             time.sleep(0.5)
     raise SystemExit(f"server did not answer {url}")
@@ -99,6 +106,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=float, default=0.5, help="which subjects (-1..1)")
     # Each blocking thread keeps its own database connection (CONN_MAX_AGE): granian's
     # default thread count exhausts PostgreSQL's 100 connections.
     parser.add_argument("--threads", type=int, default=4)
@@ -107,7 +115,7 @@ def main() -> None:
     idle = os.getloadavg()
     print(f"load average before the server starts: {idle[0]:.2f} {idle[1]:.2f} {idle[2]:.2f}")
     portal_data.setup_django(args.engine)
-    paths = profile_paths(2000)
+    paths = profile_paths(2000, args.seed)
     env = {
         **os.environ,
         **portal_data.ENV,
