@@ -18,6 +18,7 @@ from credit.commitments import permissions, queries, services
 from credit.commitments.filters import CommitmentFilter, first_problem
 from credit.commitments.models import Commitment, CommitmentKind
 from credit.core.apitypes import CleanStr
+from credit.core.apitypes import Problem as ErrorOut
 from credit.core.errors import NotFound, PermissionDenied, ServiceError
 from credit.records.models import Severity
 
@@ -25,11 +26,6 @@ router = Router(tags=["信用承诺"], auth=api_auth)
 
 READ_PURPOSE = "信用承诺接口查询"
 PAGE_SIZE_MAX = 100
-
-
-class ErrorOut(Schema):
-    code: str = Field(description="稳定的错误代码")
-    message: str = Field(description="中文说明")
 
 
 class ProblemOut(Schema):

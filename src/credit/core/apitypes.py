@@ -1,9 +1,11 @@
-"""Field types of the API's request schemas that no route should have to re-check."""
+"""Types every API router shares: request field types that no route should have to
+re-check, and the body of a refused request."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
+from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from credit.core.normalize import has_control_chars
@@ -21,3 +23,11 @@ def _no_control_chars(value: str) -> str:
 
 # A one-line code or name from a JSON body: no NUL, no other control character.
 CleanStr = Annotated[str, AfterValidator(_no_control_chars)]
+
+
+class Problem(Schema):
+    """A refused request: a stable code for the calling system, a Chinese message for its
+    people (the API's error handlers answer in this shape)."""
+
+    code: str = Field(description="稳定的错误代码")
+    message: str = Field(description="中文说明")

@@ -11,15 +11,11 @@ from pydantic import Field
 from credit.accounts.apiauth import api_auth, require_scope
 from credit.api_docs import json_example
 from credit.applications import services as applications
+from credit.core.apitypes import Problem
 from credit.objections import queries, services
 
 router = Router(tags=["异议办理"], auth=api_auth)
 SCOPE = "objections:handle"
-
-
-class Problem(Schema):
-    code: str
-    message: str
 
 
 ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem}

@@ -12,6 +12,7 @@ from django.http import HttpResponseRedirect
 from ninja import Field, Query, Router, Schema, Status
 
 from credit import facts
+from credit.core.apitypes import Problem
 from credit.core.errors import NotFound
 from credit.lists.queries import public_entries_of
 from credit.portal import disputes, present, profile_page
@@ -20,11 +21,6 @@ from credit.subjects import queries as subjects
 from credit.subjects.search import search_subjects
 
 router = Router(tags=["公开查询"], auth=None)
-
-
-class Problem(Schema):
-    code: str
-    message: str
 
 
 class SubjectHitOut(Schema):

@@ -15,9 +15,11 @@ from credit.applications import limits
 from credit.applications import services as applications
 from credit.applications.models import Relationship
 from credit.core.actors import Actor
+from credit.core.apitypes import Problem
 from credit.core.errors import NotFound
 from credit.lists.models import ListEntry
 from credit.portal import public_facts
+from credit.portal.application_fields import ApplicationIn
 from credit.portal.opaque import record_pk
 from credit.records.models import Record
 from credit.repairs import eligibility
@@ -25,11 +27,6 @@ from credit.repairs import services as repairs
 
 router = Router(tags=["信用修复"], auth=None)
 PUBLIC_APPLICANT = "公众申请人（接口）"
-
-
-class Problem(Schema):
-    code: str
-    message: str
 
 
 class EligibilityIn(Schema):
@@ -115,26 +112,7 @@ def _answer(answer: eligibility.Eligibility) -> dict:
     }
 
 
-class RepairIn(Schema):
-    record: str = Field(
-        ...,
-        max_length=40,
-        description="申请修复的信用信息：公开信用档案返回的信用记录或名单条目 id（不透明标识）",
-    )
-    subject_name: str = Field(..., max_length=200, description="信用主体名称")
-    uscc: str = Field("", max_length=18, description="统一社会信用代码（法人及其他组织）")
-    id_number: str = Field("", max_length=18, description="身份证号（自然人）")
-    applicant_name: str = Field(..., max_length=100, description="申请人姓名")
-    applicant_phone: str = Field(..., max_length=20, description="申请人电话")
-    applicant_relationship: str = Field(
-        ...,
-        max_length=20,
-        description="申请人与主体关系：self 本人、legal_rep 法定代表人/负责人、staff 单位工作人员、"
-        "agent 委托代理人",
-    )
-    agent_name: str = Field("", max_length=100, description="代理人姓名")
-    agent_phone: str = Field("", max_length=20, description="代理人电话")
-    agent_relationship: str = Field("", max_length=100, description="代理人与主体关系")
+class RepairIn(ApplicationIn):
     statement: str = Field(
         "", max_length=2000, description="修复理由及履行义务、纠正失信行为的情况"
     )

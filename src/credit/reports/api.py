@@ -11,16 +11,12 @@ import datetime as dt
 from ninja import Router, Schema, Status
 
 from credit.core import ratelimit
+from credit.core.apitypes import Problem
 from credit.core.errors import NotFound
 from credit.reports import services, views
 from credit.reports.services import NotReportable, ReportsUnavailable
 
 router = Router(tags=["信用报告"], auth=None)
-
-
-class Problem(Schema):
-    code: str
-    message: str
 
 
 class ReportOut(Schema):
