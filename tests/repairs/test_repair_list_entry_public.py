@@ -199,3 +199,41 @@ def test_a_red_list_entry_may_be_objected_to_but_not_repaired(repair_world, no_l
         {**form(), "record": token, "materials": [SimpleUploadedFile("a.pdf", PDF)]},
     )
     assert applied.status_code == 409 and RepairApplication.objects.count() == 0
+
+
+def test_a_persons_name_is_not_put_in_the_public_forms(repair_world, no_limits):
+    from credit.subjects.models import Subject
+
+    person = Subject.objects.create(
+        public_id="pub-entry-person",
+        kind="person",
+        name="欧阳小明",
+        name_norm="欧阳小明",
+    )
+    entry = enter(person, "本市监严违〔2025〕12号", 400)
+    token = entry_token(entry.pk)
+    for url in (f"/objections/new/{token}/", f"/lists/{LIST}/entries/{token}/repair/apply/"):
+        page = Client().get(url)
+        assert page.status_code == 200, url
+        assert "欧阳小明" not in page.content.decode(), url
+    # An organisation's name (public anyway) is filled in for the applicant.
+    company = enter(repair_world.company, "本市监严违〔2025〕13号", 400)
+    page = Client().get(f"/objections/new/{entry_token(company.pk)}/").content.decode()
+    assert f'value="{repair_world.company.name}"' in page
+
+
+def test_the_entry_form_is_rate_limited_and_stores_nothing_when_refused(
+    repair_world, settings, monkeypatch
+):
+    from credit.core import ratelimit
+
+    settings.CREDIT_RATE_LIMIT_PER_MINUTE = 1_000_000
+    settings.CREDIT_APPLICATION_SUBMITS_PER_MINUTE = 1
+    monkeypatch.setattr(ratelimit, "_clock", lambda: 1_700_000_000.0)
+    entry = enter(repair_world.company, "本市监严违〔2025〕14号", 400)
+    url = f"/lists/{LIST}/entries/{entry_token(entry.pk)}/repair/apply/"
+    first = Client().post(url, {**form(applicant_name=""), "materials": upload()})
+    assert first.status_code == 400
+    limited = Client().post(url, {**form(), "materials": upload()})
+    assert limited.status_code == 429 and "访问过于频繁" in limited.content.decode()
+    assert nothing_stored(settings)

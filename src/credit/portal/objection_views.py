@@ -32,7 +32,7 @@ def new_objection(request, token: str):
         return render(
             request, "portal/404.html", {"message": "该信息不存在或已不在公示期内"}, status=404
         )
-    form = ObjectionForm(request.POST or None, initial={"subject_name": fact.fact.subject.name})
+    form = ObjectionForm(request.POST or None, initial=fact.form_initial)
     error, status = "", 200
     if request.method == "POST":
         refused = limits.refused(request, as_json=False)

@@ -71,8 +71,9 @@ def entry_pk(token: str) -> int | None:
 def fact_ref(token: str) -> tuple[str, int] | None:
     """(kind, key) of a public fact id: a record's token or a list entry's. The two keys
     are different, so a token authenticates under at most one of them (2⁻⁶⁴ otherwise);
-    one id field in the public API and one URL can name either kind of fact."""
-    token = (token or "").strip()
+    one id field in the public API and one URL can name either kind of fact. Not stripped:
+    each fact has exactly one spelling (see `record_pk`)."""
+    token = token or ""
     pk = record_pk(token)
     if pk is not None:
         return "record", pk

@@ -37,6 +37,13 @@ class PublicFact:
     def label(self) -> str:
         return f"{self.name} {self.number}".strip()
 
+    @property
+    def form_initial(self) -> dict:
+        """What the application forms fill in: an organisation's name (public anyway); a
+        person's name is never put on a public page, so the applicant types it."""
+        subject = self.fact.subject
+        return {} if subject.kind == "person" else {"subject_name": subject.name}
+
     def eligibility(self) -> eligibility.Eligibility:
         return eligibility.check(self.fact)
 

@@ -53,7 +53,7 @@ def apply_for_repair(request, token: str, code: str | None = None):
             request, "portal/404.html", {"message": "该信息不存在或已不在公示期内"}, status=404
         )
     answer = fact.eligibility()
-    form = RepairForm(request.POST or None, initial={"subject_name": fact.fact.subject.name})
+    form = RepairForm(request.POST or None, initial=fact.form_initial)
     error, status = "", 200
     if request.method == "POST":
         refused = limits.refused(request, as_json=False)

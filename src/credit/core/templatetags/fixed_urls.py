@@ -3,7 +3,9 @@ once per process (per script prefix and URLconf) instead of on every page.
 
 Every public page's layout links the same handful of pages; through `{% url %}` that is a
 `reverse()` per link per request, a measurable part of the busiest page's cost. A name
-that does not resolve (a URLconf without the portal, as some tests run) gives "".
+that does not resolve fails as `{% url %}` does, unless the link is `optional` (the footer's,
+in a URLconf without the portal, as some tests run): then it gives "". Failures are not
+cached.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ _reversed: dict[tuple[str, str, str], str] = {}
 
 
 @register.simple_tag
-def fixed_url(name: str) -> str:
+def fixed_url(name: str, optional: bool = False) -> str:
     key = (get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF), name)
     try:
         return _reversed[key]
@@ -26,6 +28,8 @@ def fixed_url(name: str) -> str:
     try:
         url = reverse(name)
     except NoReverseMatch:
-        url = ""
+        if optional:
+            return ""
+        raise
     _reversed[key] = url
     return url

@@ -37,10 +37,11 @@ ENTRY_TEXTS = {
 # Where an entry's decision number leads on the portal: a black-list entry to its
 # self-check (which offers 异议 and 信用修复), a red-list entry to the objection form.
 _ENTRY_LINKS = {
-    "black": ("/lists/{code}/entries/{token}/repair/", "异议与信用修复"),
-    "red": ("/objections/new/{token}/", "提出异议"),
+    "black": ("lists:entry_repair", "异议与信用修复"),
+    "red": ("applications:new_objection", "提出异议"),
 }
 _TOKEN = "__token__"
+_CODE = "__code__"
 
 
 def e(value) -> str:
@@ -107,11 +108,19 @@ class _Writer:
         self.no_links = no_links
         self.grade = grade
         self._record_url: str | None = None
+        self._entry_urls: dict[str, str] = {}
 
     def record_url(self, token: str) -> str:
         if self._record_url is None:
             self._record_url = reverse("portal:record", args=[_TOKEN])
         return self._record_url.replace(_TOKEN, token)
+
+    def entry_url(self, color: str, code: str, token: str) -> str:
+        if color not in self._entry_urls:
+            name = _ENTRY_LINKS[color][0]
+            args = [_CODE, _TOKEN] if color == "black" else [_TOKEN]
+            self._entry_urls[color] = reverse(name, args=args)
+        return self._entry_urls[color].replace(_CODE, code).replace(_TOKEN, token)
 
     def section(self, section) -> str:
         graded = section.title == GRADE_SECTION and self.grade
@@ -142,13 +151,13 @@ class _Writer:
         head = f'  <h3 class="list-heading {e(color)}">{heading}</h3>'
         if not entries:
             return f'{head}\n  <p class="empty">{empty}</p>'
-        link, title = _ENTRY_LINKS[color]
+        title = _ENTRY_LINKS[color][1]
         rows = []
         for entry in entries:
             number = e(entry.decision_number)
             token = "" if self.no_links else getattr(entry, "token", "")
             if token:
-                href = link.format(code=entry.list_code, token=token)
+                href = self.entry_url(color, entry.list_code, token)
                 number = f'<a href="{e(href)}" rel="nofollow" title="{title}">{number}</a>'
             if getattr(entry, "disputed", False):
                 number += DISPUTED_MARKER
