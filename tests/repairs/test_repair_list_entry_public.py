@@ -237,3 +237,14 @@ def test_the_entry_form_is_rate_limited_and_stores_nothing_when_refused(
     limited = Client().post(url, {**form(), "materials": upload()})
     assert limited.status_code == 429 and "访问过于频繁" in limited.content.decode()
     assert nothing_stored(settings)
+
+
+def test_an_entry_of_a_list_switched_off_links_to_no_missing_page(repair_world, no_limits):
+    entry = enter(repair_world.company, "本市监严违〔2025〕15号", 400)
+    ListType.objects.filter(code=LIST).update(active=False)
+    token = entry_token(entry.pk)
+    assert Client().get(f"/lists/{LIST}/").status_code == 404
+    for url in (f"/objections/new/{token}/", f"/lists/{LIST}/entries/{token}/repair/"):
+        page = Client().get(url)
+        assert page.status_code == 200, url
+        assert f'href="/lists/{LIST}/"' not in page.content.decode(), url

@@ -111,7 +111,10 @@ def _of_entry(entry: ListEntry) -> PublicFact:
         authority=entry.authority_name or (entry.department.name if entry.department else ""),
         decision_date=entry.decision_date,
         subject_name=_public_name(entry.subject),
-        page_url=reverse("lists:detail", args=[code]),
+        # A list type the office switched off has no public page; its self-check stands in.
+        page_url=reverse("lists:detail", args=[code])
+        if entry.list_type.active
+        else reverse("lists:entry_repair", args=[code, token]),
         check_url=reverse("lists:entry_repair", args=[code, token]),
         apply_url=reverse("lists:entry_repair_apply", args=[code, token]),
         objection_url=reverse("applications:new_objection", args=[token]),
