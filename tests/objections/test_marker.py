@@ -108,3 +108,34 @@ def test_the_marker_is_one_kernel_state_with_its_events(portal_data):
             "action", flat=True
         )
     ) == ["disputed", "undisputed"]
+
+
+def test_a_disputed_entry_is_marked_on_the_profile_the_api_and_the_console(
+    portal_data, scjg, admin_user
+):
+    office = Actor.for_user(admin_user)
+    company = portal_data.company
+    entry = put_on_list(company, "samr_serious_violation")
+    ListEntry.objects.filter(pk=entry.pk).update(department=scjg)
+    marker = "异议处理中"
+    url = f"/subjects/{company.public_id}/"
+
+    def black_section(html):
+        return html.split("严重失信主体名单</h2>", 1)[1].split("</section>", 1)[0]
+
+    assert marker not in black_section(Client().get(url).content.decode())
+    objection = _open(office, "list_entry", entry.pk)
+    assert marker in black_section(Client().get(url).content.decode())
+    api = Client().get(f"/api/v1/public/subjects/{company.public_id}").json()
+    assert [e["disputed"] for e in api["blacklist"]] == [True]
+    assert [e["disputed"] for s in api["sections"] for e in s["entries"]] == [True]
+    console = Client()
+    console.force_login(admin_user)
+    page = console.get(f"/console/subjects/{company.public_id}/").content.decode()
+    assert marker in black_section(page)
+
+    services.self_check(office, objection, False, "转协查")
+    services.verify(office, objection, "upheld", "核实无误")
+    assert marker not in black_section(Client().get(url).content.decode())
+    page = console.get(f"/console/subjects/{company.public_id}/").content.decode()
+    assert marker not in black_section(page)

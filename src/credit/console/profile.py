@@ -31,6 +31,7 @@ class Entry:
     period_start: object
     period_end: object
     authority: str
+    fact_id: int | None = None
     disputed: bool = False  # set by facts.dossier.mark_disputed
 
 
@@ -94,6 +95,7 @@ def build(actor: Actor, subject) -> list[sections.Section]:
             e.period_start,
             e.period_end,
             e.authority_name or (e.department.name if e.department_id else ""),
+            e.pk,
         )
         (red if entry.color == "red" else black).append(entry)
     built = sections.build(basic_info(subject), blocks, red, black)

@@ -24,7 +24,6 @@ from credit.catalog import attributes
 from credit.catalog import queries as catalog
 from credit.catalog.definition import SECTIONS
 from credit.core.masking import mask_person_name, mask_text_ids
-from credit.facts import kinds
 from credit.facts.kinds import LIST_ENTRY, RECORD
 
 BASIC = SECTIONS[0]
@@ -213,9 +212,8 @@ def build(
 
 def mark_disputed(sections: list[Section], subject_id: int) -> None:
     """Put the dispute facet (异议标注) on the sections' record rows and list entries, in
-    place: one indexed query on the subject's open disputes, a second only when one of them
-    is a list entry (entries are shown by list and decision number, not by id). Entries get
-    a `disputed` attribute whatever their class."""
+    place, by fact id: one indexed query on the subject's open disputes. Entries carry
+    their id as `fact_id` and get a `disputed` attribute whatever their class."""
     from credit.facts.models import Dispute
 
     open_rows = list(
@@ -224,17 +222,10 @@ def mark_disputed(sections: list[Section], subject_id: int) -> None:
         )
     )
     records = {fact_id for kind, fact_id in open_rows if kind == RECORD}
-    entry_ids = {fact_id for kind, fact_id in open_rows if kind == LIST_ENTRY}
-    entry_keys = set()
-    if entry_ids:
-        entry_keys = set(
-            kinds.kind(LIST_ENTRY)
-            .model._default_manager.filter(pk__in=entry_ids)
-            .values_list("list_type__code", "decision_number")
-        )
+    entries = {fact_id for kind, fact_id in open_rows if kind == LIST_ENTRY}
     for section in sections:
         for block in section.datasets:
             for row in block.rows:
                 row.disputed = row.fact_id is not None and row.fact_id in records
         for entry in section.entries:
-            entry.disputed = (entry.list_code, entry.decision_number) in entry_keys
+            entry.disputed = getattr(entry, "fact_id", None) in entries
