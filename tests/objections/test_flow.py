@@ -223,3 +223,21 @@ def test_tracking_numbers_count_per_day(portal_data):
     today = dt.date.today().strftime("%Y%m%d")
     assert first.application.tracking_number == f"YY{today}0001"
     assert second.application.tracking_number == f"YY{today}0002"
+
+
+def test_a_persons_id_number_with_another_name_is_refused(portal_data):
+    with pytest.raises(ServiceError, match="主体名称") as refused:
+        _submit(
+            portal_data,
+            fact_id=portal_data.person_penalty.pk,
+            party=person_party(subject_name="张三"),
+        )
+    assert "不一致" in refused.value.message
+    assert not Application.objects.exists() and not Material.objects.exists()
+    # The same name written with full-width brackets or spaces is the same name.
+    objection, _ = _submit(
+        portal_data,
+        fact_id=portal_data.person_penalty.pk,
+        party=person_party(subject_name=" " + person_party().subject_name + " "),
+    )
+    assert objection.pk

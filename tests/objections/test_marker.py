@@ -17,6 +17,7 @@ from credit.facts import transitions
 from credit.facts.models import Dispute
 from credit.lists.models import ListEntry
 from credit.objections import services
+from credit.portal.opaque import entry_token
 from tests.checks.test_checks_helpers import put_on_list
 from tests.objections.conftest import company_party, pdf
 
@@ -126,6 +127,10 @@ def test_a_disputed_entry_is_marked_on_the_profile_the_api_and_the_console(
     assert marker not in black_section(Client().get(url).content.decode())
     objection = _open(office, "list_entry", entry.pk)
     assert marker in black_section(Client().get(url).content.decode())
+    # The list's public page and the entry's self-check carry it too.
+    assert marker in Client().get("/lists/samr_serious_violation/").content.decode()
+    check = f"/lists/samr_serious_violation/entries/{entry_token(entry.pk)}/repair/"
+    assert marker in Client().get(check).content.decode()
     api = Client().get(f"/api/v1/public/subjects/{company.public_id}").json()
     assert [e["disputed"] for e in api["blacklist"]] == [True]
     assert [e["disputed"] for s in api["sections"] for e in s["entries"]] == [True]
@@ -137,5 +142,18 @@ def test_a_disputed_entry_is_marked_on_the_profile_the_api_and_the_console(
     services.self_check(office, objection, False, "转协查")
     services.verify(office, objection, "upheld", "核实无误")
     assert marker not in black_section(Client().get(url).content.decode())
+    assert marker not in Client().get("/lists/samr_serious_violation/").content.decode()
     page = console.get(f"/console/subjects/{company.public_id}/").content.decode()
     assert marker not in black_section(page)
+
+
+def test_a_disputed_record_is_marked_on_the_public_lists(portal_data, admin_user):
+    record = portal_data.public_penalty
+    lists = ("/", f"/publicity/{record.dataset.code}/")  # the home page lists the newest
+    _open(Actor.for_user(admin_user), "record", record.pk)
+    for url in lists:
+        page = Client().get(url)
+        if page.status_code == 302:
+            page = Client().get(page["Location"])
+        html = page.content.decode()
+        assert record.doc_number in html and "异议处理中" in html, url

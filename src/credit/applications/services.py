@@ -34,7 +34,7 @@ from credit.core.actors import Actor
 from credit.core.errors import NotFound, PermissionDenied, ServiceError
 from credit.core.identifiers import is_valid_id_number, is_valid_uscc
 from credit.core.masking import mask_id_number
-from credit.core.normalize import has_control_chars
+from credit.core.normalize import has_control_chars, name_key
 
 # Unambiguous characters (no 0/O, 1/I/L): the code is read off a screen and typed again.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -114,6 +114,10 @@ def check_party(party: Party, subject) -> dict:
         digest = fieldcrypto.id_digest(id_number)
         if digest != subject.id_digest:
             raise _field("身份证号", "与该信息所属的信用主体不一致", "subject_mismatch")
+        # The ID number found the person; a different name with it is a typing error or
+        # someone else's application (an organisation may have been renamed: its USCC rules).
+        if name_key(values["subject_name"]) != name_key(subject.name):
+            raise _field("主体名称", "与该信息所属的信用主体不一致", "subject_mismatch")
         values.update(subject_id_cipher=fieldcrypto.encrypt_id(id_number), subject_id_digest=digest)
     else:
         if not uscc:

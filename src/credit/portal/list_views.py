@@ -54,6 +54,7 @@ def list_detail(request, code: str):
     if list_type is None or not list_type.active:
         raise Http404("名单不存在")
     page = Paginator(queries.public_entries(list_type), PAGE_SIZE).get_page(request.GET.get("page"))
+    disputed = facts.disputed(facts.LIST_ENTRY, [entry.pk for entry in page.object_list])
     rows = [
         {
             "name": public_name(entry.subject),
@@ -65,6 +66,7 @@ def list_detail(request, code: str):
             "authority": entry.authority_name
             or (entry.department.name if entry.department_id else ""),
             "token": entry_token(entry.pk),
+            "disputed": entry.pk in disputed,
         }
         for entry in page.object_list
     ]
@@ -109,6 +111,7 @@ def entry_repair_check(request, code: str, token: str):
             or (entry.department.name if entry.department_id else ""),
             "answer": eligibility.for_entry(entry),
             "token": entry_token(entry.pk),
+            "disputed": bool(facts.disputed(facts.LIST_ENTRY, [entry.pk])),
             "title": "信用修复自查",
             "noindex": True,
         },

@@ -70,6 +70,8 @@ class PublicRecord:
     fields: list[FieldValue] = field(default_factory=list)
     # The dataset's list fields (`display.list`), as list pages show them.
     cells: list = field(default_factory=list)
+    # The kernel's dispute facet (异议标注), set by `present_records` for list pages.
+    disputed: bool = False
 
 
 def public_fields(record, person: bool) -> list[FieldValue]:
@@ -92,7 +94,12 @@ def present_records(rows) -> list[PublicRecord]:
     versions = DatasetVersion.objects.in_bulk({r.dataset_version_id for r in rows})
     for row in rows:
         row.dataset_version = versions[row.dataset_version_id]
-    return [present_record(r) for r in rows]
+    shown = [present_record(r) for r in rows]
+    # The 异议标注 on every list that shows the facts, in one indexed query.
+    disputed = facts.disputed(facts.RECORD, [r.pk for r in rows])
+    for row, public in zip(rows, shown, strict=True):
+        public.disputed = row.pk in disputed
+    return shown
 
 
 def present_record(record, *, with_fields: bool = False) -> PublicRecord:
