@@ -99,6 +99,7 @@ def main() -> None:
 
     import datetime as dt
 
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
     from tests.collection.samples import write_csv
     from tests.portal.conftest import _company_penalty
@@ -200,6 +201,7 @@ def main() -> None:
         applicant_phone="13800000000",
         commitment_signed_name="李四",
         commitment_accepted=True,
+        uploads=[SimpleUploadedFile("罚款缴纳凭证.pdf", b"%PDF-1.4\n%%EOF\n")],
     )
     repairs.accept(Actor.for_client(decider), app, "材料齐全")
     events.deliver_pending()  # the setup's own events, not measured

@@ -188,6 +188,7 @@ def world(request, departments):
                 applicant_phone="13800000000",
                 commitment_signed_name="李四",
                 commitment_accepted=True,
+                uploads=[SimpleUploadedFile("凭证.pdf", b"%PDF-1.4\n%%EOF\n")],
             )
         elif name == "repairable":
             # A public penalty past its minimum period, with no application yet.

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from credit.records import services as record_services
 from credit.records.models import Record, RecordVisibilityChange, Visibility
 from credit.repairs import eligibility, services
 from credit.repairs.models import RepairStep, State
+from tests.objections.conftest import PDF
 from tests.repairs.conftest import OLD_DOC, import_rows, penalty_rows
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +38,8 @@ def apply_for(record, **overrides):
         "commitment_signed_name": "李四",
         "commitment_accepted": True,
         "statement": "罚款已于当日缴清，违法行为已整改",
+        # The subject's proof: public applications carry at least one file.
+        "uploads": [SimpleUploadedFile("罚款缴纳凭证.pdf", PDF, content_type="application/pdf")],
     }
     fields.update(overrides)
     return services.submit(Actor.system("信用修复申请（门户）"), record, **fields)

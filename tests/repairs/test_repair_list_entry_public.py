@@ -164,7 +164,7 @@ def test_objection_to_an_entry_by_portal_and_api(repair_world, no_limits):
     assert by_portal.status_code == 200, by_portal.content.decode()
     by_api = Client().post(
         "/api/v1/public/objections",
-        {**fields, "record": token, "reason": "列入依据的事实不成立"},
+        {**fields, "record": token, "reason": "列入依据的事实不成立", "materials": upload()},
     )
     assert by_api.status_code == 201, by_api.content
     made = Objection.objects.order_by("pk")

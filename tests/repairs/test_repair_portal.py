@@ -219,8 +219,9 @@ def test_portal_and_api_submissions_are_rate_limited_in_chinese(
     monkeypatch.setattr(ratelimit, "_clock", lambda: 1_800_000_000.0)
     token = record_token(repair_world.old_penalty.pk)
     client = Client()
-    assert client.post(f"/publicity/records/{token}/repair/apply/", form()).status_code == 200
-    refused = client.post(f"/publicity/records/{token}/repair/apply/", form())
+    url = f"/publicity/records/{token}/repair/apply/"
+    assert client.post(url, {**form(), "materials": upload()}).status_code == 200
+    refused = client.post(url, {**form(), "materials": upload()})
     assert refused.status_code == 429 and "访问过于频繁" in refused.content.decode()
     api = client.post("/api/v1/public/repairs", {**form(), "record": token})
     assert api.status_code == 429 and api.json()["code"] == "rate_limited"
@@ -248,3 +249,19 @@ def test_console_lists_materials_for_the_deciding_department_access_logged(
     other.force_login(other_operator)
     assert other.get(url).status_code == 404
     assert Client().get(url).status_code == 302
+
+
+def test_public_applications_without_any_material_are_refused(repair_world, no_limits, settings):
+    """The department verifies who applies from the materials: the portal and the API
+    refuse an application with none (a window application's papers are handed over)."""
+    token = record_token(repair_world.old_penalty.pk)
+    by_api = Client().post("/api/v1/public/repairs", {**form(), "record": token})
+    assert by_api.status_code == 400 and "证明材料" in by_api.json()["message"]
+    by_portal = Client().post(f"/publicity/records/{token}/repair/apply/", form())
+    assert by_portal.status_code == 400 and "请至少上传一个文件" in by_portal.content.decode()
+    party = {k: v for k, v in form().items() if not k.startswith(("commitment", "statement"))}
+    objection = Client().post(
+        "/api/v1/public/objections", {**party, "record": token, "reason": "金额有误"}
+    )
+    assert objection.status_code == 400 and "证明材料" in objection.json()["message"]
+    assert nothing_stored(settings)

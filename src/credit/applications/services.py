@@ -22,6 +22,7 @@ from credit.applications import permissions
 from credit.applications.models import (
     PREFIXES,
     Application,
+    ApplicationKind,
     Channel,
     Material,
     Relationship,
@@ -128,6 +129,10 @@ def check_party(party: Party, subject) -> dict:
             raise _field("统一社会信用代码", "与该信息所属的信用主体不一致", "subject_mismatch")
         values["subject_uscc"] = uscc
     return values
+
+
+# Applications whose department must verify who applies from the materials.
+NEEDS_MATERIALS = frozenset({ApplicationKind.OBJECTION, ApplicationKind.REPAIR})
 
 
 def _new_code() -> str:
@@ -245,6 +250,13 @@ def create(
     if channel == Channel.WINDOW and not permissions.can_enter_at_window(actor):
         raise PermissionDenied("只有信用办工作人员可以录入窗口受理的申请")
     values = check_party(party, subject)
+    if not uploads and kind in NEEDS_MATERIALS and channel != Channel.WINDOW:
+        # The accepting department verifies identity from them (营业执照, 身份证明, 授权
+        # 委托书); at the window the papers are handed over in person.
+        raise ServiceError(
+            "materials_required",
+            "字段“证明材料”：请至少上传一个文件（营业执照或身份证明；委托办理的另附授权委托书）",
+        )
     checked = material_files.check_uploads(list(uploads))
     code = _new_code()
     written: list[tuple[int, str]] = []
