@@ -12,8 +12,6 @@ from ninja.files import UploadedFile
 
 from credit import facts
 from credit.applications import limits
-from credit.applications import services as applications
-from credit.applications.models import Relationship
 from credit.core.actors import Actor
 from credit.core.apitypes import Problem
 from credit.core.errors import NotFound
@@ -129,25 +127,8 @@ def submit_repair(
     actor: Actor, fact: Record | ListEntry, fields: dict, uploads: list, channel: str
 ):
     """One repair application from the portal form or this API (both thin over the
-    service): the party as entered, the commitment ticked and signed, the materials."""
-    party = applications.Party(
-        **{k: fields.get(k, "") for k in applications.Party.__dataclass_fields__}
-    )
-    relationship = dict(Relationship.choices).get(party.applicant_relationship, "")
-    return repairs.submit(
-        actor,
-        fact,
-        applicant_name=party.applicant_name,
-        applicant_phone=party.applicant_phone,
-        agent_name=party.agent_name,
-        relationship=party.agent_relationship or relationship,
-        statement=fields.get("statement", ""),
-        commitment_accepted=bool(fields.get("commitment_accepted")),
-        commitment_signed_name=fields.get("commitment_signed_name", ""),
-        party=party,
-        uploads=uploads,
-        channel=channel,
-    )
+    service)."""
+    return repairs.submit_as_entered(actor, fact, fields, uploads, channel)
 
 
 @router.post(

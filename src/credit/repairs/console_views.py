@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from credit.applications import materials as material_files
 from credit.applications import services as applications
-from credit.applications.models import Channel, Relationship
+from credit.applications.models import Channel
 from credit.audit.context import request_id
 from credit.audit.services import log_access
 from credit.core.actors import Actor
@@ -180,24 +180,8 @@ def _window_submit(actor: Actor, form: WindowRepairForm, uploads: list):
     commitment signed on paper, the day it was received (starts the 受理 clock)."""
     data = form.cleaned_data
     fact = services.repairable_by_document(data["fact_kind"], data["doc_number"])
-    party = applications.Party(
-        **{k: data.get(k, "") for k in applications.Party.__dataclass_fields__}
-    )
-    relationship = dict(Relationship.choices).get(party.applicant_relationship, "")
-    return services.submit(
-        actor,
-        fact,
-        applicant_name=party.applicant_name,
-        applicant_phone=party.applicant_phone,
-        agent_name=party.agent_name,
-        relationship=party.agent_relationship or relationship,
-        statement=data.get("statement", ""),
-        commitment_accepted=bool(data.get("commitment_accepted")),
-        commitment_signed_name=data.get("commitment_signed_name", ""),
-        party=party,
-        uploads=uploads,
-        channel=Channel.WINDOW,
-        on=data.get("received_on"),
+    return services.submit_as_entered(
+        actor, fact, data, uploads, Channel.WINDOW, on=data.get("received_on")
     )
 
 

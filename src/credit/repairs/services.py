@@ -201,6 +201,37 @@ def submit(
     return app, code
 
 
+def submit_as_entered(
+    actor: Actor,
+    fact: Record | ListEntry,
+    fields: dict,
+    uploads: list,
+    channel: str,
+    on: dt.date | None = None,
+) -> tuple[RepairApplication, str]:
+    """`submit` of an application as a form or the public API took it (the party's fields,
+    the statement, the ticked and signed commitment): the portal, the API and the window."""
+    party = applications.Party(
+        **{k: fields.get(k, "") for k in applications.Party.__dataclass_fields__}
+    )
+    relationship = dict(Relationship.choices).get(party.applicant_relationship, "")
+    return submit(
+        actor,
+        fact,
+        applicant_name=party.applicant_name,
+        applicant_phone=party.applicant_phone,
+        agent_name=party.agent_name,
+        relationship=party.agent_relationship or relationship,
+        statement=fields.get("statement", ""),
+        commitment_accepted=bool(fields.get("commitment_accepted")),
+        commitment_signed_name=fields.get("commitment_signed_name", ""),
+        party=party,
+        uploads=uploads,
+        channel=channel,
+        on=on,
+    )
+
+
 def _own_party(subject, applicant_name: str, applicant_phone: str, agent_name: str):
     """The party of an application made in code or at the window: the fact's subject."""
     id_number = ""
